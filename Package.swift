@@ -1,0 +1,33 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Steward",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "steward", targets: ["steward"]),
+        .library(name: "StewardCore", targets: ["StewardCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // libpg_query (Debian: libpg-query-dev, libprotobuf-c-dev). No pkg-config file exists, hence the module map.
+        .systemLibrary(name: "CPgQuery", path: "Sources/CPgQuery"),
+        // The real PostgreSQL parser, walked as protobuf-c structs, turned into typed Swift statements.
+        .target(name: "StewardSQL", dependencies: ["CPgQuery"]),
+        // Migration discovery, ownership manifest, schema model, replay and rules. No CLI code.
+        .target(name: "StewardCore", dependencies: ["StewardSQL", .product(name: "Yams", package: "Yams")]),
+        // One type per output format.
+        .target(name: "StewardReporting", dependencies: ["StewardCore"]),
+        // Argument parsing only.
+        .executableTarget(name: "steward", dependencies: [
+            "StewardCore", "StewardReporting",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "StewardSQLTests", dependencies: ["StewardSQL"]),
+        .testTarget(name: "StewardCoreTests", dependencies: ["StewardCore", "StewardReporting"]),
+        .testTarget(name: "StewardCLITests", dependencies: ["StewardCore"]),
+    ]
+)

@@ -1,0 +1,133 @@
+import Foundation
+import StewardSQL
+
+/// Problems with the input that stop Steward before it can check anything (exit code 2).
+public struct InputError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var line: Int?
+    public var column: Int?
+    public var message: String
+
+    public init(path: String, line: Int? = nil, column: Int? = nil, message: String) {
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String {
+        var place = path
+        if let line { place += ":\(line)" }
+        if let column { place += ":\(column)" }
+        return "\(place): \(message)"
+    }
+}
+
+/// A directory of migrations: its entries, read lazily, with paths shown as the user typed them.
+struct MigrationDirectory {
+    let root: URL
+    let displayRoot: String
+    /// Top-level entry names, sorted.
+    let entries: [String]
+    let fileManager = FileManager.default
+
+    init(path: String) throws(InputError) {
+        var isDirectory: ObjCBool = false
+        guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw InputError(path: path, message: "no such directory; pass the folder that holds your migrations (default: schema/)")
+        }
+        guard isDirectory.boolValue else {
+            throw InputError(path: path, message: "is a file, not a directory; pass the folder that holds your migrations")
+        }
+        root = URL(fileURLWithPath: path, isDirectory: true)
+        displayRoot = path.hasSuffix("/") ? String(path.dropLast()) : path
+        do {
+            entries = try fileManager.contentsOfDirectory(atPath: path).filter { !$0.hasPrefix(".") }.sorted()
+        } catch {
+            throw InputError(path: path, message: "cannot list directory: \(error.localizedDescription)")
+        }
+    }
+
+    func displayPath(_ relative: String) -> String { displayRoot + "/" + relative }
+
+    func isDirectory(_ relative: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return fileManager.fileExists(atPath: root.appendingPathComponent(relative).path, isDirectory: &isDirectory)
+            && isDirectory.boolValue
+    }
+
+    func isRegularFile(_ relative: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return fileManager.fileExists(atPath: root.appendingPathComponent(relative).path, isDirectory: &isDirectory)
+            && !isDirectory.boolValue
+    }
+
+    func exists(_ relative: String) -> Bool { fileManager.fileExists(atPath: root.appendingPathComponent(relative).path) }
+
+    /// Top-level `.sql` files (not directories named `x.sql`).
+    var sqlFiles: [String] { entries.filter { $0.hasSuffix(".sql") && isRegularFile($0) } }
+
+    /// Every regular file below the root (Flyway scans locations recursively), skipping
+    /// hidden directories and not following symbolic-link loops.
+    func recursiveFiles() -> [String] {
+        var result: [String] = []
+        var visited = Set<String>()
+        func walk(_ relative: String, depth: Int) {
+            let url = relative.isEmpty ? root : root.appendingPathComponent(relative)
+            let resolved = url.resolvingSymlinksInPath().path
+            guard depth < 32, visited.insert(resolved).inserted,
+                  let children = try? fileManager.contentsOfDirectory(atPath: url.path) else { return }
+            for child in children.sorted() where !child.hasPrefix(".") {
+                let childPath = relative.isEmpty ? child : relative + "/" + child
+                if isDirectory(childPath) { walk(childPath, depth: depth + 1) } else { result.append(childPath) }
+            }
+        }
+        walk("", depth: 0)
+        return result
+    }
+
+    func read(_ relative: String) -> Result<[UInt8], InputError> {
+        let url = root.appendingPathComponent(relative)
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            return .failure(InputError(path: displayPath(relative), message: "cannot read file (permission denied or not a regular file)"))
+        }
+        defer { try? handle.close() }
+        do {
+            return .success(Array(try handle.readToEnd() ?? Data()))
+        } catch {
+            return .failure(InputError(path: displayPath(relative), message: "cannot read file: \(error.localizedDescription)"))
+        }
+    }
+
+    /// The first bytes of a file, for layout detection.
+    func peek(_ relative: String, bytes: Int = 4096) -> String {
+        guard let handle = FileHandle(forReadingAtPath: root.appendingPathComponent(relative).path) else { return "" }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: bytes)) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Blanks a byte range while keeping line breaks, so offsets and line numbers still match the file.
+func blank(_ bytes: inout [UInt8], _ range: Range<Int>) {
+    for index in range where bytes[index] != UInt8(ascii: "\n") && bytes[index] != UInt8(ascii: "\r") {
+        bytes[index] = UInt8(ascii: " ")
+    }
+}
+
+/// Lines of a file as byte ranges (without the `\n`).
+func lineRanges(_ bytes: [UInt8]) -> [Range<Int>] {
+    var ranges: [Range<Int>] = []
+    var start = 0
+    for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+        ranges.append(start..<index)
+        start = index + 1
+    }
+    if start <= bytes.count { ranges.append(start..<bytes.count) }
+    return ranges
+}
+
+/// Text of a line, trimmed, lowercased: for matching tool annotations.
+func normalizedLine(_ bytes: [UInt8], _ range: Range<Int>) -> String {
+    String(decoding: bytes[range], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+}

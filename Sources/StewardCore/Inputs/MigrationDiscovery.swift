@@ -1,0 +1,108 @@
+import Foundation
+import StewardSQL
+
+/// One migration tool's directory layout: which files are migrations, their order,
+/// which part of each file runs "up", and how the tool wraps it in transactions.
+protocol MigrationLayoutReader {
+    static var layout: MigrationLayout { get }
+    /// Whether the directory looks like this tool's (checked in `MigrationDiscovery.detectionOrder`).
+    static func recognizes(_ directory: MigrationDirectory) -> Bool
+    static func read(_ directory: MigrationDirectory) -> MigrationSet
+}
+
+public enum MigrationDiscovery {
+    /// Most specific first: a marker file or a strict naming scheme beats content sniffing.
+    static let detectionOrder: [any MigrationLayoutReader.Type] = [
+        PrismaLayout.self, AtlasLayout.self, GolangMigrateLayout.self, FlywayLayout.self,
+        GooseLayout.self, DbmateLayout.self, PlainLayout.self,
+    ]
+
+    /// Finds and orders the migrations of `path`, detecting the layout unless `layout` is given.
+    public static func discover(at path: String, layout: MigrationLayout? = nil) throws(InputError) -> MigrationSet {
+        let directory = try MigrationDirectory(path: path)
+        let reader: any MigrationLayoutReader.Type
+        if let layout {
+            reader = detectionOrder.first { $0.layout == layout } ?? PlainLayout.self
+        } else {
+            reader = detectionOrder.first { $0.recognizes(directory) } ?? PlainLayout.self
+        }
+        var set = reader.read(directory)
+        set.files = set.files.map(maskPsqlMetaCommands)
+        set.findings += duplicateVersions(in: set)
+        return set
+    }
+
+    /// Loads one file and turns it into a `MigrationFile` after a layout-specific transform
+    /// of its text; unreadable files become findings.
+    static func load(_ relative: String, in directory: MigrationDirectory, findings: inout [Finding],
+                     make: (_ path: String, _ bytes: [UInt8]) -> MigrationFile?) -> MigrationFile? {
+        switch directory.read(relative) {
+        case .success(let bytes):
+            return make(directory.displayPath(relative), bytes)
+        case .failure(let error):
+            findings.append(Finding(ruleID: "unreadable-file", severity: .error, message: error.message,
+                                    help: "fix the file's permissions or remove it from the migrations directory",
+                                    location: FileLocation(path: error.path, line: 1, column: 1)))
+            return nil
+        }
+    }
+
+    /// psql meta-commands (`\connect`, `\set`, `\i`) are client-side: the server (and the
+    /// parser) would reject them. They are blanked and reported, unless the backslash sits
+    /// inside a quoted string or a dollar-quoted body.
+    static func maskPsqlMetaCommands(_ file: MigrationFile) -> MigrationFile {
+        let bytes = file.source.bytes
+        var candidates: [Range<Int>] = []
+        for range in lineRanges(bytes) {
+            var index = range.lowerBound
+            while index < range.upperBound, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
+            if index < range.upperBound, bytes[index] == UInt8(ascii: "\\") { candidates.append(index..<range.upperBound) }
+        }
+        guard !candidates.isEmpty else { return file }
+        let quoted = SQLParser.quotedRanges(file.source)
+        var masked = bytes
+        var result = file
+        for candidate in candidates where !quoted.contains(where: { $0.contains(candidate.lowerBound) }) {
+            blank(&masked, candidate)
+            let location = file.source.location(ofByte: candidate.lowerBound)
+            let command = String(decoding: bytes[candidate], as: UTF8.self).split(separator: " ").first.map(String.init) ?? "\\"
+            result.notices.append(Finding(
+                ruleID: "psql-meta-command", severity: .warning,
+                message: "psql meta-command `\(command)` skipped: only psql understands it, the migration tool sends it to the server",
+                help: "run this file with psql, or replace the meta-command with SQL",
+                location: FileLocation(path: file.path, line: location.line, column: location.column, length: command.count)))
+        }
+        result.source = SourceText(bytes: masked)
+        return result
+    }
+
+    static func duplicateVersions(in set: MigrationSet) -> [Finding] {
+        var firstByVersion: [String: String] = [:]
+        var findings: [Finding] = []
+        for file in set.files where file.direction == .up {
+            let key = set.layout == .flyway ? Versions.flywayParts(file.version).joined(separator: ".")
+                : (set.layout == .golangMigrate || set.layout == .goose) ? String(Versions.normalizedDigits(file.version)) : file.version
+            if let first = firstByVersion[key] {
+                findings.append(Finding(
+                    ruleID: "duplicate-migration-version", severity: .error,
+                    message: "version \(file.version) is used twice (also by \(first)); \(set.layout.rawValue) refuses or silently skips one of them",
+                    help: "give this migration a new, higher version",
+                    location: FileLocation(path: file.path, line: 1, column: 1)))
+            } else {
+                firstByVersion[key] = file.path
+            }
+        }
+        return findings
+    }
+
+    /// The part of a name after the version and separator, without extension.
+    static func describe(_ name: String, afterVersion version: String) -> String {
+        var rest = name.dropFirst(version.count)
+        while rest.first == "_" || rest.first == "-" { rest = rest.dropFirst() }
+        for suffix in [".up.sql", ".down.sql", ".sql"] where rest.hasSuffix(suffix) {
+            rest = rest.dropLast(suffix.count)
+            break
+        }
+        return String(rest)
+    }
+}

@@ -1,0 +1,72 @@
+import StewardSQL
+
+/// The migration tools whose directory layouts Steward understands.
+public enum MigrationLayout: String, Codable, Sendable, CaseIterable {
+    case plain, golangMigrate = "golang-migrate", flyway, goose, dbmate, atlas, prisma
+}
+
+/// How the migration tool wraps a file in transactions. Rules about locks and
+/// non-transactional statements (e.g. CREATE INDEX CONCURRENTLY) depend on it.
+public enum TransactionMode: String, Codable, Sendable {
+    /// The tool runs the file inside BEGIN … COMMIT (goose, dbmate, Flyway, Atlas by default).
+    case explicitPerFile = "per-file"
+    /// Each statement autocommits on its own (psql -f, goose NO TRANSACTION, atlas:txmode none).
+    case perStatement = "per-statement"
+    /// The whole file is sent as one simple-protocol query, which Postgres runs as one
+    /// implicit transaction (golang-migrate, Prisma, dbmate transaction:false).
+    case implicitSingleQuery = "implicit-single-query"
+}
+
+public enum MigrationDirection: String, Codable, Sendable {
+    case up, down, repeatable
+}
+
+/// One migration file as its tool sees it.
+public struct MigrationFile: Sendable {
+    /// Path as shown to the user (the directory argument joined with the relative path).
+    public var path: String
+    public var version: String
+    public var name: String
+    public var direction: MigrationDirection
+    public var transaction: TransactionMode
+    /// The file's bytes with everything its tool does not run "up" blanked out (down
+    /// sections, psql meta-commands), so that byte offsets still match the file.
+    public var source: SourceText
+    /// The unmasked file, for showing source lines.
+    public var original: SourceText
+    /// Notes found while reading (meta-commands skipped, unusual directives).
+    public var notices: [Finding]
+
+    public init(path: String, version: String, name: String, direction: MigrationDirection,
+                transaction: TransactionMode, original: SourceText, source: SourceText? = nil, notices: [Finding] = []) {
+        self.path = path
+        self.version = version
+        self.name = name
+        self.direction = direction
+        self.transaction = transaction
+        self.original = original
+        self.source = source ?? original
+        self.notices = notices
+    }
+}
+
+/// A migration that is not SQL (e.g. a goose `.go` file): the replayed model cannot see
+/// what it does, so it is reported as a gap rather than an error.
+public struct MigrationGap: Codable, Sendable, Hashable {
+    public var path: String
+    public var version: String
+    public var reason: String
+}
+
+/// The ordered migrations of one directory.
+public struct MigrationSet: Sendable {
+    public var directory: String
+    public var layout: MigrationLayout
+    /// Files replayed into the model, in the order the tool applies them.
+    public var files: [MigrationFile]
+    /// Down / undo files: recorded, never replayed.
+    public var downFiles: [MigrationFile]
+    public var gaps: [MigrationGap]
+    /// Problems of the set itself: duplicate versions, unreadable files.
+    public var findings: [Finding]
+}

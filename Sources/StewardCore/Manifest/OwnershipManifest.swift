@@ -1,0 +1,139 @@
+import StewardSQL
+
+/// `ownership.yml`: which service owns which part of the shared database and cache.
+public struct OwnershipManifest: Sendable {
+    public var path: String
+    public var version: Int
+    /// In file order.
+    public var services: [Service]
+    public var teams: [String: Team]
+    public var allowances: [BoundaryAllowance]
+
+    public func service(named name: String) -> Service? { services.first { $0.name == name } }
+}
+
+public struct Service: Sendable, Codable {
+    public var name: String
+    public var description: String?
+    /// `@user` or `@org/team`.
+    public var owners: [String]
+    public var tables: [TablePattern]
+    /// Schema-per-service: every object in these schemas belongs to the service.
+    public var schemas: [String]
+    public var roles: [String]
+    public var cachePrefixes: [String]
+    public var line: Int
+}
+
+public struct Team: Sendable, Codable {
+    public var name: String
+    public var members: [String]
+}
+
+/// A `tables:` entry: `orders`, `billing.invoices` or a glob such as `billing_*`.
+public struct TablePattern: Sendable, Codable, Hashable {
+    public var text: String
+    public var schema: String?
+    public var name: String
+    public var line: Int
+    public var column: Int
+
+    public init(text: String, line: Int, column: Int) {
+        self.text = text
+        self.line = line
+        self.column = column
+        let parts = text.split(separator: ".", maxSplits: 1).map(String.init)
+        if parts.count == 2 {
+            schema = parts[0]
+            name = parts[1]
+        } else {
+            schema = nil
+            name = text
+        }
+    }
+
+    public var isGlob: Bool { name.contains("*") || name.contains("?") || (schema?.contains("*") ?? false) }
+
+    public func matches(_ table: ObjectName) -> Bool {
+        if let schema, !Glob.matches(schema, table.schema ?? "public") { return false }
+        return Glob.matches(name, table.name)
+    }
+}
+
+/// A documented exception: `from` may depend on `to` through `objects`, for `reason`.
+public struct BoundaryAllowance: Sendable, Codable {
+    public var from: String
+    public var to: String
+    /// Objects of `to` that `from` may depend on; empty means any.
+    public var objects: [TablePattern]
+    public var reason: String
+    public var line: Int
+
+    public func covers(from source: String, to target: String, object: ObjectName) -> Bool {
+        source == from && target == to && (objects.isEmpty || objects.contains { $0.matches(object) })
+    }
+}
+
+/// Shell-style `*` and `?` matching, for table patterns.
+enum Glob {
+    static func matches(_ pattern: String, _ text: String) -> Bool {
+        let p = Array(pattern.utf8), t = Array(text.utf8)
+        var pi = 0, ti = 0, star = -1, mark = 0
+        while ti < t.count {
+            if pi < p.count, p[pi] == UInt8(ascii: "?") || p[pi] == t[ti] {
+                pi += 1; ti += 1
+            } else if pi < p.count, p[pi] == UInt8(ascii: "*") {
+                star = pi; mark = ti; pi += 1
+            } else if star >= 0 {
+                pi = star + 1; mark += 1; ti = mark
+            } else {
+                return false
+            }
+        }
+        while pi < p.count, p[pi] == UInt8(ascii: "*") { pi += 1 }
+        return pi == p.count
+    }
+}
+
+/// Who owns an object, and why Steward thinks so.
+public struct Ownership: Sendable, Codable, Hashable {
+    public enum Basis: String, Sendable, Codable {
+        case table = "tables entry", schema = "schema", glob = "tables pattern", inferred = "inferred"
+    }
+
+    public var service: String
+    public var basis: Basis
+}
+
+extension OwnershipManifest {
+    /// Precedence: an exact `schema.table` entry, then a schema claim, then an exact
+    /// unqualified entry, then a glob. Unqualified entries match the name in any schema.
+    public func owner(of table: ObjectName) -> Ownership? {
+        var schemaClaim: String?, unqualified: String?, glob: String?
+        for service in services {
+            for pattern in service.tables {
+                guard pattern.matches(table) else { continue }
+                if pattern.isGlob {
+                    glob = glob ?? service.name
+                } else if pattern.schema != nil {
+                    return Ownership(service: service.name, basis: .table)
+                } else {
+                    unqualified = unqualified ?? service.name
+                }
+            }
+            if schemaClaim == nil, service.schemas.contains(table.schema ?? "public") { schemaClaim = service.name }
+        }
+        if let schemaClaim { return Ownership(service: schemaClaim, basis: .schema) }
+        if let unqualified { return Ownership(service: unqualified, basis: .table) }
+        if let glob { return Ownership(service: glob, basis: .glob) }
+        return nil
+    }
+
+    public func owner(ofSchema schema: String) -> String? {
+        services.first { $0.schemas.contains(schema) }?.name
+    }
+
+    public func allowance(from source: String, to target: String, object: ObjectName) -> BoundaryAllowance? {
+        allowances.first { $0.covers(from: source, to: target, object: object) }
+    }
+}

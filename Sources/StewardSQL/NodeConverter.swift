@@ -1,0 +1,541 @@
+import Foundation
+import CPgQuery
+
+/// Turns libpg_query's protobuf-c structs into `Statement` values. Only what the schema
+/// model and the rules need is read; every other statement becomes `.other(kind:)`.
+struct NodeConverter {
+    let source: SourceText
+
+    /// libpg_query's `stmt_location` starts right after the previous `;`, so leading
+    /// whitespace and comments are skipped to point at the statement's first token.
+    func statementRange(location: Int, length: Int) -> Range<Int> {
+        let bytes = source.bytes
+        var end = length == 0 ? bytes.count : min(bytes.count, location + length)
+        let start = Trivia.skip(bytes, from: max(0, location), to: end)
+        while end > start, Trivia.isSpace(bytes[end - 1]) { end -= 1 }
+        return start..<max(start, end)
+    }
+
+    func statement(_ node: NodePointer) -> Statement {
+        let value = node.pointee
+        switch value.node_case {
+        case PG_QUERY__NODE__NODE_CREATE_STMT: return .createTable(createTable(value.create_stmt.pointee))
+        case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: return .alterTable(alterTable(value.alter_table_stmt.pointee))
+        case PG_QUERY__NODE__NODE_INDEX_STMT: return .createIndex(createIndex(value.index_stmt.pointee))
+        case PG_QUERY__NODE__NODE_DROP_STMT: return .drop(drop(value.drop_stmt.pointee))
+        case PG_QUERY__NODE__NODE_RENAME_STMT: return .rename(rename(value.rename_stmt.pointee))
+        case PG_QUERY__NODE__NODE_VIEW_STMT: return .createView(view(value.view_stmt.pointee))
+        case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
+            let statement = value.create_table_as_stmt.pointee
+            if statement.objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW { return .createView(materializedView(statement)) }
+            return .other(kind: "CreateTableAsStmt")
+        case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT:
+            let statement = value.create_enum_stmt.pointee
+            let values = nodes(statement.n_vals, statement.vals).compactMap(stringValue)
+            return .createEnum(CreateEnum(name: objectName(strings(statement.n_type_name, statement.type_name)), values: values))
+        case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT:
+            let statement = value.alter_enum_stmt.pointee
+            let name = objectName(strings(statement.n_type_name, statement.type_name))
+            if let old = optionalText(statement.old_val) {
+                return .alterEnum(AlterEnum(name: name, addedValue: nil, renamedValue: (old, text(statement.new_val))))
+            }
+            return .alterEnum(AlterEnum(name: name, addedValue: text(statement.new_val), renamedValue: nil))
+        case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT:
+            let statement = value.create_domain_stmt.pointee
+            return .createDomain(CreateDomain(name: objectName(strings(statement.n_domainname, statement.domainname)),
+                                              baseType: TypeFormatting.dataType(statement.type_name)))
+        case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT: return .createFunction(function(value.create_function_stmt.pointee))
+        case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
+            let statement = value.create_trig_stmt.pointee
+            return .createTrigger(CreateTrigger(name: text(statement.trigname), table: objectName(statement.relation),
+                                                function: objectName(strings(statement.n_funcname, statement.funcname)),
+                                                orReplace: statement.replace != 0))
+        case PG_QUERY__NODE__NODE_COMMENT_STMT: return .comment(comment(value.comment_stmt.pointee))
+        case PG_QUERY__NODE__NODE_GRANT_STMT: return .grant(grant(value.grant_stmt.pointee))
+        case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
+            let statement = value.create_schema_stmt.pointee
+            let authorization = statement.authrole.flatMap { optionalText($0.pointee.rolename) }
+            return .createSchema(CreateSchema(name: optionalText(statement.schemaname) ?? authorization ?? "",
+                                              ifNotExists: statement.if_not_exists != 0, authorization: authorization,
+                                              elements: nodes(statement.n_schema_elts, statement.schema_elts).map(self.statement)))
+        case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
+            let statement = value.variable_set_stmt.pointee
+            guard text(statement.name) == "search_path" || statement.kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL else {
+                return .other(kind: "VariableSetStmt")
+            }
+            switch statement.kind {
+            case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE:
+                let schemas = nodes(statement.n_args, statement.args).map { argument -> String in
+                    let rendered = Expressions.render(argument)
+                    // `SET search_path = 'a', b`: string constants arrive quoted.
+                    return rendered.hasPrefix("'") ? String(rendered.dropFirst().dropLast()) : rendered
+                }
+                return .setSearchPath(SetSearchPath(schemas: schemas, isLocal: statement.is_local != 0))
+            default:
+                return .setSearchPath(SetSearchPath(schemas: nil, isLocal: statement.is_local != 0))
+            }
+        case PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT:
+            let statement = value.alter_object_schema_stmt.pointee
+            let name = statement.relation != nil ? objectName(statement.relation) : objectNameOfObject(statement.object)
+            return .alterObjectSchema(AlterObjectSchema(kind: relationKind(statement.object_type), name: name,
+                                                        newSchema: text(statement.newschema)))
+        case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
+            let statement = value.create_seq_stmt.pointee
+            return .createSequence(CreateSequence(name: objectName(statement.sequence), ifNotExists: statement.if_not_exists != 0))
+        case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT:
+            return .createExtension(name: text(value.create_extension_stmt.pointee.extname))
+        case PG_QUERY__NODE__NODE_TRANSACTION_STMT:
+            return .transaction(transactionKind(value.transaction_stmt.pointee.kind))
+        default:
+            return .other(kind: nodeKindName(node))
+        }
+    }
+
+    // MARK: Tables
+
+    private func createTable(_ statement: PgQuery__CreateStmt) -> CreateTable {
+        var columns: [ColumnDefinition] = []
+        var constraints: [ConstraintDefinition] = []
+        var likeTables: [ObjectName] = []
+        for element in nodes(statement.n_table_elts, statement.table_elts) {
+            switch element.pointee.node_case {
+            case PG_QUERY__NODE__NODE_COLUMN_DEF: columns.append(column(element.pointee.column_def.pointee))
+            case PG_QUERY__NODE__NODE_CONSTRAINT: constraints.append(constraint(element.pointee.constraint.pointee))
+            case PG_QUERY__NODE__NODE_TABLE_LIKE_CLAUSE: likeTables.append(objectName(element.pointee.table_like_clause.pointee.relation))
+            default: break
+            }
+        }
+        constraints += nodes(statement.n_constraints, statement.constraints)
+            .filter { $0.pointee.node_case == PG_QUERY__NODE__NODE_CONSTRAINT }
+            .map { constraint($0.pointee.constraint.pointee) }
+        let inherits = nodes(statement.n_inh_relations, statement.inh_relations)
+            .filter { $0.pointee.node_case == PG_QUERY__NODE__NODE_RANGE_VAR }
+            .map { objectName($0.pointee.range_var) }
+        let persistence = statement.relation.map { text($0.pointee.relpersistence) } ?? ""
+        return CreateTable(
+            name: objectName(statement.relation),
+            ifNotExists: statement.if_not_exists != 0,
+            columns: columns,
+            constraints: constraints,
+            partitionOf: statement.partbound != nil ? inherits.first : nil,
+            inherits: statement.partbound != nil ? [] : inherits,
+            isPartitioned: statement.partspec != nil,
+            likeTables: likeTables,
+            isTemporary: persistence == "t",
+            isUnlogged: persistence == "u",
+            offset: Int(statement.relation?.pointee.location ?? 0))
+    }
+
+    private func column(_ definition: PgQuery__ColumnDef) -> ColumnDefinition {
+        var result = ColumnDefinition(
+            name: text(definition.colname),
+            type: TypeFormatting.dataType(definition.type_name),
+            notNull: definition.is_not_null != 0,
+            defaultExpression: definition.raw_default.map(Expressions.render),
+            identity: nil, generated: nil, constraints: [],
+            offset: Int(definition.location))
+        for node in nodes(definition.n_constraints, definition.constraints) where node.pointee.node_case == PG_QUERY__NODE__NODE_CONSTRAINT {
+            let constraint = node.pointee.constraint.pointee
+            switch constraint.contype {
+            case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL: result.notNull = true
+            case PG_QUERY__CONSTR_TYPE__CONSTR_NULL: result.notNull = false
+            case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT: result.defaultExpression = constraint.raw_expr.map(Expressions.render)
+            case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
+                result.identity = text(constraint.generated_when) == "a" ? "always" : "by default"
+            case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED: result.generated = constraint.raw_expr.map(Expressions.render)
+            case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY, PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE, PG_QUERY__CONSTR_TYPE__CONSTR_CHECK,
+                 PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN, PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION:
+                var converted = self.constraint(constraint)
+                if converted.columns.isEmpty, converted.kind != .check { converted.columns = [result.name] }
+                result.constraints.append(converted)
+            case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRABLE, PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRED:
+                // Attribute clauses apply to the constraint written just before them.
+                if !result.constraints.isEmpty { result.constraints[result.constraints.count - 1].deferrable = true }
+            default: break
+            }
+        }
+        return result
+    }
+
+    private func constraint(_ constraint: PgQuery__Constraint) -> ConstraintDefinition {
+        let kind: ConstraintDefinition.Kind
+        switch constraint.contype {
+        case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY: kind = .primaryKey
+        case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE: kind = .unique
+        case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN: kind = .foreignKey
+        case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION: kind = .exclusion
+        default: kind = .check
+        }
+        var foreignKey: ForeignKeyReference?
+        var columns = strings(constraint.n_keys, constraint.keys)
+        if kind == .foreignKey {
+            columns = strings(constraint.n_fk_attrs, constraint.fk_attrs)
+            let tableOffset = Int(constraint.pktable?.pointee.location ?? constraint.location)
+            foreignKey = ForeignKeyReference(
+                table: objectName(constraint.pktable),
+                columns: strings(constraint.n_pk_attrs, constraint.pk_attrs),
+                onDelete: ReferentialAction(code: text(constraint.fk_del_action)),
+                onUpdate: ReferentialAction(code: text(constraint.fk_upd_action)),
+                referencesOffset: Trivia.keywordBefore("references", offset: tableOffset, in: source.bytes) ?? tableOffset)
+        }
+        var expressionColumns: [String] = []
+        if kind == .check, let expression = constraint.raw_expr {
+            expressionColumns = columnReferences(expression)
+        }
+        return ConstraintDefinition(
+            kind: kind,
+            name: optionalText(constraint.conname),
+            columns: columns,
+            foreignKey: foreignKey,
+            expression: constraint.raw_expr.map(Expressions.render),
+            expressionColumns: expressionColumns,
+            notValid: constraint.skip_validation != 0,
+            usingIndex: optionalText(constraint.indexname),
+            deferrable: constraint.deferrable != 0,
+            offset: Int(constraint.location))
+    }
+
+    /// Distinct unqualified column names an expression reads, in order of first use.
+    private func columnReferences(_ node: NodePointer) -> [String] {
+        var names: [String] = []
+        func visit(_ node: NodePointer) {
+            let value = node.pointee
+            switch value.node_case {
+            case PG_QUERY__NODE__NODE_COLUMN_REF:
+                let reference = value.column_ref.pointee
+                if let last = nodes(reference.n_fields, reference.fields).last.flatMap(stringValue), !names.contains(last) {
+                    names.append(last)
+                }
+            case PG_QUERY__NODE__NODE_A_EXPR:
+                value.a_expr.pointee.lexpr.map(visit)
+                value.a_expr.pointee.rexpr.map(visit)
+            case PG_QUERY__NODE__NODE_BOOL_EXPR:
+                nodes(value.bool_expr.pointee.n_args, value.bool_expr.pointee.args).forEach(visit)
+            case PG_QUERY__NODE__NODE_NULL_TEST: value.null_test.pointee.arg.map(visit)
+            case PG_QUERY__NODE__NODE_TYPE_CAST: value.type_cast.pointee.arg.map(visit)
+            case PG_QUERY__NODE__NODE_FUNC_CALL:
+                nodes(value.func_call.pointee.n_args, value.func_call.pointee.args).forEach(visit)
+            case PG_QUERY__NODE__NODE_LIST:
+                nodes(value.list.pointee.n_items, value.list.pointee.items).forEach(visit)
+            case PG_QUERY__NODE__NODE_BOOLEAN_TEST: value.boolean_test.pointee.arg.map(visit)
+            case PG_QUERY__NODE__NODE_COALESCE_EXPR:
+                nodes(value.coalesce_expr.pointee.n_args, value.coalesce_expr.pointee.args).forEach(visit)
+            case PG_QUERY__NODE__NODE_CASE_EXPR:
+                let expression = value.case_expr.pointee
+                expression.arg.map(visit)
+                nodes(expression.n_args, expression.args).forEach(visit)
+                expression.defresult.map(visit)
+            case PG_QUERY__NODE__NODE_CASE_WHEN:
+                value.case_when.pointee.expr.map(visit)
+                value.case_when.pointee.result.map(visit)
+            case PG_QUERY__NODE__NODE_A_ARRAY_EXPR:
+                nodes(value.a_array_expr.pointee.n_elements, value.a_array_expr.pointee.elements).forEach(visit)
+            default: break
+            }
+        }
+        visit(node)
+        return names
+    }
+
+    private func alterTable(_ statement: PgQuery__AlterTableStmt) -> AlterTable {
+        var actions: [AlterTableAction] = []
+        for node in nodes(statement.n_cmds, statement.cmds) where node.pointee.node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_CMD {
+            actions.append(alterAction(node.pointee.alter_table_cmd.pointee))
+        }
+        return AlterTable(name: objectName(statement.relation), relationKind: relationKind(statement.objtype),
+                          ifExists: statement.missing_ok != 0, actions: actions,
+                          offset: Int(statement.relation?.pointee.location ?? 0))
+    }
+
+    private func alterAction(_ command: PgQuery__AlterTableCmd) -> AlterTableAction {
+        let name = text(command.name)
+        let cascade = command.behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE
+        switch command.subtype {
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
+            guard let def = command.def, def.pointee.node_case == PG_QUERY__NODE__NODE_COLUMN_DEF else { return .other("AT_AddColumn") }
+            return .addColumn(column(def.pointee.column_def.pointee), ifNotExists: command.missing_ok != 0)
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
+            return .dropColumn(name: name, ifExists: command.missing_ok != 0, cascade: cascade)
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
+            guard let def = command.def, def.pointee.node_case == PG_QUERY__NODE__NODE_COLUMN_DEF else { return .other("AT_AlterColumnType") }
+            let definition = def.pointee.column_def.pointee
+            return .alterColumnType(column: name, type: TypeFormatting.dataType(definition.type_name),
+                                    hasUsing: definition.raw_default != nil)
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull: return .setNotNull(column: name)
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull: return .dropNotNull(column: name)
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault:
+            if let def = command.def { return .setDefault(column: name, expression: Expressions.render(def)) }
+            return .dropDefault(column: name)
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
+            guard let def = command.def, def.pointee.node_case == PG_QUERY__NODE__NODE_CONSTRAINT else { return .other("AT_AddConstraint") }
+            return .addConstraint(constraint(def.pointee.constraint.pointee))
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
+            return .dropConstraint(name: name, ifExists: command.missing_ok != 0, cascade: cascade)
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint: return .validateConstraint(name: name)
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddIdentity:
+            var kind = "by default"
+            if let def = command.def, def.pointee.node_case == PG_QUERY__NODE__NODE_CONSTRAINT,
+               text(def.pointee.constraint.pointee.generated_when) == "a" { kind = "always" }
+            return .addIdentity(column: name, kind: kind)
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropIdentity: return .dropIdentity(column: name)
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropExpression: return .dropExpression(column: name)
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition, PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition:
+            let attach = command.subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition
+            guard let def = command.def, def.pointee.node_case == PG_QUERY__NODE__NODE_PARTITION_CMD else { return .other("AT_AttachPartition") }
+            let partition = objectName(def.pointee.partition_cmd.pointee.name)
+            return attach ? .attachPartition(partition) : .detachPartition(partition)
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner:
+            return .changeOwner(role: command.newowner.map { text($0.pointee.rolename) } ?? "")
+        default:
+            let subtype = withUnsafePointer(to: pg_query__alter_table_type__descriptor) { descriptor -> String in
+                guard let value = protobuf_c_enum_descriptor_get_value(descriptor, Int32(bitPattern: command.subtype.rawValue)),
+                      let name = value.pointee.name else { return "AT_\(command.subtype.rawValue)" }
+                return String(cString: name)
+            }
+            return .other(subtype)
+        }
+    }
+
+    // MARK: Indexes, drops, renames
+
+    private func createIndex(_ statement: PgQuery__IndexStmt) -> CreateIndex {
+        let columns = nodes(statement.n_index_params, statement.index_params)
+            .filter { $0.pointee.node_case == PG_QUERY__NODE__NODE_INDEX_ELEM }
+            .map { node -> IndexColumn in
+                let element = node.pointee.index_elem.pointee
+                if let column = optionalText(element.name) {
+                    return IndexColumn(column: column, expression: nil, nameForGeneratedName: column)
+                }
+                let expression = element.expr.map(Expressions.render) ?? ""
+                return IndexColumn(column: nil, expression: expression,
+                                   nameForGeneratedName: element.expr.map(figureColumnName) ?? "expr")
+            }
+        return CreateIndex(
+            name: optionalText(statement.idxname),
+            table: objectName(statement.relation),
+            unique: statement.unique != 0,
+            concurrently: statement.concurrent != 0,
+            ifNotExists: statement.if_not_exists != 0,
+            method: optionalText(statement.access_method) ?? "btree",
+            columns: columns,
+            predicate: statement.where_clause.map(Expressions.render),
+            offset: Int(statement.relation?.pointee.location ?? 0))
+    }
+
+    /// Postgres's `FigureIndexColname`: a function call names the column after the
+    /// function, a cast after its operand, anything else is `expr`.
+    private func figureColumnName(_ node: NodePointer) -> String {
+        switch node.pointee.node_case {
+        case PG_QUERY__NODE__NODE_FUNC_CALL:
+            let call = node.pointee.func_call.pointee
+            return strings(call.n_funcname, call.funcname).last ?? "expr"
+        case PG_QUERY__NODE__NODE_TYPE_CAST:
+            return node.pointee.type_cast.pointee.arg.map(figureColumnName) ?? "expr"
+        case PG_QUERY__NODE__NODE_COLUMN_REF:
+            let reference = node.pointee.column_ref.pointee
+            return nodes(reference.n_fields, reference.fields).last.flatMap(stringValue) ?? "expr"
+        default:
+            return "expr"
+        }
+    }
+
+    private func drop(_ statement: PgQuery__DropStmt) -> Drop {
+        let objects = nodes(statement.n_objects, statement.objects)
+        var target: DropTarget
+        var names: [ObjectName]
+        switch statement.remove_type {
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE: target = .table
+        case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW: target = .view
+        case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW: target = .materializedView
+        case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: target = .index
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE: target = .type
+        case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN: target = .domain
+        case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE: target = .sequence
+        case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA: target = .schema
+        case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION: target = .function
+        case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE, PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE: target = .procedure
+        case PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION: target = .`extension`
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER: target = .trigger(table: ObjectName(name: ""))
+        default: target = .other(objectTypeName(statement.remove_type))
+        }
+        names = objects.map(objectNameOfObject)
+        if case .trigger = target, let first = objects.first, first.pointee.node_case == PG_QUERY__NODE__NODE_LIST {
+            // DROP TRIGGER name ON table arrives as one list [schema?, table, trigger].
+            let parts = strings(first.pointee.list.pointee.n_items, first.pointee.list.pointee.items)
+            target = .trigger(table: objectName(Array(parts.dropLast())))
+            names = [ObjectName(name: parts.last ?? "")]
+        }
+        return Drop(target: target, names: names, ifExists: statement.missing_ok != 0,
+                    cascade: statement.behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE, concurrently: statement.concurrent != 0)
+    }
+
+    /// Object names in DROP/COMMENT/RENAME arrive as a String list, a TypeName, an
+    /// ObjectWithArgs (functions) or a bare String (schemas, extensions).
+    private func objectNameOfObject(_ node: NodePointer?) -> ObjectName {
+        guard let node else { return ObjectName(name: "") }
+        let value = node.pointee
+        switch value.node_case {
+        case PG_QUERY__NODE__NODE_LIST: return objectName(strings(value.list.pointee.n_items, value.list.pointee.items))
+        case PG_QUERY__NODE__NODE_STRING: return ObjectName(name: stringValue(node) ?? "")
+        case PG_QUERY__NODE__NODE_TYPE_NAME:
+            return objectName(strings(value.type_name.pointee.n_names, value.type_name.pointee.names))
+        case PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS:
+            return objectName(strings(value.object_with_args.pointee.n_objname, value.object_with_args.pointee.objname))
+        case PG_QUERY__NODE__NODE_RANGE_VAR: return objectName(value.range_var)
+        default: return ObjectName(name: "")
+        }
+    }
+
+    private func rename(_ statement: PgQuery__RenameStmt) -> Rename {
+        let relation = objectName(statement.relation)
+        let newName = text(statement.newname)
+        let ifExists = statement.missing_ok != 0
+        func renamed(_ target: Rename.Target, _ object: ObjectName, _ old: String) -> Rename {
+            Rename(target: target, object: object, oldName: old, newName: newName, ifExists: ifExists)
+        }
+        switch statement.rename_type {
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE, PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE: return renamed(.table, relation, relation.name)
+        case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW: return renamed(.view, relation, relation.name)
+        case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW: return renamed(.materializedView, relation, relation.name)
+        case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: return renamed(.index, relation, relation.name)
+        case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE: return renamed(.sequence, relation, relation.name)
+        case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN: return renamed(.column(relation: relation), relation, text(statement.subname))
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT: return renamed(.constraint(relation: relation), relation, text(statement.subname))
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER: return renamed(.trigger(relation: relation), relation, text(statement.subname))
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE, PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN:
+            let name = objectNameOfObject(statement.object)
+            return renamed(.type, name, name.name)
+        case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA:
+            let old = text(statement.subname)
+            return renamed(.schema, ObjectName(name: old), old)
+        case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION, PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE:
+            let name = objectNameOfObject(statement.object)
+            return renamed(.function, name, name.name)
+        default:
+            let name = statement.relation != nil ? relation : objectNameOfObject(statement.object)
+            return renamed(.other(objectTypeName(statement.rename_type)), name, text(statement.subname))
+        }
+    }
+
+    // MARK: Views, functions, comments, grants
+
+    private func view(_ statement: PgQuery__ViewStmt) -> CreateView {
+        CreateView(name: objectName(statement.view), materialized: false, orReplace: statement.replace != 0,
+                   ifNotExists: false, reads: relationsRead(by: statement.query),
+                   offset: Int(statement.view?.pointee.location ?? 0))
+    }
+
+    private func materializedView(_ statement: PgQuery__CreateTableAsStmt) -> CreateView {
+        let relation = statement.into?.pointee.rel
+        return CreateView(name: objectName(relation), materialized: true, orReplace: false,
+                          ifNotExists: statement.if_not_exists != 0, reads: relationsRead(by: statement.query),
+                          offset: Int(relation?.pointee.location ?? 0))
+    }
+
+    private func relationsRead(by query: NodePointer?) -> [ObjectName] {
+        guard let query else { return [] }
+        var collector = RelationReferenceCollector()
+        query.withMemoryRebound(to: ProtobufCMessage.self, capacity: 1) { collector.collect($0) }
+        var seen = Set<ObjectName>()
+        return collector.relations.filter { name in
+            !(name.schema == nil && collector.cteNames.contains(name.name)) && seen.insert(name).inserted
+        }
+    }
+
+    private func function(_ statement: PgQuery__CreateFunctionStmt) -> CreateFunction {
+        var language: String?
+        for option in nodes(statement.n_options, statement.options) where option.pointee.node_case == PG_QUERY__NODE__NODE_DEF_ELEM {
+            let element = option.pointee.def_elem.pointee
+            if text(element.defname) == "language", let argument = element.arg { language = stringValue(argument) }
+        }
+        let argumentTypes = nodes(statement.n_parameters, statement.parameters)
+            .filter { $0.pointee.node_case == PG_QUERY__NODE__NODE_FUNCTION_PARAMETER }
+            .compactMap { parameter -> String? in
+                let value = parameter.pointee.function_parameter.pointee
+                // OUT and TABLE parameters are not part of the signature.
+                if value.mode == PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_OUT
+                    || value.mode == PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_TABLE { return nil }
+                return TypeFormatting.dataType(value.arg_type).formatted
+            }
+        return CreateFunction(name: objectName(strings(statement.n_funcname, statement.funcname)),
+                              argumentTypes: argumentTypes,
+                              returnType: statement.return_type.map { TypeFormatting.dataType($0).formatted },
+                              language: language, orReplace: statement.replace != 0,
+                              isProcedure: statement.is_procedure != 0)
+    }
+
+    private func comment(_ statement: PgQuery__CommentStmt) -> Comment {
+        let text = optionalText(statement.comment)
+        let name = objectNameOfObject(statement.object)
+        switch statement.objtype {
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE: return Comment(target: .table(name), text: text)
+        case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW, PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW: return Comment(target: .view(name), text: text)
+        case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN:
+            guard let object = statement.object, object.pointee.node_case == PG_QUERY__NODE__NODE_LIST else {
+                return Comment(target: .other("column"), text: text)
+            }
+            let parts = strings(object.pointee.list.pointee.n_items, object.pointee.list.pointee.items)
+            return Comment(target: .column(table: objectName(Array(parts.dropLast())), column: parts.last ?? ""), text: text)
+        default:
+            return Comment(target: .other(objectTypeName(statement.objtype)), text: text)
+        }
+    }
+
+    private func grant(_ statement: PgQuery__GrantStmt) -> Grant {
+        let privileges = nodes(statement.n_privileges, statement.privileges)
+            .filter { $0.pointee.node_case == PG_QUERY__NODE__NODE_ACCESS_PRIV }
+            .map { text($0.pointee.access_priv.pointee.priv_name) }
+        let grantees = nodes(statement.n_grantees, statement.grantees)
+            .filter { $0.pointee.node_case == PG_QUERY__NODE__NODE_ROLE_SPEC }
+            .map { role -> String in
+                let spec = role.pointee.role_spec.pointee
+                switch spec.roletype {
+                case PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_PUBLIC: return "PUBLIC"
+                case PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_CURRENT_USER: return "CURRENT_USER"
+                case PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_SESSION_USER: return "SESSION_USER"
+                default: return text(spec.rolename)
+                }
+            }
+        return Grant(isGrant: statement.is_grant != 0,
+                     privileges: privileges.isEmpty ? ["ALL"] : privileges,
+                     objectKind: objectTypeName(statement.objtype),
+                     objects: nodes(statement.n_objects, statement.objects).map(objectNameOfObject),
+                     allInSchema: statement.targtype == PG_QUERY__GRANT_TARGET_TYPE__ACL_TARGET_ALL_IN_SCHEMA,
+                     grantees: grantees)
+    }
+
+    // MARK: Enumerations
+
+    private func relationKind(_ type: PgQuery__ObjectType) -> RelationKind {
+        switch type {
+        case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW: .view
+        case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW: .materializedView
+        case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: .index
+        case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE: .sequence
+        case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE: .foreignTable
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE, PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN: .type
+        default: .table
+        }
+    }
+
+    private func objectTypeName(_ type: PgQuery__ObjectType) -> String {
+        withUnsafePointer(to: pg_query__object_type__descriptor) { descriptor in
+            guard let value = protobuf_c_enum_descriptor_get_value(descriptor, Int32(bitPattern: type.rawValue)),
+                  let name = value.pointee.name else { return "object" }
+            return String(cString: name).replacingOccurrences(of: "OBJECT_", with: "").lowercased()
+        }
+    }
+
+    private func transactionKind(_ kind: PgQuery__TransactionStmtKind) -> TransactionKind {
+        switch kind {
+        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN, PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START: .begin
+        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT: .commit
+        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK: .rollback
+        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT: .savepoint
+        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE: .release
+        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO: .rollbackTo
+        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_PREPARE: .prepare
+        default: .other
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import CPgQuery
+
+typealias NodePointer = UnsafeMutablePointer<PgQuery__Node>
+typealias NodeList = UnsafeMutablePointer<UnsafeMutablePointer<PgQuery__Node>?>
+
+/// Small readers over protobuf-c structs. protobuf-c stores unset strings as "" and
+/// unset messages as NULL, so every reader treats both as absent.
+@inline(__always)
+func text(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
+    guard let pointer, pointer.pointee != 0 else { return "" }
+    return String(cString: pointer)
+}
+
+@inline(__always)
+func optionalText(_ pointer: UnsafeMutablePointer<CChar>?) -> String? {
+    guard let pointer, pointer.pointee != 0 else { return nil }
+    return String(cString: pointer)
+}
+
+@inline(__always)
+func nodes(_ count: Int, _ list: NodeList?) -> [NodePointer] {
+    guard count > 0, let list else { return [] }
+    var result: [NodePointer] = []
+    result.reserveCapacity(count)
+    for index in 0..<count { if let node = list[index] { result.append(node) } }
+    return result
+}
+
+/// The value of a `String` node (identifiers and names in lists).
+func stringValue(_ node: NodePointer) -> String? {
+    guard node.pointee.node_case == PG_QUERY__NODE__NODE_STRING, let string = node.pointee.string else { return nil }
+    return text(string.pointee.sval)
+}
+
+func strings(_ count: Int, _ list: NodeList?) -> [String] {
+    nodes(count, list).compactMap(stringValue)
+}
+
+/// `[catalog.][schema.]name` from a list of String nodes.
+func objectName(_ parts: [String]) -> ObjectName {
+    switch parts.count {
+    case 0: ObjectName(name: "")
+    case 1: ObjectName(name: parts[0])
+    default: ObjectName(schema: parts[parts.count - 2], name: parts[parts.count - 1])
+    }
+}
+
+func objectName(_ rangeVar: UnsafeMutablePointer<PgQuery__RangeVar>?) -> ObjectName {
+    guard let rangeVar else { return ObjectName(name: "") }
+    return ObjectName(schema: optionalText(rangeVar.pointee.schemaname), name: text(rangeVar.pointee.relname))
+}
+
+/// The parse-node name of a node case, e.g. `InsertStmt`, read from protobuf-c's
+/// descriptor so that it follows libpg_query's own naming.
+func nodeKindName(_ node: NodePointer) -> String {
+    let number = node.pointee.node_case.rawValue
+    guard let field = protobuf_c_message_descriptor_get_field(steward_node_descriptor(), UInt32(number)),
+          let name = field.pointee.name else { return "Node\(number)" }
+    return String(cString: name).split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+}
+
+/// Every `RangeVar` below a message, found through protobuf-c's reflection so that no
+/// node type is missed (joins, subqueries, set operations, CTEs). CTE names are returned
+/// separately so that callers can tell them from real relations.
+struct RelationReferenceCollector {
+    var relations: [ObjectName] = []
+    var cteNames: Set<String> = []
+
+    mutating func collect(_ message: UnsafePointer<ProtobufCMessage>, depth: Int = 0) {
+        // Parse trees are already depth-limited by Postgres; this only guards hostile input.
+        guard depth < 2000 else { return }
+        let descriptor = message.pointee.descriptor!
+        if descriptor == rangeVarDescriptor {
+            relations.append(message.withMemoryRebound(to: PgQuery__RangeVar.self, capacity: 1) {
+                ObjectName(schema: optionalText($0.pointee.schemaname), name: text($0.pointee.relname))
+            })
+            return
+        }
+        if descriptor == commonTableExprDescriptor {
+            message.withMemoryRebound(to: PgQuery__CommonTableExpr.self, capacity: 1) {
+                cteNames.insert(text($0.pointee.ctename))
+            }
+        }
+        let raw = UnsafeRawPointer(message)
+        for index in 0..<Int(descriptor.pointee.n_fields) {
+            let field = descriptor.pointee.fields[index]
+            guard field.type == PROTOBUF_C_TYPE_MESSAGE else { continue }
+            if field.flags & UInt32(PROTOBUF_C_FIELD_FLAG_ONEOF.rawValue) != 0 {
+                // Oneof members share one union: only the member named by the case field is valid.
+                let selected = raw.load(fromByteOffset: Int(field.quantifier_offset), as: UInt32.self)
+                guard selected == field.id else { continue }
+            }
+            if field.label == PROTOBUF_C_LABEL_REPEATED {
+                let count = raw.load(fromByteOffset: Int(field.quantifier_offset), as: Int.self)
+                guard count > 0, let items = raw.load(fromByteOffset: Int(field.offset), as: UnsafePointer<UnsafePointer<ProtobufCMessage>?>?.self) else { continue }
+                for item in 0..<count { if let child = items[item] { collect(child, depth: depth + 1) } }
+            } else if let child = raw.load(fromByteOffset: Int(field.offset), as: UnsafePointer<ProtobufCMessage>?.self) {
+                collect(child, depth: depth + 1)
+            }
+        }
+    }
+}
+
+nonisolated(unsafe) private let rangeVarDescriptor = steward_range_var_descriptor()
+nonisolated(unsafe) private let commonTableExprDescriptor = steward_common_table_expr_descriptor()

@@ -1,0 +1,104 @@
+import CPgQuery
+
+/// Why libpg_query rejected a piece of SQL, with the byte offset Postgres points at.
+public struct SyntaxError: Error, Sendable, Equatable {
+    public var message: String
+    /// Byte offset into the parsed text (converted from Postgres's 1-based character cursor).
+    public var offset: Int
+}
+
+/// The PostgreSQL 15 parser (libpg_query), through its protobuf API.
+///
+/// The protobuf result is unpacked by protobuf-c into C structs and walked in place:
+/// measured ~5x faster and ~10x less memory than going through libpg_query's JSON.
+public enum SQLParser {
+    /// Parses every statement of `source`. `source` may contain masked regions (spaces)
+    /// but must keep byte offsets identical to the file, so locations map back to it.
+    public static func parse(_ source: SourceText) -> Result<[ParsedStatement], SyntaxError> {
+        var cString = source.bytes
+        // libpg_query reads a C string: an embedded NUL would silently end the input early.
+        for index in cString.indices where cString[index] == 0 { cString[index] = UInt8(ascii: " ") }
+        cString.append(0)
+        let result = cString.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_parse_protobuf($0) }
+        }
+        defer { pg_query_free_protobuf_parse_result(result) }
+
+        if let error = result.error {
+            let message = error.pointee.message.map { String(cString: $0) } ?? "syntax error"
+            let cursor = Int(error.pointee.cursorpos)
+            let offset = cursor > 0 ? source.byteOffset(ofCharacterPosition: cursor) : 0
+            return .failure(SyntaxError(message: message, offset: offset))
+        }
+
+        let data = UnsafeRawPointer(result.parse_tree.data)?.assumingMemoryBound(to: UInt8.self)
+        guard let tree = pg_query__parse_result__unpack(nil, result.parse_tree.len, data) else {
+            return .failure(SyntaxError(message: "libpg_query returned a parse tree that could not be unpacked", offset: 0))
+        }
+        defer { pg_query__parse_result__free_unpacked(tree, nil) }
+
+        let converter = NodeConverter(source: source)
+        var statements: [ParsedStatement] = []
+        statements.reserveCapacity(tree.pointee.n_stmts)
+        for index in 0..<tree.pointee.n_stmts {
+            guard let raw = tree.pointee.stmts[index], let node = raw.pointee.stmt else { continue }
+            let range = converter.statementRange(location: Int(raw.pointee.stmt_location), length: Int(raw.pointee.stmt_len))
+            statements.append(ParsedStatement(statement: converter.statement(node), range: range))
+        }
+        return .success(statements)
+    }
+
+    /// Statement boundaries found by libpg_query's scanner, without building parse trees.
+    /// Used to parse a huge file statement by statement and to keep going after a syntax error.
+    public static func split(_ source: SourceText) -> Result<[Range<Int>], SyntaxError> {
+        var cString = source.bytes
+        for index in cString.indices where cString[index] == 0 { cString[index] = UInt8(ascii: " ") }
+        cString.append(0)
+        let result = cString.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_split_with_scanner($0) }
+        }
+        defer { pg_query_free_split_result(result) }
+        if let error = result.error {
+            let message = error.pointee.message.map { String(cString: $0) } ?? "syntax error"
+            let cursor = Int(error.pointee.cursorpos)
+            return .failure(SyntaxError(message: message, offset: cursor > 0 ? source.byteOffset(ofCharacterPosition: cursor) : 0))
+        }
+        var ranges: [Range<Int>] = []
+        for index in 0..<Int(result.n_stmts) {
+            guard let stmt = result.stmts[index] else { continue }
+            let start = Int(stmt.pointee.stmt_location)
+            let length = Int(stmt.pointee.stmt_len)
+            ranges.append(start..<(length == 0 ? source.bytes.count : start + length))
+        }
+        return .success(ranges)
+    }
+}
+
+extension SQLParser {
+    /// Byte ranges of string constants and comments, from libpg_query's scanner. Used to
+    /// tell a psql meta-command line (`\connect`) from a backslash inside a quoted body.
+    public static func quotedRanges(_ source: SourceText) -> [Range<Int>] {
+        var cString = source.bytes
+        for index in cString.indices where cString[index] == 0 { cString[index] = UInt8(ascii: " ") }
+        cString.append(0)
+        let result = cString.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_scan($0) }
+        }
+        defer { pg_query_free_scan_result(result) }
+        guard result.error == nil else { return [] }
+        let data = UnsafeRawPointer(result.pbuf.data)?.assumingMemoryBound(to: UInt8.self)
+        guard let scan = pg_query__scan_result__unpack(nil, result.pbuf.len, data) else { return [] }
+        defer { pg_query__scan_result__free_unpacked(scan, nil) }
+        var ranges: [Range<Int>] = []
+        for index in 0..<scan.pointee.n_tokens {
+            guard let token = scan.pointee.tokens[index]?.pointee else { continue }
+            switch token.token {
+            case PG_QUERY__TOKEN__SCONST, PG_QUERY__TOKEN__USCONST, PG_QUERY__TOKEN__BCONST, PG_QUERY__TOKEN__XCONST,
+                 PG_QUERY__TOKEN__SQL_COMMENT, PG_QUERY__TOKEN__C_COMMENT, PG_QUERY__TOKEN__IDENT:
+                ranges.append(Int(token.start)..<Int(token.end))
+            default: break
+            }
+        }
+        return ranges
+    }
+}

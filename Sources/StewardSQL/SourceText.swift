@@ -1,0 +1,80 @@
+/// The bytes of one SQL source and a line index, so that byte offsets reported by
+/// libpg_query can be turned into the 1-based line and column an editor shows.
+public struct SourceText: Sendable {
+    public let bytes: [UInt8]
+    /// Byte offset at which each line starts; `lineStarts[0] == 0`.
+    public let lineStarts: [Int]
+
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+        var starts = [0]
+        starts.reserveCapacity(bytes.count / 32 + 1)
+        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+            starts.append(offset + 1)
+        }
+        lineStarts = starts
+    }
+
+    public init(_ string: String) { self.init(bytes: Array(string.utf8)) }
+
+    /// 1-based line and column of a byte offset. The column counts characters
+    /// (UTF-8 scalar starts), not bytes, so multi-byte text lines up with the caret.
+    public func location(ofByte offset: Int) -> SourceLocation {
+        let clamped = max(0, min(offset, bytes.count))
+        var low = 0, high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= clamped { low = mid } else { high = mid - 1 }
+        }
+        let start = lineStarts[low]
+        var column = 1
+        var index = start
+        while index < clamped {
+            if bytes[index] & 0xC0 != 0x80 { column += 1 }
+            index += 1
+        }
+        // A continuation byte at the offset itself belongs to the previous character.
+        return SourceLocation(line: low + 1, column: column, offset: clamped)
+    }
+
+    /// The text of a 1-based line without its line terminator (`\n` or `\r\n`).
+    public func line(_ number: Int) -> String {
+        guard number >= 1, number <= lineStarts.count else { return "" }
+        let start = lineStarts[number - 1]
+        var end = number < lineStarts.count ? lineStarts[number] : bytes.count
+        while end > start, bytes[end - 1] == UInt8(ascii: "\n") || bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
+    /// Byte offset of a 1-based character position, as in `PgQueryError.cursorpos`.
+    public func byteOffset(ofCharacterPosition position: Int) -> Int {
+        guard position > 1 else { return 0 }
+        var characters = 0
+        for (offset, byte) in bytes.enumerated() where byte & 0xC0 != 0x80 {
+            characters += 1
+            if characters == position { return offset }
+        }
+        return bytes.count
+    }
+
+    public func text(_ range: Range<Int>) -> String {
+        let lower = max(0, min(range.lowerBound, bytes.count))
+        let upper = max(lower, min(range.upperBound, bytes.count))
+        return String(decoding: bytes[lower..<upper], as: UTF8.self)
+    }
+}
+
+/// A position in a source file: 1-based line and character column, plus the byte offset.
+public struct SourceLocation: Hashable, Sendable, Codable, Comparable {
+    public var line: Int
+    public var column: Int
+    public var offset: Int
+
+    public init(line: Int, column: Int, offset: Int) {
+        self.line = line
+        self.column = column
+        self.offset = offset
+    }
+
+    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool { lhs.offset < rhs.offset }
+}

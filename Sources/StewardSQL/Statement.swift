@@ -1,0 +1,352 @@
+/// Typed Swift values for the PostgreSQL statements Steward models. Anything else
+/// is kept as `.other` with its parse-node name, so nothing silently disappears.
+
+/// A possibly schema-qualified object name as written in the SQL (identifiers already
+/// case-folded by the Postgres parser).
+public struct ObjectName: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
+    public var schema: String?
+    public var name: String
+
+    public init(schema: String? = nil, name: String) {
+        self.schema = schema
+        self.name = name
+    }
+
+    public var description: String { schema.map { "\($0).\(name)" } ?? name }
+
+    public static func < (lhs: ObjectName, rhs: ObjectName) -> Bool {
+        (lhs.schema ?? "", lhs.name) < (rhs.schema ?? "", rhs.name)
+    }
+}
+
+/// One statement of a file: what it is, and the byte range it covers in that file.
+public struct ParsedStatement: Sendable {
+    public var statement: Statement
+    /// Byte range of the statement text in its file (first token to the end, without `;`).
+    public var range: Range<Int>
+
+    public init(statement: Statement, range: Range<Int>) {
+        self.statement = statement
+        self.range = range
+    }
+}
+
+public indirect enum Statement: Sendable {
+    case createTable(CreateTable)
+    case alterTable(AlterTable)
+    case createIndex(CreateIndex)
+    case drop(Drop)
+    case rename(Rename)
+    case createView(CreateView)
+    case createEnum(CreateEnum)
+    case alterEnum(AlterEnum)
+    case createDomain(CreateDomain)
+    case createFunction(CreateFunction)
+    case createTrigger(CreateTrigger)
+    case comment(Comment)
+    case grant(Grant)
+    case createSchema(CreateSchema)
+    case setSearchPath(SetSearchPath)
+    case alterObjectSchema(AlterObjectSchema)
+    case createSequence(CreateSequence)
+    case createExtension(name: String)
+    case transaction(TransactionKind)
+    /// A statement the model does not replay, named after its parse node (e.g. `InsertStmt`).
+    case other(kind: String)
+
+    /// The parse-node name, for counting what the model did not replay.
+    public var kindName: String {
+        switch self {
+        case .createTable: "CreateStmt"
+        case .alterTable: "AlterTableStmt"
+        case .createIndex: "IndexStmt"
+        case .drop: "DropStmt"
+        case .rename: "RenameStmt"
+        case .createView(let view): view.materialized ? "CreateTableAsStmt" : "ViewStmt"
+        case .createEnum: "CreateEnumStmt"
+        case .alterEnum: "AlterEnumStmt"
+        case .createDomain: "CreateDomainStmt"
+        case .createFunction: "CreateFunctionStmt"
+        case .createTrigger: "CreateTrigStmt"
+        case .comment: "CommentStmt"
+        case .grant: "GrantStmt"
+        case .createSchema: "CreateSchemaStmt"
+        case .setSearchPath: "VariableSetStmt"
+        case .alterObjectSchema: "AlterObjectSchemaStmt"
+        case .createSequence: "CreateSeqStmt"
+        case .createExtension: "CreateExtensionStmt"
+        case .transaction: "TransactionStmt"
+        case .other(let kind): kind
+        }
+    }
+}
+
+/// A column's type, rendered the way Postgres's `format_type` prints it.
+public struct DataType: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// e.g. `character varying(255)`, `timestamp(3) without time zone`, `"TaskStatus"[]`.
+    public var formatted: String
+    /// `serial`, `bigserial`, `smallserial`: an integer column with a sequence default and NOT NULL.
+    public var isSerial: Bool
+    /// Set when the base type is not a built-in, so it can be resolved against user types.
+    public var userType: ObjectName?
+    public var arrayDimensions: Int
+
+    public init(formatted: String, isSerial: Bool = false, userType: ObjectName? = nil, arrayDimensions: Int = 0) {
+        self.formatted = formatted
+        self.isSerial = isSerial
+        self.userType = userType
+        self.arrayDimensions = arrayDimensions
+    }
+
+    public var description: String { formatted }
+}
+
+public enum ReferentialAction: String, Sendable, Codable {
+    case noAction = "NO ACTION", restrict = "RESTRICT", cascade = "CASCADE", setNull = "SET NULL", setDefault = "SET DEFAULT"
+
+    /// Decodes the one-letter codes of `pg_constraint.confdeltype` that libpg_query also uses.
+    public init(code: String) {
+        switch code {
+        case "r": self = .restrict
+        case "c": self = .cascade
+        case "n": self = .setNull
+        case "d": self = .setDefault
+        default: self = .noAction
+        }
+    }
+}
+
+public struct ForeignKeyReference: Hashable, Sendable {
+    public var table: ObjectName
+    public var columns: [String]
+    public var onDelete: ReferentialAction
+    public var onUpdate: ReferentialAction
+    /// Byte offset of the `REFERENCES` keyword (falls back to the referenced table's name).
+    public var referencesOffset: Int
+}
+
+public struct ConstraintDefinition: Sendable {
+    public enum Kind: String, Sendable, Codable {
+        case primaryKey = "primary key", unique, check, foreignKey = "foreign key", exclusion
+    }
+
+    public var kind: Kind
+    public var name: String?
+    /// Constrained columns; empty for an inline column constraint until the column is known.
+    public var columns: [String]
+    public var foreignKey: ForeignKeyReference?
+    /// Rendered CHECK expression.
+    public var expression: String?
+    /// Columns the CHECK expression reads (Postgres uses them to name the constraint).
+    public var expressionColumns: [String]
+    /// `NOT VALID`: existing rows are not checked.
+    public var notValid: Bool
+    /// `UNIQUE USING INDEX name` / `PRIMARY KEY USING INDEX name`.
+    public var usingIndex: String?
+    public var deferrable: Bool
+    public var offset: Int
+}
+
+public struct ColumnDefinition: Sendable {
+    public var name: String
+    public var type: DataType
+    public var notNull: Bool
+    public var defaultExpression: String?
+    /// `always` or `by default` for identity columns.
+    public var identity: String?
+    /// Expression of a `GENERATED ALWAYS AS (…) STORED` column.
+    public var generated: String?
+    public var constraints: [ConstraintDefinition]
+    public var offset: Int
+}
+
+public struct CreateTable: Sendable {
+    public var name: ObjectName
+    public var ifNotExists: Bool
+    public var columns: [ColumnDefinition]
+    public var constraints: [ConstraintDefinition]
+    /// `PARTITION OF parent`: columns come from the parent.
+    public var partitionOf: ObjectName?
+    public var inherits: [ObjectName]
+    public var isPartitioned: Bool
+    /// `CREATE TABLE … (LIKE other INCLUDING …)` sources.
+    public var likeTables: [ObjectName]
+    public var isTemporary: Bool
+    public var isUnlogged: Bool
+    public var offset: Int
+}
+
+public enum AlterTableAction: Sendable {
+    case addColumn(ColumnDefinition, ifNotExists: Bool)
+    case dropColumn(name: String, ifExists: Bool, cascade: Bool)
+    case alterColumnType(column: String, type: DataType, hasUsing: Bool)
+    case setNotNull(column: String)
+    case dropNotNull(column: String)
+    case setDefault(column: String, expression: String)
+    case dropDefault(column: String)
+    case addConstraint(ConstraintDefinition)
+    case dropConstraint(name: String, ifExists: Bool, cascade: Bool)
+    case validateConstraint(name: String)
+    case addIdentity(column: String, kind: String)
+    case dropIdentity(column: String)
+    case dropExpression(column: String)
+    case attachPartition(ObjectName)
+    case detachPartition(ObjectName)
+    case changeOwner(role: String)
+    /// Any other ALTER TABLE subcommand, named after libpg_query's `AlterTableType`.
+    case other(String)
+}
+
+public enum RelationKind: String, Sendable, Codable {
+    case table, view, materializedView = "materialized view", index, sequence, foreignTable = "foreign table", type
+}
+
+public struct AlterTable: Sendable {
+    public var name: ObjectName
+    public var relationKind: RelationKind
+    public var ifExists: Bool
+    public var actions: [AlterTableAction]
+    public var offset: Int
+}
+
+public struct IndexColumn: Hashable, Sendable {
+    /// Column name, or nil for an expression.
+    public var column: String?
+    /// Rendered expression, for expression indexes.
+    public var expression: String?
+    /// Name Postgres uses for the column when it generates an index name (`FigureIndexColname`).
+    public var nameForGeneratedName: String
+}
+
+public struct CreateIndex: Sendable {
+    public var name: String?
+    public var table: ObjectName
+    public var unique: Bool
+    public var concurrently: Bool
+    public var ifNotExists: Bool
+    public var method: String
+    public var columns: [IndexColumn]
+    public var predicate: String?
+    public var offset: Int
+}
+
+public enum DropTarget: Sendable {
+    case table, view, materializedView, index, type, domain, sequence, schema, function, procedure, `extension`
+    case trigger(table: ObjectName)
+    case other(String)
+}
+
+public struct Drop: Sendable {
+    public var target: DropTarget
+    public var names: [ObjectName]
+    public var ifExists: Bool
+    public var cascade: Bool
+    public var concurrently: Bool
+}
+
+public struct Rename: Sendable {
+    public enum Target: Sendable {
+        case table, view, materializedView, index, sequence, type, schema, function
+        case column(relation: ObjectName)
+        case constraint(relation: ObjectName)
+        case trigger(relation: ObjectName)
+        case other(String)
+    }
+
+    public var target: Target
+    /// The renamed object (for column/constraint renames: the relation).
+    public var object: ObjectName
+    public var oldName: String
+    public var newName: String
+    public var ifExists: Bool
+}
+
+public struct CreateView: Sendable {
+    public var name: ObjectName
+    public var materialized: Bool
+    public var orReplace: Bool
+    public var ifNotExists: Bool
+    /// Relations read by the view's query (CTE names removed).
+    public var reads: [ObjectName]
+    public var offset: Int
+}
+
+public struct CreateEnum: Sendable {
+    public var name: ObjectName
+    public var values: [String]
+}
+
+public struct AlterEnum: Sendable {
+    public var name: ObjectName
+    public var addedValue: String?
+    public var renamedValue: (from: String, to: String)?
+}
+
+public struct CreateDomain: Sendable {
+    public var name: ObjectName
+    public var baseType: DataType
+}
+
+public struct CreateFunction: Sendable {
+    public var name: ObjectName
+    public var argumentTypes: [String]
+    public var returnType: String?
+    public var language: String?
+    public var orReplace: Bool
+    public var isProcedure: Bool
+}
+
+public struct CreateTrigger: Sendable {
+    public var name: String
+    public var table: ObjectName
+    public var function: ObjectName
+    public var orReplace: Bool
+}
+
+public struct Comment: Sendable {
+    public enum Target: Sendable {
+        case table(ObjectName), column(table: ObjectName, column: String), view(ObjectName), other(String)
+    }
+
+    public var target: Target
+    public var text: String?
+}
+
+public struct Grant: Sendable {
+    public var isGrant: Bool
+    public var privileges: [String]
+    public var objectKind: String
+    public var objects: [ObjectName]
+    /// True for `… ON ALL TABLES IN SCHEMA s`: `objects` then holds the schemas.
+    public var allInSchema: Bool
+    public var grantees: [String]
+}
+
+public struct CreateSchema: Sendable {
+    public var name: String
+    public var ifNotExists: Bool
+    public var authorization: String?
+    /// Statements embedded in `CREATE SCHEMA … CREATE TABLE …`.
+    public var elements: [Statement]
+}
+
+public struct SetSearchPath: Sendable {
+    /// nil means `RESET search_path` / `SET search_path TO DEFAULT`.
+    public var schemas: [String]?
+    public var isLocal: Bool
+}
+
+public struct AlterObjectSchema: Sendable {
+    public var kind: RelationKind
+    public var name: ObjectName
+    public var newSchema: String
+}
+
+public struct CreateSequence: Sendable {
+    public var name: ObjectName
+    public var ifNotExists: Bool
+}
+
+public enum TransactionKind: String, Sendable {
+    case begin, commit, rollback, savepoint, release, rollbackTo, prepare, other
+}

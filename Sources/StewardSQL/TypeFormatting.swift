@@ -1,0 +1,108 @@
+import Foundation
+import CPgQuery
+
+/// Renders a `TypeName` the way Postgres's `format_type(atttypid, atttypmod)` prints a
+/// column type, so that the model can be compared with the catalog of a real database.
+enum TypeFormatting {
+    static func dataType(_ typeName: UnsafeMutablePointer<PgQuery__TypeName>?) -> DataType {
+        guard let typeName else { return DataType(formatted: "unknown") }
+        let parts = strings(typeName.pointee.n_names, typeName.pointee.names)
+        let modifiers = nodes(typeName.pointee.n_typmods, typeName.pointee.typmods).map(Expressions.render)
+        let dimensions = typeName.pointee.n_array_bounds
+        let arraySuffix = dimensions > 0 ? "[]" : ""
+
+        let schema = parts.count >= 2 ? parts[parts.count - 2] : nil
+        let name = parts.last ?? "unknown"
+        if schema == nil || schema == "pg_catalog", let builtin = builtinName(name, modifiers: modifiers) {
+            return DataType(formatted: builtin.name + arraySuffix, isSerial: builtin.serial, arrayDimensions: dimensions)
+        }
+        let user = ObjectName(schema: schema, name: name)
+        return DataType(formatted: formatUserType(user) + arraySuffix, userType: user, arrayDimensions: dimensions)
+    }
+
+    /// User types print unqualified when in `public` (visible on the default search path).
+    static func formatUserType(_ name: ObjectName) -> String {
+        guard let schema = name.schema, schema != "public" else { return Identifiers.quote(name.name) }
+        return Identifiers.quote(schema) + "." + Identifiers.quote(name.name)
+    }
+
+    private static func builtinName(_ name: String, modifiers: [String]) -> (name: String, serial: Bool)? {
+        let modifierList = modifiers.isEmpty ? "" : "(" + modifiers.joined(separator: ",") + ")"
+        switch name {
+        case "int4", "integer", "int": return ("integer", false)
+        case "int8", "bigint": return ("bigint", false)
+        case "int2", "smallint": return ("smallint", false)
+        case "serial", "serial4": return ("integer", true)
+        case "bigserial", "serial8": return ("bigint", true)
+        case "smallserial", "serial2": return ("smallint", true)
+        case "float4", "real": return ("real", false)
+        case "float8": return ("double precision", false)
+        case "bool", "boolean": return ("boolean", false)
+        case "varchar": return ("character varying" + modifierList, false)
+        case "bpchar": return (modifiers.isEmpty ? "bpchar" : "character" + modifierList, false)
+        case "numeric", "decimal":
+            if modifiers.count == 1 { return ("numeric(\(modifiers[0]),0)", false) }
+            return ("numeric" + modifierList, false)
+        case "timestamp": return ("timestamp\(modifierList) without time zone", false)
+        case "timestamptz": return ("timestamp\(modifierList) with time zone", false)
+        case "time": return ("time\(modifierList) without time zone", false)
+        case "timetz": return ("time\(modifierList) with time zone", false)
+        case "bit": return ("bit" + (modifiers.isEmpty ? "(1)" : modifierList), false)
+        case "varbit": return ("bit varying" + modifierList, false)
+        case "interval":
+            // The grammar encodes interval fields as a bit mask; only a bare precision is common.
+            return ("interval", false)
+        case "char": return ("\"char\"", false)
+        default:
+            return builtinTypes.contains(name) ? (name + modifierList, false) : nil
+        }
+    }
+
+    /// Built-in types that `format_type` prints under their own name.
+    private static let builtinTypes: Set<String> = [
+        "text", "json", "jsonb", "uuid", "bytea", "date", "inet", "cidr", "macaddr", "macaddr8", "money",
+        "tsvector", "tsquery", "xml", "oid", "name", "point", "line", "lseg", "box", "path", "polygon", "circle",
+        "regclass", "regproc", "regtype", "int4range", "int8range", "numrange", "tsrange", "tstzrange", "daterange",
+        "int4multirange", "int8multirange", "nummultirange", "tsmultirange", "tstzmultirange", "datemultirange",
+        "pg_lsn", "pg_snapshot", "txid_snapshot", "record", "void", "trigger", "event_trigger", "anyelement",
+        "anyarray", "anynonarray", "anyenum", "anyrange", "cstring", "internal", "xid", "xid8", "cid", "tid",
+        "regnamespace", "regrole", "regconfig", "regdictionary", "regoper", "regprocedure", "aclitem", "jsonpath",
+    ]
+}
+
+/// Identifier quoting as Postgres's `quote_ident` does it.
+public enum Identifiers {
+    public static func quote(_ identifier: String) -> String {
+        if needsNoQuotes(identifier) { return identifier }
+        return "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    private static func needsNoQuotes(_ identifier: String) -> Bool {
+        guard let first = identifier.utf8.first, first == UInt8(ascii: "_") || (first >= 97 && first <= 122) else { return false }
+        for byte in identifier.utf8 {
+            let safe = byte == UInt8(ascii: "_") || (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57)
+            if !safe { return false }
+        }
+        return !reservedKeywords.contains(identifier)
+    }
+
+    /// Keywords `quote_ident` quotes: reserved, column-name and type-function-name keywords of Postgres 15.
+    private static let reservedKeywords: Set<String> = [
+        "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "between",
+        "bigint", "binary", "bit", "boolean", "both", "case", "cast", "char", "character", "check", "coalesce",
+        "collate", "collation", "column", "concurrently", "constraint", "create", "cross", "current_catalog",
+        "current_date", "current_role", "current_schema", "current_time", "current_timestamp", "current_user", "dec",
+        "decimal", "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "exists", "extract",
+        "false", "fetch", "float", "for", "foreign", "freeze", "from", "full", "grant", "greatest", "group",
+        "grouping", "having", "ilike", "in", "initially", "inner", "inout", "int", "integer", "intersect", "interval",
+        "into", "is", "isnull", "join", "lateral", "leading", "least", "left", "like", "limit", "localtime",
+        "localtimestamp", "national", "natural", "nchar", "none", "normalize", "not", "notnull", "null", "nullif",
+        "numeric", "offset", "on", "only", "or", "order", "out", "outer", "overlaps", "overlay", "placing",
+        "position", "precision", "primary", "real", "references", "returning", "right", "row", "select",
+        "session_user", "setof", "similar", "smallint", "some", "substring", "symmetric", "system_user", "table",
+        "tablesample", "then", "time", "timestamp", "to", "trailing", "treat", "trim", "true", "union", "unique",
+        "user", "using", "values", "varchar", "variadic", "verbose", "when", "where", "window", "with", "xmlattributes",
+        "xmlconcat", "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot",
+        "xmlserialize", "xmltable",
+    ]
+}
