@@ -145,6 +145,21 @@ public struct ConstraintDefinition: Sendable {
     public var usingIndex: String?
     public var deferrable: Bool
     public var offset: Int
+
+    public init(kind: Kind, name: String? = nil, columns: [String], foreignKey: ForeignKeyReference? = nil,
+                expression: String? = nil, expressionColumns: [String] = [], notValid: Bool = false,
+                usingIndex: String? = nil, deferrable: Bool = false, offset: Int = 0) {
+        self.kind = kind
+        self.name = name
+        self.columns = columns
+        self.foreignKey = foreignKey
+        self.expression = expression
+        self.expressionColumns = expressionColumns
+        self.notValid = notValid
+        self.usingIndex = usingIndex
+        self.deferrable = deferrable
+        self.offset = offset
+    }
 }
 
 public struct ColumnDefinition: Sendable {

@@ -113,15 +113,17 @@ public enum ManifestLoader {
             return result
         }
 
-        mutating func cache(_ node: Node, service: String) -> [String] {
+        mutating func cache(_ node: Node, service: String) -> [ManifestString] {
             guard case .mapping(let mapping) = node else {
                 fail(node, "`services.\(service).cache` must be a mapping with `prefixes: [...]`")
                 return []
             }
-            var prefixes: [String] = []
+            var prefixes: [ManifestString] = []
             for (key, value) in mapping {
                 if key.string == "prefixes" {
-                    prefixes = stringList(value, key: "services.\(service).cache.prefixes").map(\.text)
+                    prefixes = stringList(value, key: "services.\(service).cache.prefixes").map {
+                        ManifestString(text: $0.text, line: $0.line, column: $0.column)
+                    }
                 } else {
                     unknownKey(key, at: "services.\(service).cache", allowed: ["prefixes"])
                 }

@@ -21,8 +21,15 @@ public struct Service: Sendable, Codable {
     /// Schema-per-service: every object in these schemas belongs to the service.
     public var schemas: [String]
     public var roles: [String]
-    public var cachePrefixes: [String]
+    public var cachePrefixes: [ManifestString]
     public var line: Int
+}
+
+/// A string of the manifest with its position, for findings that point into ownership.yml.
+public struct ManifestString: Sendable, Codable, Hashable {
+    public var text: String
+    public var line: Int
+    public var column: Int
 }
 
 public struct Team: Sendable, Codable {

@@ -1,0 +1,123 @@
+import Dispatch
+import Foundation
+import StewardSQL
+
+/// The result of reading a migration directory: the ordered migrations, the replayed and
+/// owned model, and every finding in report order.
+public struct Analysis: Sendable {
+    public var migrations: MigrationSet
+    public var model: SchemaModel
+    public var manifest: OwnershipManifest?
+    public var findings: [Finding]
+    /// Original text of every file a finding can point into, for carets.
+    public var sources: [String: SourceText]
+
+    public var errorCount: Int { findings.filter { $0.severity == .error && $0.allowedBy == nil }.count }
+    public var warningCount: Int { findings.filter { $0.severity == .warning && $0.allowedBy == nil }.count }
+}
+
+public struct AnalysisOptions: Sendable {
+    public var directory: String
+    /// nil: no manifest, ownership rules are skipped.
+    public var manifestPath: String?
+    public var layout: MigrationLayout?
+    /// Keep findings covered by `boundaries.allow` (marked as allowed).
+    public var showAllowed: Bool
+
+    public init(directory: String, manifestPath: String?, layout: MigrationLayout? = nil, showAllowed: Bool = false) {
+        self.directory = directory
+        self.manifestPath = manifestPath
+        self.layout = layout
+        self.showAllowed = showAllowed
+    }
+}
+
+public enum Analyzer {
+    /// Discovers, parses (in parallel), replays (in order), assigns ownership and runs the rules.
+    /// Throws only for input that stops everything: a missing directory or an invalid manifest.
+    public static func analyze(_ options: AnalysisOptions) throws(InputErrors) -> Analysis {
+        let manifest = try options.manifestPath.map { path throws(InputErrors) in try ManifestLoader.load(path: path) }
+        let migrations: MigrationSet
+        do {
+            migrations = try MigrationDiscovery.discover(at: options.directory, layout: options.layout)
+        } catch {
+            throw InputErrors(errors: [error])
+        }
+
+        let parsed = parseAll(migrations.files)
+        var replayer = SchemaReplayer()
+        var findings = migrations.findings
+        for (file, result) in zip(migrations.files, parsed) {
+            findings += file.notices + result.findings
+            replayer.apply(result.statements, file: file)
+        }
+        replayer.recordGaps(migrations.gaps)
+        var model = replayer.model
+        if let manifest { OwnershipResolver.assign(manifest, to: &model) }
+
+        if let manifest {
+            let context = RuleContext(model: model, manifest: manifest, migrations: migrations)
+            for rule in RuleRegistry.all { findings += rule.check(context) }
+        }
+
+        var sources: [String: SourceText] = [:]
+        for file in migrations.files { sources[file.path] = file.original }
+        if let manifest, let data = FileManager.default.contents(atPath: manifest.path) {
+            sources[manifest.path] = SourceText(bytes: Array(data))
+        }
+        findings = Suppressions.filter(findings, sources: sources)
+        if !options.showAllowed { findings.removeAll { $0.allowedBy != nil } }
+        findings.sort(by: Finding.reportOrder)
+        return Analysis(migrations: migrations, model: model, manifest: manifest, findings: findings, sources: sources)
+    }
+
+    struct FileParse: Sendable {
+        var statements: [ParsedStatement] = []
+        var findings: [Finding] = []
+    }
+
+    /// Parses files on all cores; results keep the input order, so output is deterministic.
+    static func parseAll(_ files: [MigrationFile]) -> [FileParse] {
+        let results = UnsafeMutableBufferPointer<FileParse>.allocate(capacity: files.count)
+        results.initialize(repeating: FileParse())
+        defer { results.deallocate() }
+        // Each iteration writes only its own slot.
+        nonisolated(unsafe) let slots = results
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            slots[index] = parse(files[index])
+        }
+        return Array(results)
+    }
+
+    /// A file that does not parse is split with libpg_query's scanner and parsed statement
+    /// by statement, so every syntax error is reported and the valid statements still count.
+    static func parse(_ file: MigrationFile) -> FileParse {
+        switch SQLParser.parse(file.source) {
+        case .success(let statements):
+            return FileParse(statements: statements)
+        case .failure(let error):
+            guard case .success(let ranges) = SQLParser.split(file.source), ranges.count > 1 else {
+                return FileParse(findings: [syntaxFinding(error, offsetBase: 0, file: file)])
+            }
+            var result = FileParse()
+            for range in ranges {
+                var piece = [UInt8](repeating: UInt8(ascii: " "), count: range.lowerBound)
+                // Keep line breaks before the statement so that offsets and lines stay those of the file.
+                for index in 0..<range.lowerBound where file.source.bytes[index] == UInt8(ascii: "\n") { piece[index] = UInt8(ascii: "\n") }
+                piece += file.source.bytes[range]
+                switch SQLParser.parse(SourceText(bytes: piece)) {
+                case .success(let statements): result.statements += statements
+                case .failure(let error): result.findings.append(syntaxFinding(error, offsetBase: 0, file: file))
+                }
+            }
+            return result
+        }
+    }
+
+    static func syntaxFinding(_ error: SyntaxError, offsetBase: Int, file: MigrationFile) -> Finding {
+        let location = file.source.location(ofByte: offsetBase + error.offset)
+        return Finding(ruleID: "syntax-error", severity: .error, message: error.message,
+                       help: "PostgreSQL 15 rejects this statement, so the migration would fail; fix the SQL",
+                       location: FileLocation(path: file.path, line: location.line, column: location.column))
+    }
+}

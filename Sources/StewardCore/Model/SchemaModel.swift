@@ -1,0 +1,163 @@
+import StewardSQL
+
+/// Where an object was created (or last changed): migration file and position.
+public struct Origin: Codable, Sendable, Hashable {
+    public var path: String
+    public var line: Int
+    public var column: Int
+
+    public var fileLocation: FileLocation { FileLocation(path: path, line: line, column: column) }
+}
+
+public struct Column: Codable, Sendable {
+    public var name: String
+    /// As `format_type` prints it, e.g. `character varying(255)`.
+    public var type: String
+    public var notNull: Bool
+    public var defaultExpression: String?
+    public var identity: String?
+    public var generated: String?
+    public var comment: String?
+    public var origin: Origin
+}
+
+public struct ForeignKeyTarget: Codable, Sendable, Hashable {
+    public var table: ObjectName
+    public var columns: [String]
+    public var onDelete: ReferentialAction
+    public var onUpdate: ReferentialAction
+}
+
+public struct Constraint: Codable, Sendable {
+    public var name: String
+    public var kind: ConstraintDefinition.Kind
+    public var columns: [String]
+    public var references: ForeignKeyTarget?
+    public var expression: String?
+    /// Columns read by a CHECK expression (dropped with any of them).
+    public var expressionColumns: [String]
+    public var validated: Bool
+    /// Cloned from a partitioned parent (Postgres keeps the parent's name).
+    public var inherited: Bool
+    public var origin: Origin
+    /// For foreign keys: the `REFERENCES` clause, where a finding should point.
+    public var referencesOrigin: Origin?
+}
+
+public struct Trigger: Codable, Sendable {
+    public var name: String
+    public var function: ObjectName
+    public var origin: Origin
+}
+
+public struct Table: Codable, Sendable {
+    public var name: ObjectName
+    public var columns: [Column]
+    public var constraints: [Constraint]
+    public var triggers: [Trigger]
+    public var comment: String?
+    public var partitionOf: ObjectName?
+    public var inheritsFrom: [ObjectName]
+    public var isPartitioned: Bool
+    public var isUnlogged: Bool
+    public var origin: Origin
+    public var owner: Ownership?
+
+    public func column(named name: String) -> Column? { columns.first { $0.name == name } }
+    public var foreignKeys: [Constraint] { constraints.filter { $0.kind == .foreignKey } }
+}
+
+public struct Index: Codable, Sendable {
+    public var name: ObjectName
+    public var table: ObjectName
+    public var columns: [String]
+    public var unique: Bool
+    public var method: String
+    public var predicate: String?
+    /// Set when the index implements a PRIMARY KEY / UNIQUE constraint of that name.
+    public var constraint: String?
+    public var origin: Origin
+}
+
+public struct View: Codable, Sendable {
+    public var name: ObjectName
+    public var materialized: Bool
+    /// Relations the view reads, resolved against the search path.
+    public var reads: [ObjectName]
+    public var comment: String?
+    public var origin: Origin
+    public var owner: Ownership?
+}
+
+public struct EnumType: Codable, Sendable {
+    public var name: ObjectName
+    /// Empty for a domain.
+    public var values: [String]
+    public var domainOf: String?
+    public var origin: Origin
+    public var owner: Ownership?
+}
+
+public struct Function: Codable, Sendable {
+    public var name: ObjectName
+    public var argumentTypes: [String]
+    public var returnType: String?
+    public var language: String?
+    public var isProcedure: Bool
+    public var origin: Origin
+    public var owner: Ownership?
+
+    public var signature: String { "\(name)(\(argumentTypes.joined(separator: ", ")))" }
+}
+
+public struct Sequence: Codable, Sendable {
+    public var name: ObjectName
+    /// The table whose serial or identity column created it (dropped with the table).
+    public var ownedBy: ObjectName?
+    public var origin: Origin
+}
+
+public struct GrantRecord: Codable, Sendable {
+    public var privileges: [String]
+    public var objectKind: String
+    public var objects: [ObjectName]
+    public var allInSchema: Bool
+    public var grantees: [String]
+    public var isGrant: Bool
+    public var origin: Origin
+}
+
+/// A statement that was parsed but not replayed into the model.
+public struct UnmodelledStatement: Codable, Sendable {
+    public var kind: String
+    public var origin: Origin
+}
+
+/// Something the replay could not apply (e.g. ALTER of a table no migration created).
+public struct ReplayIssue: Codable, Sendable {
+    public var message: String
+    public var origin: Origin
+}
+
+/// The schema as the migrations leave it, each object mapped to its owning service.
+public struct SchemaModel: Sendable {
+    public var schemas: [String: Origin?] = ["public": nil]
+    public var tables: [ObjectName: Table] = [:]
+    public var indexes: [ObjectName: Index] = [:]
+    public var views: [ObjectName: View] = [:]
+    public var types: [ObjectName: EnumType] = [:]
+    public var functions: [String: Function] = [:]
+    public var sequences: [ObjectName: Sequence] = [:]
+    public var extensions: Set<String> = []
+    public var grants: [GrantRecord] = []
+    public var unmodelled: [UnmodelledStatement] = []
+    public var issues: [ReplayIssue] = []
+    public var gaps: [MigrationGap] = []
+    /// Every table a migration ever created (also those dropped later), for stale-claim checks.
+    public var everCreatedTables: Set<ObjectName> = []
+    public var statementCount = 0
+
+    public init() {}
+
+    public var sortedTables: [Table] { tables.values.sorted { $0.name < $1.name } }
+}

@@ -1,0 +1,87 @@
+import StewardSQL
+
+/// A foreign key from one service's table to another service's table.
+public struct CrossServiceForeignKey: Rule {
+    public let descriptor = RuleDescriptor(
+        id: "cross-service-foreign-key",
+        category: .ownership,
+        defaultSeverity: .error,
+        summary: "A foreign key crosses a service boundary.",
+        rationale: """
+            A foreign key from service A's table to service B's table ties the two services together at the \
+            database level: B can no longer drop, rename, partition or move its table (or split the database) \
+            without A's migration, and ON DELETE actions let B's writes change A's rows. It is the coupling that \
+            makes a shared database impossible to decompose later.
+            """,
+        remedy: """
+            Keep the id without a foreign key and let the owning service enforce existence (or publish events); \
+            if the dependency is intended, document it in ownership.yml under `boundaries.allow` with a reason.
+            """,
+        triggering: [
+            RuleExample("""
+                CREATE TABLE users (id bigint PRIMARY KEY);
+                CREATE TABLE invoices (id bigint PRIMARY KEY, user_id bigint ↓REFERENCES users (id));
+                """, manifest: twoServices),
+            RuleExample("""
+                CREATE TABLE users (id bigint PRIMARY KEY);
+                CREATE TABLE invoices (id bigint PRIMARY KEY, user_id bigint);
+                ALTER TABLE invoices ADD CONSTRAINT invoices_user_fk FOREIGN KEY (user_id) ↓REFERENCES users (id);
+                """, manifest: twoServices),
+        ],
+        nonTriggering: [
+            RuleExample("""
+                CREATE TABLE invoices (id bigint PRIMARY KEY);
+                CREATE TABLE invoice_lines (id bigint PRIMARY KEY, invoice_id bigint REFERENCES invoices (id));
+                """, manifest: twoServices),
+            RuleExample("""
+                CREATE TABLE users (id bigint PRIMARY KEY);
+                CREATE TABLE invoices (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));
+                """, manifest: twoServices + """
+                boundaries:
+                  allow:
+                    - {from: billing, to: identity, objects: [users], reason: "invoices are per user"}
+                """),
+        ])
+
+    static let twoServices = """
+        version: 1
+        services:
+          identity: {owners: ["@acme/identity"], tables: [users]}
+          billing: {owners: ["@acme/billing"], tables: [invoices, invoice_lines]}
+
+        """
+
+    public init() {}
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        var findings: [Finding] = []
+        for table in context.model.sortedTables {
+            guard let owner = table.owner else { continue }
+            for constraint in table.foreignKeys where !constraint.inherited {
+                guard let target = constraint.references, let targetOwner = context.model.tables[target.table]?.owner,
+                      targetOwner.service != owner.service else { continue }
+                let allowance = context.manifest.allowance(from: owner.service, to: targetOwner.service, object: target.table)
+                let columns = constraint.columns.joined(separator: ", ")
+                let targetColumns = target.columns.joined(separator: ", ")
+                findings.append(finding(
+                    "foreign key \(constraint.name) on \(table.name.name)(\(columns)) references \(target.table.name)(\(targetColumns)): service `\(owner.service)` depends on a table owned by `\(targetOwner.service)`",
+                    help: allowance == nil ? """
+                        drop the foreign key and let `\(targetOwner.service)` own the integrity of \(target.table.name), or document it: \
+                        boundaries.allow: {from: \(owner.service), to: \(targetOwner.service), objects: [\(target.table.name)], reason: "…"}
+                        """ : nil,
+                    at: (constraint.referencesOrigin ?? constraint.origin).fileLocation.with(length: "REFERENCES".count),
+                    services: [owner.service, targetOwner.service],
+                    allowedBy: allowance.map { "boundaries.allow (\(context.manifest.path):\($0.line)): \($0.reason)" }))
+            }
+        }
+        return findings
+    }
+}
+
+extension FileLocation {
+    func with(length: Int) -> FileLocation {
+        var copy = self
+        copy.length = max(1, length)
+        return copy
+    }
+}

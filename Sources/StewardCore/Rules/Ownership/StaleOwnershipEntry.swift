@@ -1,0 +1,48 @@
+import StewardSQL
+
+/// A manifest entry that names a table no migration creates.
+public struct StaleOwnershipEntry: Rule {
+    public let descriptor = RuleDescriptor(
+        id: "stale-ownership-entry",
+        category: .ownership,
+        defaultSeverity: .warning,
+        summary: "ownership.yml claims a table that the migrations do not create.",
+        rationale: """
+            A claim on a table that does not exist is usually a typo or a table that was renamed or dropped: \
+            the real table is then unowned, or the manifest documents a boundary that is no longer there.
+            """,
+        remedy: "Fix the name in ownership.yml, or remove the entry if the table was dropped.",
+        triggering: [
+            RuleExample("CREATE TABLE users (id bigint PRIMARY KEY);", manifest: """
+                version: 1
+                services:
+                  identity: {owners: ["@acme/identity"], tables: [users, ↓user]}
+                """),
+        ],
+        nonTriggering: [
+            RuleExample("CREATE TABLE users (id bigint PRIMARY KEY);", manifest: """
+                version: 1
+                services:
+                  identity: {owners: ["@acme/identity"], tables: [users, "user_*"]}
+                """),
+        ])
+
+    public init() {}
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        var findings: [Finding] = []
+        let relations = Array(context.model.tables.keys) + Array(context.model.views.keys)
+        for service in context.manifest.services {
+            for pattern in service.tables where !pattern.isGlob {
+                guard !relations.contains(where: pattern.matches) else { continue }
+                let dropped = context.model.everCreatedTables.contains(where: pattern.matches)
+                let location = FileLocation(path: context.manifest.path, line: pattern.line, column: pattern.column, length: pattern.text.count)
+                findings.append(finding(
+                    dropped ? "service `\(service.name)` claims table `\(pattern.text)`, which a migration has since dropped or renamed"
+                        : "service `\(service.name)` claims table `\(pattern.text)`, which no migration creates",
+                    at: location, services: [service.name]))
+            }
+        }
+        return findings
+    }
+}

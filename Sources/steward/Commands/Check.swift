@@ -1,0 +1,32 @@
+import ArgumentParser
+import StewardCore
+import StewardReporting
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check migrations against the ownership manifest and report findings.",
+        discussion: """
+            Exits 0 when there is no error-level finding, 1 when there is one, 2 on a usage or input error. \
+            Findings covered by `boundaries.allow` in ownership.yml are hidden unless --show-allowed.
+            """)
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var output: OutputOptions
+
+    @Flag(name: .long, help: "Also show findings covered by a documented exception (boundaries.allow).")
+    var showAllowed = false
+
+    func run() throws {
+        let analysis: Analysis
+        do {
+            analysis = try Analyzer.analyze(input.analysisOptions(showAllowed: showAllowed))
+        } catch {
+            failWithInputErrors(error.errors, terminal: output.terminal.colors)
+        }
+        switch output.format {
+        case .text: writeOutput(TextReporter(terminal: output.terminal).render(analysis))
+        case .json: writeOutput(JSONReporter().render(analysis))
+        }
+        if analysis.errorCount > 0 { throw ExitCode(ExitStatus.findings.rawValue) }
+    }
+}

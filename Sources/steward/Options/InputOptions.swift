@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import StewardCore
+
+/// Where the migrations and the ownership manifest are.
+struct InputOptions: ParsableArguments {
+    @Argument(help: "Directory of migrations.", completion: .directory)
+    var directory: String = "schema"
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Ownership manifest.",
+        discussion: "Default: the first ownership.yml found in the migrations directory or above it, then in the current directory or above it."),
+        completion: .file(extensions: ["yml", "yaml"]))
+    var manifest: String?
+
+    @Option(name: .long, help: ArgumentHelp("Migration tool layout (default: detected).", valueName: "layout"))
+    var layout: MigrationLayout?
+
+    /// The manifest to use: the explicit one (which must exist), else one discovered upward.
+    func resolvedManifest() -> String? {
+        if let manifest { return manifest }
+        let fileManager = FileManager.default
+        var starts = [URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL]
+        starts.append(URL(fileURLWithPath: fileManager.currentDirectoryPath, isDirectory: true))
+        for start in starts {
+            var current = start
+            while true {
+                let candidate = current.appendingPathComponent(ManifestLoader.fileName)
+                if fileManager.fileExists(atPath: candidate.path) { return relativeToCurrentDirectory(candidate.path) }
+                let parent = current.deletingLastPathComponent()
+                if parent.path == current.path { break }
+                current = parent
+            }
+        }
+        return nil
+    }
+
+    private func relativeToCurrentDirectory(_ path: String) -> String {
+        let current = FileManager.default.currentDirectoryPath + "/"
+        return path.hasPrefix(current) ? String(path.dropFirst(current.count)) : path
+    }
+
+    func analysisOptions(showAllowed: Bool = false) -> AnalysisOptions {
+        AnalysisOptions(directory: directory, manifestPath: resolvedManifest(), layout: layout, showAllowed: showAllowed)
+    }
+}
+
+extension MigrationLayout: ExpressibleByArgument {}

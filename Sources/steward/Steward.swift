@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import StewardCore
+
+@main
+struct Steward: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "steward",
+        abstract: "Schema governance for services that share one PostgreSQL database.",
+        discussion: """
+            Steward parses your SQL migrations with PostgreSQL's own parser, replays them into a schema \
+            model, maps every object to the service that owns it (ownership.yml), and flags what crosses \
+            service boundaries.
+
+            Exit codes: 0 no error-level findings, 1 error-level findings, 2 usage or input error \
+            (missing directory, invalid manifest).
+            """,
+        version: StewardVersionInfo.text,
+        subcommands: [Check.self, Model.self, Rules.self, Explain.self],
+        defaultSubcommand: Check.self)
+
+    /// Usage errors exit with 2 (not ArgumentParser's 64) so that CI can tell them from findings.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            if exitCode(for: error) == .success { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(ExitStatus.inputError.rawValue)
+        }
+    }
+}
+
+enum StewardVersionInfo {
+    static let text = "steward 0.1.0 (PostgreSQL 15 parser via libpg_query)"
+}
+
+/// The documented exit codes.
+enum ExitStatus: Int32 {
+    case clean = 0
+    case findings = 1
+    case inputError = 2
+}
+
+/// Prints input errors as `path:line:col: error: message` and exits with 2.
+func failWithInputErrors(_ errors: [InputError], terminal: Bool) -> Never {
+    let useColor = terminal
+    for error in errors {
+        let label = useColor ? "\u{1B}[1;31merror\u{1B}[0m" : "error"
+        FileHandle.standardError.write(Data("\(error.pathWithPosition): \(label): \(error.message)\n".utf8))
+    }
+    Foundation.exit(ExitStatus.inputError.rawValue)
+}
+
+extension InputError {
+    var pathWithPosition: String {
+        var text = path
+        if let line { text += ":\(line)" }
+        if let column { text += ":\(column)" }
+        return text
+    }
+}
