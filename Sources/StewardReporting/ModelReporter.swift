@@ -20,11 +20,12 @@ public struct ModelReporter: Sendable {
                 let owners = service.owners.joined(separator: ", ")
                 groups.append(("service \(service.name)" + (owners.isEmpty ? "" : " (\(owners))"), tables))
             }
-            groups.append(("unowned", model.sortedTables.filter { $0.owner == nil }))
+            groups.append(("unowned", model.sortedTables.filter { $0.owner == nil && $0.managedBy == nil }))
+            groups.append(("migration tool", model.sortedTables.filter { $0.managedBy != nil }))
         } else {
             groups.append(("all tables (no ownership manifest)", model.sortedTables))
         }
-        for group in groups where !group.tables.isEmpty || group.title.hasPrefix("service") {
+        for group in groups where !group.tables.isEmpty || group.title.hasPrefix("service ") {
             output += terminal.paint(group.title, .bold) + " — \(group.tables.count) table\(group.tables.count == 1 ? "" : "s")\n"
             for table in group.tables { output += renderTable(table, model: model) }
             output += "\n"
@@ -143,6 +144,7 @@ public struct ModelReporter: Sendable {
         var ownerBasis: String?
         var partitionOf: String?
         var isPartitioned: Bool
+        var managedBy: String?
         var comment: String?
         var columns: [Column]
         var constraints: [ConstraintRecord]
@@ -223,7 +225,7 @@ public struct ModelReporter: Sendable {
                 TableRecord(
                     schema: table.name.schema ?? "public", name: table.name.name, owner: table.owner?.service,
                     ownerBasis: table.owner?.basis.rawValue, partitionOf: table.partitionOf?.description,
-                    isPartitioned: table.isPartitioned, comment: table.comment, columns: table.columns,
+                    isPartitioned: table.isPartitioned, managedBy: table.managedBy, comment: table.comment, columns: table.columns,
                     constraints: table.constraints.map { constraint in
                         ConstraintRecord(
                             name: constraint.name, kind: constraint.kind.rawValue, columns: constraint.columns,

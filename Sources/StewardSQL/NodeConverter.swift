@@ -4,14 +4,21 @@ import CPgQuery
 /// Turns libpg_query's protobuf-c structs into `Statement` values. Only what the schema
 /// model and the rules need is read; every other statement becomes `.other(kind:)`.
 struct NodeConverter {
+    /// The whole file; the parsed text is `source.bytes[base...]`.
     let source: SourceText
+    let base: Int
+    let end: Int
+
+    /// A parse-node location (relative to the parsed text, -1 when unknown) as a file offset.
+    @inline(__always)
+    func at(_ location: Int32?) -> Int { base + Int(max(0, location ?? 0)) }
 
     /// libpg_query's `stmt_location` starts right after the previous `;`, so leading
     /// whitespace and comments are skipped to point at the statement's first token.
     func statementRange(location: Int, length: Int) -> Range<Int> {
         let bytes = source.bytes
-        var end = length == 0 ? bytes.count : min(bytes.count, location + length)
-        let start = Trivia.skip(bytes, from: max(0, location), to: end)
+        var end = length == 0 ? self.end : min(self.end, base + location + length)
+        let start = Trivia.skip(bytes, from: base + max(0, location), to: end)
         while end > start, Trivia.isSpace(bytes[end - 1]) { end -= 1 }
         return start..<max(start, end)
     }
@@ -123,7 +130,7 @@ struct NodeConverter {
             likeTables: likeTables,
             isTemporary: persistence == "t",
             isUnlogged: persistence == "u",
-            offset: Int(statement.relation?.pointee.location ?? 0))
+            offset: at(statement.relation?.pointee.location))
     }
 
     private func column(_ definition: PgQuery__ColumnDef) -> ColumnDefinition {
@@ -133,7 +140,7 @@ struct NodeConverter {
             notNull: definition.is_not_null != 0,
             defaultExpression: definition.raw_default.map(Expressions.render),
             identity: nil, generated: nil, constraints: [],
-            offset: Int(definition.location))
+            offset: at(definition.location))
         for node in nodes(definition.n_constraints, definition.constraints) where node.pointee.node_case == PG_QUERY__NODE__NODE_CONSTRAINT {
             let constraint = node.pointee.constraint.pointee
             switch constraint.contype {
@@ -170,7 +177,7 @@ struct NodeConverter {
         var columns = strings(constraint.n_keys, constraint.keys)
         if kind == .foreignKey {
             columns = strings(constraint.n_fk_attrs, constraint.fk_attrs)
-            let tableOffset = Int(constraint.pktable?.pointee.location ?? constraint.location)
+            let tableOffset = at(constraint.pktable?.pointee.location ?? constraint.location)
             foreignKey = ForeignKeyReference(
                 table: objectName(constraint.pktable),
                 columns: strings(constraint.n_pk_attrs, constraint.pk_attrs),
@@ -192,7 +199,7 @@ struct NodeConverter {
             notValid: constraint.skip_validation != 0,
             usingIndex: optionalText(constraint.indexname),
             deferrable: constraint.deferrable != 0,
-            offset: Int(constraint.location))
+            offset: at(constraint.location))
     }
 
     /// Distinct unqualified column names an expression reads, in order of first use.
@@ -244,7 +251,7 @@ struct NodeConverter {
         }
         return AlterTable(name: objectName(statement.relation), relationKind: relationKind(statement.objtype),
                           ifExists: statement.missing_ok != 0, actions: actions,
-                          offset: Int(statement.relation?.pointee.location ?? 0))
+                          offset: at(statement.relation?.pointee.location))
     }
 
     private func alterAction(_ command: PgQuery__AlterTableCmd) -> AlterTableAction {
@@ -319,7 +326,7 @@ struct NodeConverter {
             method: optionalText(statement.access_method) ?? "btree",
             columns: columns,
             predicate: statement.where_clause.map(Expressions.render),
-            offset: Int(statement.relation?.pointee.location ?? 0))
+            offset: at(statement.relation?.pointee.location))
     }
 
     /// Postgres's `FigureIndexColname`: a function call names the column after the
@@ -422,14 +429,14 @@ struct NodeConverter {
     private func view(_ statement: PgQuery__ViewStmt) -> CreateView {
         CreateView(name: objectName(statement.view), materialized: false, orReplace: statement.replace != 0,
                    ifNotExists: false, reads: relationsRead(by: statement.query),
-                   offset: Int(statement.view?.pointee.location ?? 0))
+                   offset: at(statement.view?.pointee.location))
     }
 
     private func materializedView(_ statement: PgQuery__CreateTableAsStmt) -> CreateView {
         let relation = statement.into?.pointee.rel
         return CreateView(name: objectName(relation), materialized: true, orReplace: false,
                           ifNotExists: statement.if_not_exists != 0, reads: relationsRead(by: statement.query),
-                          offset: Int(relation?.pointee.location ?? 0))
+                          offset: at(relation?.pointee.location))
     }
 
     private func relationsRead(by query: NodePointer?) -> [ObjectName] {

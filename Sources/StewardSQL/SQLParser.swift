@@ -15,10 +15,13 @@ public enum SQLParser {
     /// Parses every statement of `source`. `source` may contain masked regions (spaces)
     /// but must keep byte offsets identical to the file, so locations map back to it.
     public static func parse(_ source: SourceText) -> Result<[ParsedStatement], SyntaxError> {
-        var cString = source.bytes
-        // libpg_query reads a C string: an embedded NUL would silently end the input early.
-        for index in cString.indices where cString[index] == 0 { cString[index] = UInt8(ascii: " ") }
-        cString.append(0)
+        parse(source, range: 0..<source.bytes.count)
+    }
+
+    /// Parses only `range` of `source` (one statement found by `split`); every offset in the
+    /// result is still an offset into the whole file.
+    public static func parse(_ source: SourceText, range: Range<Int>) -> Result<[ParsedStatement], SyntaxError> {
+        let cString = cString(source.bytes[range])
         let result = cString.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_parse_protobuf($0) }
         }
@@ -27,7 +30,7 @@ public enum SQLParser {
         if let error = result.error {
             let message = error.pointee.message.map { String(cString: $0) } ?? "syntax error"
             let cursor = Int(error.pointee.cursorpos)
-            let offset = cursor > 0 ? source.byteOffset(ofCharacterPosition: cursor) : 0
+            let offset = cursor > 0 ? source.byteOffset(ofCharacterPosition: cursor, from: range.lowerBound) : range.lowerBound
             return .failure(SyntaxError(message: message, offset: offset))
         }
 
@@ -37,7 +40,7 @@ public enum SQLParser {
         }
         defer { pg_query__parse_result__free_unpacked(tree, nil) }
 
-        let converter = NodeConverter(source: source)
+        let converter = NodeConverter(source: source, base: range.lowerBound, end: range.upperBound)
         var statements: [ParsedStatement] = []
         statements.reserveCapacity(tree.pointee.n_stmts)
         for index in 0..<tree.pointee.n_stmts {
@@ -51,9 +54,7 @@ public enum SQLParser {
     /// Statement boundaries found by libpg_query's scanner, without building parse trees.
     /// Used to parse a huge file statement by statement and to keep going after a syntax error.
     public static func split(_ source: SourceText) -> Result<[Range<Int>], SyntaxError> {
-        var cString = source.bytes
-        for index in cString.indices where cString[index] == 0 { cString[index] = UInt8(ascii: " ") }
-        cString.append(0)
+        let cString = cString(source.bytes[...])
         let result = cString.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_split_with_scanner($0) }
         }
@@ -78,9 +79,7 @@ extension SQLParser {
     /// Byte ranges of string constants and comments, from libpg_query's scanner. Used to
     /// tell a psql meta-command line (`\connect`) from a backslash inside a quoted body.
     public static func quotedRanges(_ source: SourceText) -> [Range<Int>] {
-        var cString = source.bytes
-        for index in cString.indices where cString[index] == 0 { cString[index] = UInt8(ascii: " ") }
-        cString.append(0)
+        let cString = cString(source.bytes[...])
         let result = cString.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_scan($0) }
         }
@@ -100,5 +99,20 @@ extension SQLParser {
             }
         }
         return ranges
+    }
+}
+
+extension SQLParser {
+    /// libpg_query reads C strings: an embedded NUL would silently end the input early, so
+    /// NULs become spaces (and the parser then reports what follows, if anything is wrong).
+    static func cString(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        var result = [UInt8]()
+        result.reserveCapacity(bytes.count + 1)
+        result.append(contentsOf: bytes)
+        if result.contains(0) {
+            for index in result.indices where result[index] == 0 { result[index] = UInt8(ascii: " ") }
+        }
+        result.append(0)
+        return result
     }
 }

@@ -47,12 +47,17 @@ public struct SourceText: Sendable {
     }
 
     /// Byte offset of a 1-based character position, as in `PgQueryError.cursorpos`.
-    public func byteOffset(ofCharacterPosition position: Int) -> Int {
-        guard position > 1 else { return 0 }
+    /// `start` is where the parsed text began, for statements parsed one at a time.
+    public func byteOffset(ofCharacterPosition position: Int, from start: Int = 0) -> Int {
+        guard position > 1 else { return start }
         var characters = 0
-        for (offset, byte) in bytes.enumerated() where byte & 0xC0 != 0x80 {
-            characters += 1
-            if characters == position { return offset }
+        var offset = start
+        while offset < bytes.count {
+            if bytes[offset] & 0xC0 != 0x80 {
+                characters += 1
+                if characters == position { return offset }
+            }
+            offset += 1
         }
         return bytes.count
     }

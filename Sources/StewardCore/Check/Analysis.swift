@@ -46,6 +46,7 @@ public enum Analyzer {
 
         let parsed = parseAll(migrations.files)
         var replayer = SchemaReplayer()
+        replayer.seedToolTables(for: migrations.layout)
         var findings = migrations.findings
         for (file, result) in zip(migrations.files, parsed) {
             findings += file.notices + result.findings
@@ -101,11 +102,7 @@ public enum Analyzer {
             }
             var result = FileParse()
             for range in ranges {
-                var piece = [UInt8](repeating: UInt8(ascii: " "), count: range.lowerBound)
-                // Keep line breaks before the statement so that offsets and lines stay those of the file.
-                for index in 0..<range.lowerBound where file.source.bytes[index] == UInt8(ascii: "\n") { piece[index] = UInt8(ascii: "\n") }
-                piece += file.source.bytes[range]
-                switch SQLParser.parse(SourceText(bytes: piece)) {
+                switch SQLParser.parse(file.source, range: range) {
                 case .success(let statements): result.statements += statements
                 case .failure(let error): result.findings.append(syntaxFinding(error, offsetBase: 0, file: file))
                 }

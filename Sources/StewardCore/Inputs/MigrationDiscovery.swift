@@ -77,6 +77,8 @@ public enum MigrationDiscovery {
     }
 
     static func duplicateVersions(in set: MigrationSet) -> [Finding] {
+        // Prisma records migrations by full folder name: two folders with one timestamp both run.
+        guard set.layout != .prisma else { return [] }
         var firstByVersion: [String: String] = [:]
         var findings: [Finding] = []
         for file in set.files where file.direction == .up {

@@ -62,6 +62,8 @@ public struct Table: Codable, Sendable {
     public var isUnlogged: Bool
     public var origin: Origin
     public var owner: Ownership?
+    /// Set for the migration tool's own bookkeeping table (e.g. golang-migrate's schema_migrations).
+    public var managedBy: String?
 
     public func column(named name: String) -> Column? { columns.first { $0.name == name } }
     public var foreignKeys: [Constraint] { constraints.filter { $0.kind == .foreignKey } }

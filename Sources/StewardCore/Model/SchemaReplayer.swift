@@ -25,6 +25,30 @@ public struct SchemaReplayer {
 
     public mutating func recordGaps(_ gaps: [MigrationGap]) { model.gaps += gaps }
 
+    /// The bookkeeping table a tool creates before the first migration runs; migrations
+    /// sometimes alter it (Harbor adds a column to golang-migrate's table).
+    public mutating func seedToolTables(for layout: MigrationLayout) {
+        let origin = Origin(path: "(\(layout.rawValue))", line: 1, column: 1)
+        func column(_ name: String, _ type: String) -> Column {
+            Column(name: name, type: type, notNull: true, defaultExpression: nil, identity: nil, generated: nil, comment: nil, origin: origin)
+        }
+        let columns: [Column]
+        switch layout {
+        case .golangMigrate: columns = [column("version", "bigint"), column("dirty", "boolean")]
+        case .dbmate: columns = [column("version", "character varying")]
+        default: return
+        }
+        let name = ObjectName(schema: "public", name: "schema_migrations")
+        let primaryKey = Constraint(name: "schema_migrations_pkey", kind: .primaryKey, columns: ["version"], references: nil, expression: nil,
+                                    expressionColumns: [], validated: true, inherited: false, origin: origin, referencesOrigin: nil)
+        model.tables[name] = Table(name: name, columns: columns, constraints: [primaryKey], triggers: [], comment: nil, partitionOf: nil,
+                                   inheritsFrom: [], isPartitioned: false, isUnlogged: false, origin: origin, owner: nil,
+                                   managedBy: layout.rawValue)
+        model.indexes[ObjectName(schema: "public", name: "schema_migrations_pkey")] = Index(
+            name: ObjectName(schema: "public", name: "schema_migrations_pkey"), table: name, columns: ["version"], unique: true,
+            method: "btree", predicate: nil, constraint: "schema_migrations_pkey", origin: origin)
+    }
+
     // MARK: Dispatch
 
     private mutating func apply(_ statement: Statement, at offset: Int) {
@@ -152,7 +176,8 @@ public struct SchemaReplayer {
         model.schemas[name.schema!] = model.schemas[name.schema!] ?? nil
         model.everCreatedTables.insert(name)
         var table = Table(name: name, columns: [], constraints: [], triggers: [], comment: nil, partitionOf: nil, inheritsFrom: [],
-                          isPartitioned: create.isPartitioned, isUnlogged: create.isUnlogged, origin: origin(create.offset), owner: nil)
+                          isPartitioned: create.isPartitioned, isUnlogged: create.isUnlogged, origin: origin(create.offset), owner: nil,
+                          managedBy: nil)
         var inheritedConstraints: [Constraint] = []
         if let parent = create.partitionOf {
             if let parentName = resolve(parent, in: model.tables), let parentTable = model.tables[parentName] {

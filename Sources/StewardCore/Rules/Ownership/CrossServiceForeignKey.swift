@@ -63,7 +63,7 @@ public struct CrossServiceForeignKey: Rule {
                 let allowance = context.manifest.allowance(from: owner.service, to: targetOwner.service, object: target.table)
                 let columns = constraint.columns.joined(separator: ", ")
                 let targetColumns = target.columns.joined(separator: ", ")
-                findings.append(finding(
+                var result = finding(
                     "foreign key \(constraint.name) on \(table.name.name)(\(columns)) references \(target.table.name)(\(targetColumns)): service `\(owner.service)` depends on a table owned by `\(targetOwner.service)`",
                     help: allowance == nil ? """
                         drop the foreign key and let `\(targetOwner.service)` own the integrity of \(target.table.name), or document it: \
@@ -71,7 +71,10 @@ public struct CrossServiceForeignKey: Rule {
                         """ : nil,
                     at: (constraint.referencesOrigin ?? constraint.origin).fileLocation.with(length: "REFERENCES".count),
                     services: [owner.service, targetOwner.service],
-                    allowedBy: allowance.map { "boundaries.allow (\(context.manifest.path):\($0.line)): \($0.reason)" }))
+                    allowedBy: allowance.map { "boundaries.allow (\(context.manifest.path):\($0.line)): \($0.reason)" })
+                // An allowed dependency needs no advice, only its documented reason.
+                if allowance != nil { result.help = nil }
+                findings.append(result)
             }
         }
         return findings

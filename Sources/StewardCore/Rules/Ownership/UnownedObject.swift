@@ -29,7 +29,7 @@ public struct UnownedObject: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
-        let tables = context.model.sortedTables.filter { $0.owner == nil && $0.partitionOf == nil }.map { table in
+        let tables = context.model.sortedTables.filter { $0.owner == nil && $0.partitionOf == nil && $0.managedBy == nil }.map { table in
             finding("table \(table.name) is not owned by any service", at: table.origin.fileLocation.with(length: table.name.name.count))
         }
         let views = context.model.views.values.sorted { $0.name < $1.name }.filter { $0.owner == nil }.map { view in
