@@ -51,6 +51,8 @@ public indirect enum Statement: Sendable {
     case createSequence(CreateSequence)
     case createExtension(name: String)
     case transaction(TransactionKind)
+    /// `DO $$ … $$`: the body, whose embedded statements the replay can follow.
+    case doBlock(DoBlock)
     /// A statement the model does not replay, named after its parse node (e.g. `InsertStmt`).
     case other(kind: String)
 
@@ -76,6 +78,7 @@ public indirect enum Statement: Sendable {
         case .createSequence: "CreateSeqStmt"
         case .createExtension: "CreateExtensionStmt"
         case .transaction: "TransactionStmt"
+        case .doBlock: "DoStmt"
         case .other(let kind): kind
         }
     }
@@ -364,4 +367,9 @@ public struct CreateSequence: Sendable {
 
 public enum TransactionKind: String, Sendable {
     case begin, commit, rollback, savepoint, release, rollbackTo, prepare, other
+}
+
+public struct DoBlock: Sendable {
+    public var body: String
+    public var language: String
 }

@@ -1,6 +1,6 @@
 /// Whitespace and comments between tokens. This is not SQL parsing: libpg_query has
 /// already found the statements; these helpers only move an offset past trivia.
-enum Trivia {
+public enum Trivia {
     @inline(__always)
     static func isSpace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C || byte == 0x0B
@@ -32,6 +32,11 @@ enum Trivia {
             }
         }
         return index
+    }
+
+    /// First non-trivia offset at or after `offset` (to the end of the text).
+    public static func firstToken(in bytes: [UInt8], from offset: Int) -> Int {
+        skip(bytes, from: min(offset, bytes.count), to: bytes.count)
     }
 
     /// Offset of `keyword` when it is the token right before `offset` (only whitespace between).

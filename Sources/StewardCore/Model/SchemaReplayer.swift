@@ -9,6 +9,8 @@ public struct SchemaReplayer {
     private var searchPath: [String] = ["$user", "public"]
     private var path = ""
     private var source = SourceText(bytes: [])
+    /// While replaying a DO block's statements: their own text, and the file line it starts on.
+    private var embedded: (source: SourceText, firstLine: Int)?
 
     public init() {}
 
@@ -19,7 +21,11 @@ public struct SchemaReplayer {
         searchPath = ["$user", "public"]
         for statement in statements {
             model.statementCount += 1
-            apply(statement.statement, at: statement.range.lowerBound)
+            if case .doBlock(let block) = statement.statement {
+                applyDoBlock(block, range: statement.range)
+            } else {
+                apply(statement.statement, at: statement.range.lowerBound)
+            }
         }
     }
 
@@ -102,13 +108,41 @@ public struct SchemaReplayer {
             if model.sequences[name] == nil { model.sequences[name] = Sequence(name: name, ownedBy: nil, origin: origin(offset)) }
         case .createExtension(let name): model.extensions.insert(name)
         case .transaction: break
+        case .doBlock: model.unmodelled.append(UnmodelledStatement(kind: "DoStmt", origin: origin(offset)))
         case .other(let kind): model.unmodelled.append(UnmodelledStatement(kind: kind, origin: origin(offset)))
         }
+    }
+
+    /// DO blocks often hold idempotent DDL (`IF NOT EXISTS … THEN ALTER TABLE …`). Their
+    /// statements are replayed as if every branch ran, at their line in the file; a block
+    /// with no statement Steward can follow is counted as not modelled.
+    private mutating func applyDoBlock(_ block: DoBlock, range: Range<Int>) {
+        let embedded = block.language.lowercased() == "plpgsql" ? SQLParser.statements(inPlpgsqlBody: block.body) : []
+        let statementText = source.text(range)
+        let bodyStart = statementText.range(of: block.body).map { range.lowerBound + statementText.utf8.distance(from: statementText.startIndex, to: $0.lowerBound) }
+        let bodyLine = bodyStart.map { source.location(ofByte: $0).line } ?? source.location(ofByte: range.lowerBound).line
+        var replayed = false
+        for statement in embedded {
+            guard case .success(let parsed) = SQLParser.parse(SourceText(statement.sql)) else { continue }
+            let line = min(bodyLine + statement.line - 1, source.lineStarts.count)
+            embedded = (SourceText(statement.sql), line)
+            for inner in parsed {
+                if case .other = inner.statement { continue }
+                replayed = true
+                apply(inner.statement, at: inner.range.lowerBound)
+            }
+            embedded = nil
+        }
+        if !replayed { model.unmodelled.append(UnmodelledStatement(kind: "DoStmt", origin: origin(range.lowerBound))) }
     }
 
     // MARK: Names and search path
 
     private func origin(_ offset: Int) -> Origin {
+        if let embedded {
+            let location = embedded.source.location(ofByte: offset)
+            return Origin(path: path, line: embedded.firstLine + location.line - 1, column: location.column)
+        }
         let location = source.location(ofByte: offset)
         return Origin(path: path, line: location.line, column: location.column)
     }

@@ -1,0 +1,4 @@
+-- +goose Up
+ALTER TABLE users ADD COLUMN name text;
+-- +goose Down
+ALTER TABLE users DROP COLUMN name;
