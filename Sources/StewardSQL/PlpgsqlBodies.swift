@@ -7,12 +7,20 @@ public struct EmbeddedStatement: Sendable, Equatable {
     public var line: Int
 }
 
+/// What a PL/pgSQL body runs, keeping its branches: a `choice` runs the first alternative
+/// that applies (IF/ELSIF/ELSE, CASE, a block with an EXCEPTION handler, which either
+/// completes or is rolled back).
+public indirect enum EmbeddedStep: Sendable, Equatable {
+    case statement(EmbeddedStatement)
+    case choice([[EmbeddedStep]])
+}
+
 extension SQLParser {
-    /// The SQL statements a `DO` block runs, in order: static statements and `EXECUTE`
-    /// of a string literal. Statements inside EXCEPTION handlers are left out (they are
-    /// the fallback path). libpg_query's PL/pgSQL parser has a JSON API only; it is used
-    /// for these bodies alone, never for migration files.
-    public static func statements(inPlpgsqlBody body: String) -> [EmbeddedStatement] {
+    /// The SQL statements a `DO` block runs: static statements and `EXECUTE` of a string
+    /// literal, with the branch structure around them. Statements of EXCEPTION handlers
+    /// are left out (they are the fallback path). libpg_query's PL/pgSQL parser has a JSON
+    /// API only; it is used for these bodies alone, never for migration files.
+    public static func steps(inPlpgsqlBody body: String) -> [EmbeddedStep] {
         // Lines of the body keep their numbers: the wrapper adds no line break before it.
         let wrapper = "CREATE FUNCTION steward_do_block() RETURNS void LANGUAGE plpgsql AS $steward_body$" + body + "$steward_body$"
         guard !body.contains("$steward_body$") else { return [] }
@@ -20,38 +28,48 @@ extension SQLParser {
         defer { pg_query_free_plpgsql_parse_result(result) }
         guard result.error == nil, let json = result.plpgsql_funcs,
               let parsed = try? JSONSerialization.jsonObject(with: Data(String(cString: json).utf8)) else { return [] }
-        var found: [EmbeddedStatement] = []
-        collect(parsed, into: &found)
-        return found
+        return steps(parsed)
     }
 
-    /// Branch order as the code reads: condition, then, elsif, else.
-    private static let keyOrder = ["action", "body", "cond", "then_body", "elsif_list", "else_body", "stmts"]
-
-    private static func collect(_ value: Any, into found: inout [EmbeddedStatement]) {
-        if let array = value as? [Any] {
-            for item in array { collect(item, into: &found) }
-            return
+    private static func steps(_ value: Any?) -> [EmbeddedStep] {
+        guard let value else { return [] }
+        if let array = value as? [Any] { return array.flatMap { steps($0) } }
+        guard let object = value as? [String: Any] else { return [] }
+        if let statement = object["PLpgSQL_stmt_execsql"] as? [String: Any] {
+            guard let query = expression(statement["sqlstmt"]) else { return [] }
+            return [.statement(EmbeddedStatement(sql: query, line: statement["lineno"] as? Int ?? 1))]
         }
-        guard let object = value as? [String: Any] else { return }
-        if let statement = object["PLpgSQL_stmt_execsql"] as? [String: Any],
-           let query = ((statement["sqlstmt"] as? [String: Any])?["PLpgSQL_expr"] as? [String: Any])?["query"] as? String {
-            found.append(EmbeddedStatement(sql: query, line: statement["lineno"] as? Int ?? 1))
-            return
-        }
-        if let statement = object["PLpgSQL_stmt_dynexecute"] as? [String: Any],
-           let query = ((statement["query"] as? [String: Any])?["PLpgSQL_expr"] as? [String: Any])?["query"] as? String {
+        if let statement = object["PLpgSQL_stmt_dynexecute"] as? [String: Any] {
             // Only a constant string is knowable without running the block.
-            if query.hasPrefix("'"), query.hasSuffix("'"), query.count >= 2,
-               !query.dropFirst().dropLast().replacingOccurrences(of: "''", with: "").contains("'") {
-                let literal = String(query.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")
-                found.append(EmbeddedStatement(sql: literal, line: statement["lineno"] as? Int ?? 1))
+            guard let query = expression(statement["query"]), query.count >= 2, query.hasPrefix("'"), query.hasSuffix("'"),
+                  !query.dropFirst().dropLast().replacingOccurrences(of: "''", with: "").contains("'") else { return [] }
+            let literal = String(query.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")
+            return [.statement(EmbeddedStatement(sql: literal, line: statement["lineno"] as? Int ?? 1))]
+        }
+        if let statement = object["PLpgSQL_stmt_if"] as? [String: Any] {
+            var alternatives = [steps(statement["then_body"])]
+            for elsif in statement["elsif_list"] as? [Any] ?? [] {
+                alternatives.append(steps(((elsif as? [String: Any])?["PLpgSQL_if_elsif"] as? [String: Any])?["stmts"]))
             }
-            return
+            if let otherwise = statement["else_body"] { alternatives.append(steps(otherwise)) }
+            return [.choice(alternatives)]
         }
-        let keys = object.keys.filter { $0 != "exceptions" && $0 != "datums" }.sorted { lhs, rhs in
-            (keyOrder.firstIndex(of: lhs) ?? keyOrder.count, lhs) < (keyOrder.firstIndex(of: rhs) ?? keyOrder.count, rhs)
+        if let statement = object["PLpgSQL_stmt_case"] as? [String: Any] {
+            var alternatives = (statement["case_when_list"] as? [Any] ?? []).map {
+                steps((($0 as? [String: Any])?["PLpgSQL_case_when"] as? [String: Any])?["stmts"])
+            }
+            if let otherwise = statement["else_stmts"] { alternatives.append(steps(otherwise)) }
+            return [.choice(alternatives)]
         }
-        for key in keys { collect(object[key]!, into: &found) }
+        if let block = object["PLpgSQL_stmt_block"] as? [String: Any] {
+            let body = steps(block["body"])
+            return block["exceptions"] == nil ? body : [.choice([body])]
+        }
+        // Loops and other statements: walk their bodies once, in order.
+        return object.keys.filter { $0 != "datums" && $0 != "exceptions" }.sorted().flatMap { steps(object[$0]) }
+    }
+
+    private static func expression(_ value: Any?) -> String? {
+        ((value as? [String: Any])?["PLpgSQL_expr"] as? [String: Any])?["query"] as? String
     }
 }

@@ -114,26 +114,48 @@ public struct SchemaReplayer {
     }
 
     /// DO blocks often hold idempotent DDL (`IF NOT EXISTS … THEN ALTER TABLE …`). Their
-    /// statements are replayed as if every branch ran, at their line in the file; a block
-    /// with no statement Steward can follow is counted as not modelled.
+    /// statements are replayed at their line in the file. Conditions are not evaluated;
+    /// instead a branch counts as taken when it applies to the model without an issue
+    /// (`IF to_regclass('x') IS NOT NULL THEN ALTER TABLE x …` is skipped when x does not
+    /// exist). A block with nothing Steward can follow is counted as not modelled.
     private mutating func applyDoBlock(_ block: DoBlock, range: Range<Int>) {
-        let embedded = block.language.lowercased() == "plpgsql" ? SQLParser.statements(inPlpgsqlBody: block.body) : []
+        let steps = block.language.lowercased() == "plpgsql" ? SQLParser.steps(inPlpgsqlBody: block.body) : []
         let statementText = source.text(range)
         let bodyStart = statementText.range(of: block.body).map { range.lowerBound + statementText.utf8.distance(from: statementText.startIndex, to: $0.lowerBound) }
         let bodyLine = bodyStart.map { source.location(ofByte: $0).line } ?? source.location(ofByte: range.lowerBound).line
-        var replayed = false
-        for statement in embedded {
-            guard case .success(let parsed) = SQLParser.parse(SourceText(statement.sql)) else { continue }
-            let line = min(bodyLine + statement.line - 1, source.lineStarts.count)
-            embedded = (SourceText(statement.sql), line)
-            for inner in parsed {
-                if case .other = inner.statement { continue }
-                replayed = true
-                apply(inner.statement, at: inner.range.lowerBound)
-            }
-            embedded = nil
+        if !applySteps(steps, bodyLine: bodyLine) {
+            model.unmodelled.append(UnmodelledStatement(kind: "DoStmt", origin: origin(range.lowerBound)))
         }
-        if !replayed { model.unmodelled.append(UnmodelledStatement(kind: "DoStmt", origin: origin(range.lowerBound))) }
+    }
+
+    /// Returns whether any schema statement was replayed.
+    private mutating func applySteps(_ steps: [EmbeddedStep], bodyLine: Int) -> Bool {
+        var replayed = false
+        for step in steps {
+            switch step {
+            case .statement(let statement):
+                guard case .success(let parsed) = SQLParser.parse(SourceText(statement.sql)) else { continue }
+                embedded = (SourceText(statement.sql), min(bodyLine + statement.line - 1, source.lineStarts.count))
+                for inner in parsed {
+                    if case .other = inner.statement { continue }
+                    replayed = true
+                    apply(inner.statement, at: inner.range.lowerBound)
+                }
+                embedded = nil
+            case .choice(let alternatives):
+                for alternative in alternatives {
+                    var trial = self
+                    let issuesBefore = trial.model.issues.count
+                    let trialReplayed = trial.applySteps(alternative, bodyLine: bodyLine)
+                    if trial.model.issues.count == issuesBefore {
+                        self = trial
+                        replayed = replayed || trialReplayed
+                        break
+                    }
+                }
+            }
+        }
+        return replayed
     }
 
     // MARK: Names and search path
@@ -281,6 +303,9 @@ public struct SchemaReplayer {
 
     private mutating func addConstraint(_ definition: ConstraintDefinition, to tableName: ObjectName) {
         guard let table = model.tables[tableName] else { return }
+        if let name = definition.name, table.constraints.contains(where: { $0.name == name }) {
+            return issue("ADD CONSTRAINT \(name): \(tableName) already has a constraint of that name", at: definition.offset)
+        }
         let schema = tableName.schema!
         var columns = definition.columns
         if let indexName = definition.usingIndex, let index = model.indexes[ObjectName(schema: schema, name: indexName)] {
