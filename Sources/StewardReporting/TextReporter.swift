@@ -27,13 +27,14 @@ public struct TextReporter: Sendable {
         case (.info, _): label = terminal.paint("note[\(finding.ruleID)]", .boldBlue)
         }
         var lines: [String] = []
+        var pad = " "
         if let location = finding.location {
             lines.append("\(terminal.paint("\(location.path):\(location.line):\(location.column):", .bold)) \(label): \(terminal.paint(finding.message, .bold))")
             if let source = sources[location.path] {
                 let original = source.line(location.line)
                 let text = original.replacingTabs()
                 let gutter = String(location.line)
-                let pad = String(repeating: " ", count: gutter.count)
+                pad = String(repeating: " ", count: gutter.count)
                 let caretColumn = String(original.prefix(max(0, location.column - 1))).replacingTabs().count
                 let caretLength = max(1, min(location.length, max(1, text.count - caretColumn)))
                 lines.append(terminal.paint("\(pad) |", .blue))
@@ -44,8 +45,8 @@ public struct TextReporter: Sendable {
         } else {
             lines.append("\(label): \(terminal.paint(finding.message, .bold))")
         }
-        if let allowed = finding.allowedBy { lines.append(terminal.paint("  = allowed by ", .green) + allowed) }
-        if let help = finding.help { lines.append(terminal.paint("  = help: ", .cyan) + help) }
+        if let allowed = finding.allowedBy { lines.append(terminal.paint("\(pad) = allowed by ", .green) + allowed) }
+        if let help = finding.help { lines.append(terminal.paint("\(pad) = help: ", .cyan) + help) }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -53,7 +54,11 @@ public struct TextReporter: Sendable {
         let files = analysis.migrations.files.count
         let statements = analysis.model.statementCount
         var parts = ["\(files) migration\(files == 1 ? "" : "s") (\(analysis.migrations.layout.rawValue))", "\(statements) statement\(statements == 1 ? "" : "s")"]
-        if let manifest = analysis.manifest { parts.append("\(manifest.services.count) services") } else { parts.append("no ownership manifest") }
+        if let manifest = analysis.manifest {
+            parts.append("\(manifest.services.count) service\(manifest.services.count == 1 ? "" : "s") in \(manifest.path)")
+        } else {
+            parts.append("no ownership manifest")
+        }
         let errors = analysis.errorCount, warnings = analysis.warningCount
         let allowed = analysis.findings.filter { $0.allowedBy != nil }.count
         var verdict = "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"

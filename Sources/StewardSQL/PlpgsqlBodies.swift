@@ -5,6 +5,11 @@ import Foundation
 public struct EmbeddedStatement: Sendable, Equatable {
     public var sql: String
     public var line: Int
+
+    public init(sql: String, line: Int) {
+        self.sql = sql
+        self.line = line
+    }
 }
 
 /// What a PL/pgSQL body runs, keeping its branches: a `choice` runs the first alternative

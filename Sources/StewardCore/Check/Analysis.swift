@@ -92,27 +92,54 @@ public enum Analyzer {
 
     /// A file that does not parse is split with libpg_query's scanner and parsed statement
     /// by statement, so every syntax error is reported and the valid statements still count.
+    /// Text the splitter skips (it drops pieces that start with an unknown word) is parsed
+    /// on its own too, so that its error is not lost.
     static func parse(_ file: MigrationFile) -> FileParse {
         switch SQLParser.parse(file.source) {
         case .success(let statements):
             return FileParse(statements: statements)
         case .failure(let error):
             guard case .success(let ranges) = SQLParser.split(file.source), ranges.count > 1 else {
-                return FileParse(findings: [syntaxFinding(error, offsetBase: 0, file: file)])
+                return FileParse(findings: [syntaxFinding(error, file: file)])
             }
             var result = FileParse()
-            for range in ranges {
-                switch SQLParser.parse(file.source, range: range) {
+            for segment in segments(covering: ranges, in: file.source.bytes) {
+                switch SQLParser.parse(file.source, range: segment) {
                 case .success(let statements): result.statements += statements
-                case .failure(let error): result.findings.append(syntaxFinding(error, offsetBase: 0, file: file))
+                case .failure(let error): result.findings.append(syntaxFinding(error, file: file))
                 }
             }
+            if result.findings.isEmpty { result.findings.append(syntaxFinding(error, file: file)) }
             return result
         }
     }
 
-    static func syntaxFinding(_ error: SyntaxError, offsetBase: Int, file: MigrationFile) -> Finding {
-        let location = file.source.location(ofByte: offsetBase + error.offset)
+    /// The splitter's ranges plus every gap between them that holds more than trivia and `;`.
+    static func segments(covering ranges: [Range<Int>], in bytes: [UInt8]) -> [Range<Int>] {
+        var segments: [Range<Int>] = []
+        var position = 0
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if range.lowerBound > position, hasContent(bytes, position..<range.lowerBound) { segments.append(position..<range.lowerBound) }
+            segments.append(range)
+            position = max(position, range.upperBound)
+        }
+        if position < bytes.count, hasContent(bytes, position..<bytes.count) { segments.append(position..<bytes.count) }
+        return segments
+    }
+
+    private static func hasContent(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        var index = range.lowerBound
+        while index < range.upperBound {
+            index = Trivia.firstToken(in: bytes, from: index)
+            guard index < range.upperBound else { return false }
+            if bytes[index] != UInt8(ascii: ";") { return true }
+            index += 1
+        }
+        return false
+    }
+
+    static func syntaxFinding(_ error: SyntaxError, file: MigrationFile) -> Finding {
+        let location = file.source.location(ofByte: error.offset)
         return Finding(ruleID: "syntax-error", severity: .error, message: error.message,
                        help: "PostgreSQL 15 rejects this statement, so the migration would fail; fix the SQL",
                        location: FileLocation(path: file.path, line: location.line, column: location.column))
