@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+/// End-to-end: the built `steward` binary on fixture folders, checking output (snapshots
+/// under Tests/Fixtures/snapshots) and exit codes.
+struct CheckCommandTests {
+    let root = Paths.packageRoot
+    func snapshot(_ name: String) -> URL { Paths.fixtures.appendingPathComponent("snapshots/\(name)") }
+
+    @Test func theBundledExampleReportsTheFlaggedForeignKey() throws {
+        let result = try steward(["check"], in: root)
+        #expect(result.status == 1)
+        #expect(result.stderr.isEmpty)
+        try assertSnapshot(result.stdout, named: snapshot("check-example.txt"))
+    }
+
+    @Test func showAllowedListsTheDocumentedExceptions() throws {
+        let result = try steward(["check", "schema", "--manifest", "ownership.yml", "--show-allowed"], in: root)
+        #expect(result.status == 1)
+        #expect(result.stdout.components(separatedBy: "allowed[cross-service-foreign-key]").count - 1 == 3)
+        #expect(result.stdout.contains("= allowed by boundaries.allow (ownership.yml:51): A run analyzes exactly one mirrored commit"))
+        #expect(result.stdout.hasSuffix("1 error, 0 warnings, 3 allowed\n"))
+    }
+
+    @Test func jsonOutputHasTheDocumentedShape() throws {
+        let result = try steward(["check", "--format", "json"], in: root)
+        #expect(result.status == 1)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(document["format_version"] as? Int == 1)
+        #expect(document["layout"] as? String == "golang-migrate")
+        let summary = try #require(document["summary"] as? [String: Any])
+        #expect(summary["errors"] as? Int == 1)
+        #expect(summary["files"] as? Int == 24)
+        let findings = try #require(document["findings"] as? [[String: Any]])
+        let finding = try #require(findings.first)
+        #expect(finding["rule"] as? String == "cross-service-foreign-key")
+        #expect(finding["services"] as? [String] == ["notifier", "billing"])
+        let location = try #require(finding["location"] as? [String: Any])
+        #expect(location["path"] as? String == "schema/0013_invoice_emails.up.sql")
+        #expect(location["line"] as? Int == 5)
+        #expect(location["column"] as? Int == 77)
+    }
+
+    @Test func specvitalHasExactlyTheTwoUndocumentedCrossServiceForeignKeys() throws {
+        let corpus = Paths.shared.appendingPathComponent("corpus/specvital")
+        try #require(FileManager.default.fileExists(atPath: corpus.path), "missing \(corpus.path)")
+        let result = try steward(["check", corpus.appendingPathComponent("migrations").path,
+                                  "--manifest", corpus.appendingPathComponent("ownership.yml").path, "--format", "json"])
+        #expect(result.status == 1)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let findings = try #require(document["findings"] as? [[String: Any]])
+        #expect(findings.map { $0["rule"] as? String } == ["cross-service-foreign-key", "cross-service-foreign-key"])
+        let messages = findings.compactMap { $0["message"] as? String }
+        #expect(messages[0].contains("user_bookmarks(codebase_id) references codebases(id)"))
+        #expect(messages[1].contains("user_analysis_history(analysis_id) references analyses(id)"))
+        #expect(!result.stdout.contains("unowned-object"))
+    }
+
+    @Test func aSyntaxErrorIsAFindingAtItsLineAndTheOtherFilesAreStillChecked() throws {
+        let result = try steward(["check", "Tests/Fixtures/syntax-error/migrations", "--manifest", "Tests/Fixtures/syntax-error/ownership.yml"], in: root)
+        #expect(result.status == 1)
+        try assertSnapshot(result.stdout, named: snapshot("check-syntax-error.txt"))
+    }
+
+    @Test func anUnknownManifestKeyIsAnInputError() throws {
+        let result = try steward(["check", "Tests/Fixtures/invalid-manifest/migrations", "--manifest", "Tests/Fixtures/invalid-manifest/ownership.yml"], in: root)
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == "Tests/Fixtures/invalid-manifest/ownership.yml:5:5: error: unknown key `tabels` at services.accounts; expected one of: description, owners, tables, schemas, roles, cache\n")
+    }
+
+    @Test func aTableClaimedByTwoServicesIsAnInputError() throws {
+        let result = try steward(["check", "Tests/Fixtures/duplicate-claim/migrations", "--manifest", "Tests/Fixtures/duplicate-claim/ownership.yml"], in: root)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("ownership.yml:8:14: error: table `users` is claimed by both `accounts` and `profiles`"))
+    }
+
+    @Test func aMissingDirectoryIsAnInputError() throws {
+        let result = try steward(["check", "no/such/dir"], in: root)
+        #expect(result.status == 2)
+        #expect(result.stderr == "no/such/dir: error: no such directory; pass the folder that holds your migrations (default: schema/)\n")
+    }
+
+    @Test func aMissingExplicitManifestIsAnInputError() throws {
+        let result = try steward(["check", "schema", "--manifest", "nope.yml"], in: root)
+        #expect(result.status == 2)
+        #expect(result.stderr == "nope.yml: error: no such manifest file\n")
+    }
+
+    @Test func anUnknownOptionIsAUsageErrorWithExitCode2() throws {
+        let result = try steward(["check", "--frobnicate"], in: root)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("Unknown option '--frobnicate'"))
+    }
+
+    @Test func modelGroupsTablesByService() throws {
+        let result = try steward(["model"], in: root)
+        #expect(result.status == 0)
+        try assertSnapshot(result.stdout, named: snapshot("model-example.txt"))
+    }
+
+    @Test func modelListsGoMigrationsAsGaps() throws {
+        let result = try steward(["model", "Tests/Fixtures/goose-sections/migrations"], in: root)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("gap: Tests/Fixtures/goose-sections/migrations/00004_backfill.go: goose Go migration"))
+    }
+
+    @Test func helpRulesAndExplainRead() throws {
+        let help = try steward(["--help"], in: root)
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("Schema governance for services that share one PostgreSQL database."))
+        #expect(help.stdout.contains("Exit codes: 0 no error-level findings"))
+        let rules = try steward(["rules"], in: root)
+        #expect(rules.status == 0)
+        try assertSnapshot(rules.stdout, named: snapshot("rules.txt"))
+        let explain = try steward(["explain", "cross-service-foreign-key"], in: root)
+        #expect(explain.status == 0)
+        #expect(explain.stdout.contains("What to do instead"))
+        let unknown = try steward(["explain", "no-such-rule"], in: root)
+        #expect(unknown.status == 2)
+    }
+
+    @Test func colorIsOffWithNoColorAndOnlyUsedForTerminals() throws {
+        let result = try steward(["check", "--no-color"], in: root, environment: ["NO_COLOR": ""])
+        #expect(!result.stdout.contains("\u{1B}["))
+    }
+}
