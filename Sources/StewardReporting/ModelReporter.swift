@@ -101,6 +101,15 @@ public struct ModelReporter: Sendable {
             }
             text += "\n"
         }
+        if !model.grants.isEmpty {
+            text += terminal.paint("grants", .bold) + "\n"
+            for grant in model.grants {
+                let objects = grant.objects.map(\.description).joined(separator: ", ")
+                let target = grant.allInSchema ? "all \(grant.objectKind)s in schema \(objects)" : "\(grant.objectKind) \(objects)"
+                text += "  \(grant.isGrant ? "grant" : "revoke") \(grant.privileges.joined(separator: ", ")) on \(target) \(grant.isGrant ? "to" : "from") \(grant.grantees.joined(separator: ", "))\n"
+            }
+            text += "\n"
+        }
         return text
     }
 

@@ -35,6 +35,35 @@ public struct RuleDocumentation: Sendable {
         return text
     }
 
+    /// docs/rules.md; a test fails when the committed file differs.
+    public static func markdown() -> String {
+        var text = "# Steward rules\n\nGenerated from the rules' own declarations (`RuleDocumentation.markdown()`); do not edit by hand.\n"
+        text += "Silence one occurrence with `-- steward:ignore <rule-id>` on the flagged line or the line above it\n"
+        text += "(`# steward:ignore <rule-id>` in ownership.yml).\n\n"
+        text += "| rule | category | default severity | summary |\n|---|---|---|---|\n"
+        for rule in RuleRegistry.all {
+            let d = rule.descriptor
+            text += "| [`\(d.id)`](#\(d.id)) | \(d.category.rawValue) | \(d.defaultSeverity.rawValue) | \(d.summary) |\n"
+        }
+        for diagnostic in RuleRegistry.diagnostics {
+            text += "| `\(diagnostic.id)` | input | \(diagnostic.severity.rawValue) | \(diagnostic.summary) |\n"
+        }
+        for rule in RuleRegistry.all {
+            let d = rule.descriptor
+            text += "\n## \(d.id)\n\n\(d.summary)\n\n**Why it matters.** \(d.rationale)\n\n**What to do instead.** \(d.remedy)\n"
+            for (title, examples) in [("Flagged", d.triggering), ("Not flagged", d.nonTriggering)] {
+                text += "\n\(title):\n"
+                for example in examples {
+                    if let manifest = example.manifest {
+                        text += "\n```yaml\n# ownership.yml\n\(manifest.replacingOccurrences(of: "↓", with: "").trimmingCharacters(in: .newlines))\n```\n"
+                    }
+                    text += "\n```sql\n\(example.sql.replacingOccurrences(of: "↓", with: ""))\n```\n"
+                }
+            }
+        }
+        return text
+    }
+
     private func indent(_ example: RuleExample) -> String {
         var text = ""
         if let manifest = example.manifest {
