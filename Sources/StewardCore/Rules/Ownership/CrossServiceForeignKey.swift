@@ -64,10 +64,10 @@ public struct CrossServiceForeignKey: Rule {
                 let columns = constraint.columns.joined(separator: ", ")
                 let targetColumns = target.columns.joined(separator: ", ")
                 var result = finding(
-                    "foreign key \(constraint.name) on \(table.name.name)(\(columns)) references \(target.table.name)(\(targetColumns)): service `\(owner.service)` depends on a table owned by `\(targetOwner.service)`",
+                    "foreign key \(constraint.name) on \(table.name.display)(\(columns)) references \(target.table.display)(\(targetColumns)): service `\(owner.service)` depends on a table owned by `\(targetOwner.service)`",
                     help: allowance == nil ? """
-                        drop the foreign key and let `\(targetOwner.service)` own the integrity of \(target.table.name), or document it: \
-                        boundaries.allow: {from: \(owner.service), to: \(targetOwner.service), objects: [\(target.table.name)], reason: "…"}
+                        drop the foreign key and let `\(targetOwner.service)` own the integrity of \(target.table.display), or document it: \
+                        boundaries.allow: {from: \(owner.service), to: \(targetOwner.service), objects: [\(target.table.display)], reason: "…"}
                         """ : nil,
                     at: (constraint.referencesOrigin ?? constraint.origin).fileLocation.with(length: "REFERENCES".count),
                     services: [owner.service, targetOwner.service],
@@ -79,6 +79,11 @@ public struct CrossServiceForeignKey: Rule {
         }
         return findings
     }
+}
+
+extension ObjectName {
+    /// `public.x` reads as `x`, as on the default search path.
+    var display: String { schema == nil || schema == "public" ? name : "\(schema!).\(name)" }
 }
 
 extension FileLocation {
