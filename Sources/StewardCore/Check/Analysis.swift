@@ -23,12 +23,17 @@ public struct AnalysisOptions: Sendable {
     public var layout: MigrationLayout?
     /// Keep findings covered by `boundaries.allow` (marked as allowed).
     public var showAllowed: Bool
+    /// Where to reuse results of an identical earlier run (nil: no cache). Only findings are
+    /// cached, so a cached analysis has an empty model: `steward model` never uses it.
+    public var cache: ResultCache?
 
-    public init(directory: String, manifestPath: String?, layout: MigrationLayout? = nil, showAllowed: Bool = false) {
+    public init(directory: String, manifestPath: String?, layout: MigrationLayout? = nil, showAllowed: Bool = false,
+                cache: ResultCache? = nil) {
         self.directory = directory
         self.manifestPath = manifestPath
         self.layout = layout
         self.showAllowed = showAllowed
+        self.cache = cache
     }
 }
 
@@ -36,6 +41,8 @@ public enum Analyzer {
     /// Discovers, parses (in parallel), replays (in order), assigns ownership and runs the rules.
     /// Throws only for input that stops everything: a missing directory or an invalid manifest.
     public static func analyze(_ options: AnalysisOptions) throws(InputErrors) -> Analysis {
+        var clock = PhaseClock()
+        defer { clock.report() }
         let manifest = try options.manifestPath.map { path throws(InputErrors) in try ManifestLoader.load(path: path) }
         let migrations: MigrationSet
         do {
@@ -44,7 +51,21 @@ public enum Analyzer {
             throw InputErrors(errors: [error])
         }
 
+        clock.lap("discover")
+        var sources: [String: SourceText] = [:]
+        for file in migrations.files { sources[file.path] = file.original }
+        if let manifest { sources[manifest.path] = manifest.source }
+
+        let cacheKey = options.cache.map { _ in ResultCache.key(migrations: migrations, manifest: manifest, options: options) }
+        if let cache = options.cache, let key = cacheKey, let entry = cache.load(key) {
+            var model = SchemaModel()
+            model.statementCount = entry.statementCount
+            clock.lap("cache hit")
+            return Analysis(migrations: migrations, model: model, manifest: manifest, findings: entry.findings, sources: sources)
+        }
+
         let parsed = parseAll(migrations.files)
+        clock.lap("parse")
         var replayer = SchemaReplayer()
         replayer.seedToolTables(for: migrations.layout)
         var findings = migrations.findings
@@ -54,21 +75,21 @@ public enum Analyzer {
         }
         replayer.recordGaps(migrations.gaps)
         var model = replayer.model
+        clock.lap("replay")
         if let manifest { OwnershipResolver.assign(manifest, to: &model) }
 
         if let manifest {
             let context = RuleContext(model: model, manifest: manifest, migrations: migrations)
             for rule in RuleRegistry.all { findings += rule.check(context) }
         }
+        clock.lap("ownership+rules")
 
-        var sources: [String: SourceText] = [:]
-        for file in migrations.files { sources[file.path] = file.original }
-        if let manifest, let data = FileManager.default.contents(atPath: manifest.path) {
-            sources[manifest.path] = SourceText(bytes: Array(data))
-        }
         findings = Suppressions.filter(findings, sources: sources)
         if !options.showAllowed { findings.removeAll { $0.allowedBy != nil } }
         findings.sort(by: Finding.reportOrder)
+        if let cache = options.cache, let key = cacheKey {
+            cache.store(ResultCache.Entry(findings: findings, statementCount: model.statementCount), key: key)
+        }
         return Analysis(migrations: migrations, model: model, manifest: manifest, findings: findings, sources: sources)
     }
 
@@ -143,5 +164,25 @@ public enum Analyzer {
         return Finding(ruleID: "syntax-error", severity: .error, message: error.message,
                        help: "PostgreSQL 15 rejects this statement, so the migration would fail; fix the SQL",
                        location: FileLocation(path: file.path, line: location.line, column: location.column))
+    }
+}
+
+/// `STEWARD_TIMING=1` prints how long each phase took to stderr (for profiling, not for tests).
+struct PhaseClock {
+    private let enabled = ProcessInfo.processInfo.environment["STEWARD_TIMING"] == "1"
+    private var last = DispatchTime.now()
+    private var laps: [(String, Double)] = []
+
+    mutating func lap(_ name: String) {
+        guard enabled else { return }
+        let now = DispatchTime.now()
+        laps.append((name, Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e6))
+        last = now
+    }
+
+    func report() {
+        guard enabled else { return }
+        let text = laps.map { "\($0.0) \(String(format: "%.0f", $0.1)) ms" }.joined(separator: ", ")
+        FileHandle.standardError.write(Data("steward timing: \(text)\n".utf8))
     }
 }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import StewardSQL
 
 /// Problems with the input that stop Steward before it can check anything (exit code 2).
@@ -50,22 +53,29 @@ struct MigrationDirectory {
 
     func displayPath(_ relative: String) -> String { displayRoot + "/" + relative }
 
-    func isDirectory(_ relative: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return fileManager.fileExists(atPath: root.appendingPathComponent(relative).path, isDirectory: &isDirectory)
-            && isDirectory.boolValue
+    enum EntryKind { case regular, directory, other, missing }
+
+    /// What an entry is once symbolic links are followed (a dangling link is `missing`).
+    /// FIFOs and devices are `other`: reading one could block forever.
+    func kind(_ relative: String) -> EntryKind {
+        var status = stat()
+        guard stat(root.appendingPathComponent(relative).path, &status) == 0 else { return .missing }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: return .regular
+        case S_IFDIR: return .directory
+        default: return .other
+        }
     }
 
-    func isRegularFile(_ relative: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return fileManager.fileExists(atPath: root.appendingPathComponent(relative).path, isDirectory: &isDirectory)
-            && !isDirectory.boolValue
-    }
+    func isDirectory(_ relative: String) -> Bool { kind(relative) == .directory }
+
+    func isRegularFile(_ relative: String) -> Bool { kind(relative) == .regular }
 
     func exists(_ relative: String) -> Bool { fileManager.fileExists(atPath: root.appendingPathComponent(relative).path) }
 
-    /// Top-level `.sql` files (not directories named `x.sql`).
-    var sqlFiles: [String] { entries.filter { $0.hasSuffix(".sql") && isRegularFile($0) } }
+    /// Top-level `.sql` entries that are not directories (a directory named `x.sql` is not a
+    /// migration). Dangling links and FIFOs are kept so that reading them reports the problem.
+    var sqlFiles: [String] { entries.filter { $0.hasSuffix(".sql") && !isDirectory($0) } }
 
     /// Every regular file below the root (Flyway scans locations recursively), skipping
     /// hidden directories and not following symbolic-link loops.
@@ -88,6 +98,13 @@ struct MigrationDirectory {
 
     func read(_ relative: String) -> Result<[UInt8], InputError> {
         let url = root.appendingPathComponent(relative)
+        switch kind(relative) {
+        case .regular: break
+        case .missing:
+            return .failure(InputError(path: displayPath(relative), message: "cannot read file: it does not exist (a dangling symbolic link?)"))
+        case .directory, .other:
+            return .failure(InputError(path: displayPath(relative), message: "not a regular file (a FIFO, socket or device); Steward does not read it"))
+        }
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
             return .failure(InputError(path: displayPath(relative), message: "cannot read file (permission denied or not a regular file)"))
         }
@@ -101,7 +118,7 @@ struct MigrationDirectory {
 
     /// The first bytes of a file, for layout detection.
     func peek(_ relative: String, bytes: Int = 4096) -> String {
-        guard let handle = FileHandle(forReadingAtPath: root.appendingPathComponent(relative).path) else { return "" }
+        guard kind(relative) == .regular, let handle = FileHandle(forReadingAtPath: root.appendingPathComponent(relative).path) else { return "" }
         defer { try? handle.close() }
         let data = (try? handle.read(upToCount: bytes)) ?? Data()
         return String(decoding: data, as: UTF8.self)

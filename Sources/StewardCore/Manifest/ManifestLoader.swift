@@ -1,5 +1,9 @@
 import Foundation
+import StewardSQL
 import Yams
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Several input problems found at once (e.g. every mistake in a manifest), so the user
 /// can fix them in one go.
@@ -12,6 +16,10 @@ public enum ManifestLoader {
     public static let fileName = "ownership.yml"
 
     public static func load(path: String) throws(InputErrors) -> OwnershipManifest {
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+            throw InputErrors(errors: [InputError(path: path, message: "the manifest is not a regular file")])
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the manifest (permission denied or a directory)" : "no such manifest file"
             throw InputErrors(errors: [InputError(path: path, message: reason)])
@@ -32,7 +40,7 @@ public enum ManifestLoader {
             throw InputErrors(errors: [InputError(path: path, message: "invalid YAML: \(error)")])
         }
         var reader = Reader(path: path)
-        let manifest = reader.manifest(root)
+        let manifest = reader.manifest(root, source: SourceText(text))
         if !reader.errors.isEmpty { throw InputErrors(errors: reader.errors) }
         return manifest
     }
@@ -46,26 +54,27 @@ public enum ManifestLoader {
             errors.append(InputError(path: path, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1, message: message))
         }
 
-        mutating func manifest(_ root: Node?) -> OwnershipManifest {
-            var manifest = OwnershipManifest(path: path, version: 1, services: [], teams: [:], allowances: [])
+        mutating func manifest(_ root: Node?, source: SourceText) -> OwnershipManifest {
             guard let root, case .mapping(let mapping) = root else {
                 fail(root, "the manifest must be a mapping with `version: 1` and `services:`")
-                return manifest
+                return OwnershipManifest(path: path, services: [], source: source)
             }
             var sawVersion = false
+            var services: [Service] = [], teams: [String: Team] = [:], allowances: [BoundaryAllowance] = []
             for (key, value) in mapping {
                 switch key.string ?? "" {
                 case "version":
                     sawVersion = true
                     if value.int != 1 { fail(value, "unsupported manifest version `\(value.string ?? "?")`; this Steward reads `version: 1`") }
-                case "services": manifest.services = services(value)
-                case "teams": manifest.teams = teams(value)
-                case "boundaries": manifest.allowances = boundaries(value)
+                case "services": services = self.services(value)
+                case "teams": teams = self.teams(value)
+                case "boundaries": allowances = boundaries(value)
                 default: unknownKey(key, at: "top level", allowed: ["version", "services", "teams", "boundaries"])
                 }
             }
             if !sawVersion { fail(root, "missing `version: 1`") }
-            validateClaims(manifest, root: mapping)
+            let manifest = OwnershipManifest(path: path, services: services, teams: teams, allowances: allowances, source: source)
+            validateClaims(manifest)
             validateAllowances(manifest)
             return manifest
         }
@@ -202,7 +211,7 @@ public enum ManifestLoader {
 
         // MARK: Cross-entry validation
 
-        mutating func validateClaims(_ manifest: OwnershipManifest, root: Node.Mapping) {
+        mutating func validateClaims(_ manifest: OwnershipManifest) {
             var tableClaims: [String: String] = [:]
             var schemaClaims: [String: String] = [:]
             for service in manifest.services {

@@ -1,13 +1,29 @@
+import Foundation
 import StewardSQL
 
 /// `ownership.yml`: which service owns which part of the shared database and cache.
 public struct OwnershipManifest: Sendable {
-    public var path: String
-    public var version: Int
+    public let path: String
+    public let version: Int
     /// In file order.
-    public var services: [Service]
-    public var teams: [String: Team]
-    public var allowances: [BoundaryAllowance]
+    public let services: [Service]
+    public let teams: [String: Team]
+    public let allowances: [BoundaryAllowance]
+    /// The manifest's text, for showing the lines findings point at.
+    public let source: SourceText
+    /// Lookup tables built once, so that ownership of 100k objects is not 100k scans of every pattern.
+    let ownershipIndex: OwnershipIndex
+
+    public init(path: String, version: Int = 1, services: [Service], teams: [String: Team] = [:],
+                allowances: [BoundaryAllowance] = [], source: SourceText = SourceText(bytes: [])) {
+        self.path = path
+        self.version = version
+        self.services = services
+        self.teams = teams
+        self.allowances = allowances
+        self.source = source
+        ownershipIndex = OwnershipIndex(services)
+    }
 
     public func service(named name: String) -> Service? { services.first { $0.name == name } }
 }
@@ -115,27 +131,7 @@ public struct Ownership: Sendable, Codable, Hashable {
 extension OwnershipManifest {
     /// Precedence: an exact `schema.table` entry, then a schema claim, then an exact
     /// unqualified entry, then a glob. Unqualified entries match the name in any schema.
-    public func owner(of table: ObjectName) -> Ownership? {
-        var schemaClaim: String?, unqualified: String?, glob: String?
-        for service in services {
-            for pattern in service.tables {
-                guard pattern.matches(table) else { continue }
-                if pattern.isGlob {
-                    glob = glob ?? service.name
-                } else if pattern.schema != nil {
-                    return Ownership(service: service.name, basis: .table)
-                } else {
-                    unqualified = unqualified ?? service.name
-                }
-            }
-            if schemaClaim == nil, service.schemas.contains(table.schema ?? "public") { schemaClaim = service.name }
-        }
-        if let schemaClaim { return Ownership(service: schemaClaim, basis: .schema) }
-        if let unqualified { return Ownership(service: unqualified, basis: .table) }
-        if let glob { return Ownership(service: glob, basis: .glob) }
-        return nil
-    }
-
+    public func owner(of table: ObjectName) -> Ownership? { ownershipIndex.owner(of: table) }
     public func owner(ofSchema schema: String) -> String? {
         services.first { $0.schemas.contains(schema) }?.name
     }
@@ -143,4 +139,43 @@ extension OwnershipManifest {
     public func allowance(from source: String, to target: String, object: ObjectName) -> BoundaryAllowance? {
         allowances.first { $0.covers(from: source, to: target, object: object) }
     }
+}
+
+/// Exact names in dictionaries, globs in a list: `owner(of:)` is O(1) for the usual manifest.
+final class OwnershipIndex: Sendable {
+    private let qualified: [ObjectName: String]
+    private let unqualified: [String: String]
+    private let schemas: [String: String]
+    private let globs: [(TablePattern, String)]
+
+    init(_ services: [Service]) {
+        var qualified: [ObjectName: String] = [:], unqualified: [String: String] = [:], schemas: [String: String] = [:]
+        var globs: [(TablePattern, String)] = []
+        for service in services {
+            for pattern in service.tables {
+                if pattern.isGlob {
+                    globs.append((pattern, service.name))
+                } else if let schema = pattern.schema {
+                    if qualified[ObjectName(schema: schema, name: pattern.name)] == nil { qualified[ObjectName(schema: schema, name: pattern.name)] = service.name }
+                } else if unqualified[pattern.name] == nil {
+                    unqualified[pattern.name] = service.name
+                }
+            }
+            for schema in service.schemas where schemas[schema] == nil { schemas[schema] = service.name }
+        }
+        self.qualified = qualified
+        self.unqualified = unqualified
+        self.schemas = schemas
+        self.globs = globs
+    }
+
+    func owner(of table: ObjectName) -> Ownership? {
+        let schema = table.schema ?? "public"
+        if let service = qualified[ObjectName(schema: schema, name: table.name)] { return Ownership(service: service, basis: .table) }
+        if let service = schemas[schema] { return Ownership(service: service, basis: .schema) }
+        if let service = unqualified[table.name] { return Ownership(service: service, basis: .table) }
+        if let (_, service) = globs.first(where: { $0.0.matches(table) }) { return Ownership(service: service, basis: .glob) }
+        return nil
+    }
+
 }

@@ -12,15 +12,20 @@ enum OwnershipResolver {
 
         // Types and functions are rarely listed: a type used by one service's tables only, or a
         // trigger function used by one service's tables only, belongs to that service.
+        var servicesByColumnType: [String: Set<String>] = [:]
+        var servicesByTriggerFunction: [String: Set<String>] = [:]
+        for table in model.tables.values {
+            guard let service = table.owner?.service else { continue }
+            for column in table.columns { servicesByColumnType[column.type, default: []].insert(service) }
+            for trigger in table.triggers { servicesByTriggerFunction[trigger.function.name, default: []].insert(service) }
+        }
         for key in model.types.keys {
             if let service = manifest.owner(ofSchema: key.schema ?? "public") {
                 model.types[key]!.owner = Ownership(service: service, basis: .schema)
                 continue
             }
             let rendered = DataType.formatUserType(key)
-            let users = Set(model.tables.values.filter { table in
-                table.columns.contains { $0.type == rendered || $0.type == rendered + "[]" }
-            }.compactMap { $0.owner?.service })
+            let users = (servicesByColumnType[rendered] ?? []).union(servicesByColumnType[rendered + "[]"] ?? [])
             if users.count == 1 { model.types[key]!.owner = Ownership(service: users.first!, basis: .inferred) }
         }
         for key in model.functions.keys {
@@ -29,9 +34,7 @@ enum OwnershipResolver {
                 model.functions[key]!.owner = Ownership(service: service, basis: .schema)
                 continue
             }
-            let users = Set(model.tables.values.filter { table in
-                table.triggers.contains { $0.function.name == function.name.name }
-            }.compactMap { $0.owner?.service })
+            let users = servicesByTriggerFunction[function.name.name] ?? []
             if users.count == 1 { model.functions[key]!.owner = Ownership(service: users.first!, basis: .inferred) }
         }
     }

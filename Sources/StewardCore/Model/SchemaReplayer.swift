@@ -9,6 +9,16 @@ public struct SchemaReplayer {
     private var searchPath: [String] = ["$user", "public"]
     private var path = ""
     private var source = SourceText(bytes: [])
+    /// Superset of (schema, constraint name) pairs ever present; see `constraintNameTaken`.
+    private var constraintNamesEverUsed = Set<ObjectName>()
+    /// Superset of tables that ever had partitions or inheritance children.
+    private var tablesWithChildren = Set<ObjectName>()
+    /// Reverse indexes that keep drops and renames from scanning the whole model. Like the
+    /// sets above they are supersets: entries may be stale, and every use checks the model.
+    private var referencers: [ObjectName: Set<ObjectName>] = [:]
+    private var indexesOf: [ObjectName: Set<ObjectName>] = [:]
+    private var sequencesOf: [ObjectName: Set<ObjectName>] = [:]
+    private var viewsReading: [ObjectName: Set<ObjectName>] = [:]
     /// While replaying a DO block's statements: their own text, and the file line it starts on.
     private var embedded: (source: SourceText, firstLine: Int)?
 
@@ -47,9 +57,11 @@ public struct SchemaReplayer {
         let name = ObjectName(schema: "public", name: "schema_migrations")
         let primaryKey = Constraint(name: "schema_migrations_pkey", kind: .primaryKey, columns: ["version"], references: nil, expression: nil,
                                     expressionColumns: [], validated: true, inherited: false, origin: origin, referencesOrigin: nil)
+        noteConstraintName(name.schema, primaryKey.name)
         model.tables[name] = Table(name: name, columns: columns, constraints: [primaryKey], triggers: [], comment: nil, partitionOf: nil,
                                    inheritsFrom: [], isPartitioned: false, isUnlogged: false, origin: origin, owner: nil,
                                    managedBy: layout.rawValue)
+        indexesOf[name, default: []].insert(ObjectName(schema: "public", name: "schema_migrations_pkey"))
         model.indexes[ObjectName(schema: "public", name: "schema_migrations_pkey")] = Index(
             name: ObjectName(schema: "public", name: "schema_migrations_pkey"), table: name, columns: ["version"], unique: true,
             method: "btree", predicate: nil, constraint: "schema_migrations_pkey", origin: origin)
@@ -216,8 +228,17 @@ public struct SchemaReplayer {
         return model.tables[key] != nil || model.indexes[key] != nil || model.views[key] != nil || model.sequences[key] != nil
     }
 
+    /// Postgres checks constraint names across the whole schema. Scanning every table for
+    /// every generated name is quadratic, so a superset of the names ever used answers the
+    /// common "never used" case; only a hit is confirmed by the exact scan.
     private func constraintNameTaken(_ schema: String, _ name: String) -> Bool {
-        model.tables.values.contains { $0.name.schema == schema && $0.constraints.contains { $0.name == name } }
+        guard constraintNamesEverUsed.contains(ObjectName(schema: schema, name: name)) else { return false }
+        return model.tables.values.contains { $0.name.schema == schema && $0.constraints.contains { $0.name == name } }
+    }
+
+    /// Called wherever a constraint name appears in a schema (added, cloned, renamed, moved).
+    private mutating func noteConstraintName(_ schema: String?, _ name: String) {
+        constraintNamesEverUsed.insert(ObjectName(schema: schema, name: name))
     }
 
     // MARK: Tables
@@ -238,6 +259,7 @@ public struct SchemaReplayer {
         if let parent = create.partitionOf {
             if let parentName = resolve(parent, in: model.tables), let parentTable = model.tables[parentName] {
                 table.partitionOf = parentName
+                tablesWithChildren.insert(parentName)
                 table.columns = parentTable.columns.map { var column = $0; column.origin = table.origin; return column }
                 inheritedConstraints = parentTable.constraints
             } else {
@@ -249,7 +271,10 @@ public struct SchemaReplayer {
                 issue("CREATE TABLE \(name) copies columns of unknown table \(parent)", at: offset)
                 continue
             }
-            if create.inherits.contains(parent) { table.inheritsFrom.append(parentName) }
+            if create.inherits.contains(parent) {
+                table.inheritsFrom.append(parentName)
+                tablesWithChildren.insert(parentName)
+            }
             for column in parentTable.columns where table.column(named: column.name) == nil {
                 var copied = column
                 copied.origin = table.origin
@@ -284,6 +309,7 @@ public struct SchemaReplayer {
             let sequence = PostgresNaming.choose(table.name, definition.name, "seq") { relationNameTaken(table.schema!, $0) }
             let sequenceName = ObjectName(schema: table.schema, name: sequence)
             model.sequences[sequenceName] = Sequence(name: sequenceName, ownedBy: table, origin: column.origin)
+            sequencesOf[table, default: []].insert(sequenceName)
             if definition.type.isSerial {
                 let qualified = table.schema == "public" ? sequence : "\(table.schema!).\(sequence)"
                 column.defaultExpression = "nextval('\(qualified)'::regclass)"
@@ -347,6 +373,8 @@ public struct SchemaReplayer {
                                     validated: !definition.notValid, inherited: false, origin: origin(definition.offset),
                                     referencesOrigin: referencesOrigin)
         model.tables[tableName]?.constraints.append(constraint)
+        noteConstraintName(tableName.schema, name)
+        if let references { referencers[references.table, default: []].insert(tableName) }
         if definition.kind == .primaryKey {
             for column in columns { setNotNull(tableName, column, true) }
         }
@@ -359,8 +387,10 @@ public struct SchemaReplayer {
                     index.name = indexKey
                     index.constraint = name
                     model.indexes[indexKey] = index
+                    indexesOf[tableName, default: []].insert(indexKey)
                 }
             } else {
+                indexesOf[tableName, default: []].insert(indexKey)
                 model.indexes[indexKey] = Index(name: indexKey, table: tableName, columns: columns, unique: definition.kind != .exclusion,
                                                 method: "btree", predicate: nil, constraint: name, origin: constraint.origin)
             }
@@ -379,6 +409,8 @@ public struct SchemaReplayer {
                 var clone = constraint
                 clone.inherited = true
                 model.tables[partition]?.constraints.append(clone)
+                noteConstraintName(partition.schema, clone.name)
+                if let target = clone.references?.table { referencers[target, default: []].insert(partition) }
             case .primaryKey, .unique, .exclusion:
                 addConstraint(ConstraintDefinition(kind: constraint.kind, columns: constraint.columns), to: partition)
                 if let index = model.tables[partition]?.constraints.indices.last { model.tables[partition]?.constraints[index].inherited = true }
@@ -386,8 +418,21 @@ public struct SchemaReplayer {
         }
     }
 
+    /// Indexes of a table, in name order.
+    private func indexKeys(of table: ObjectName) -> [ObjectName] {
+        (indexesOf[table] ?? []).filter { model.indexes[$0]?.table == table }.sorted()
+    }
+
+    /// Other tables with a foreign key to `table` (and `table` itself, for self-references).
+    private func tablesReferencing(_ table: ObjectName) -> [ObjectName] {
+        ((referencers[table] ?? []).union([table])).filter { other in
+            model.tables[other]?.constraints.contains { $0.references?.table == table } == true
+        }.sorted()
+    }
+
     private func children(of table: ObjectName) -> [ObjectName] {
-        model.tables.values.filter { $0.partitionOf == table || $0.inheritsFrom.contains(table) }.map(\.name).sorted()
+        guard tablesWithChildren.contains(table) else { return [] }
+        return model.tables.values.filter { $0.partitionOf == table || $0.inheritsFrom.contains(table) }.map(\.name).sorted()
     }
 
     private mutating func setNotNull(_ table: ObjectName, _ column: String, _ value: Bool) {
@@ -455,11 +500,13 @@ public struct SchemaReplayer {
             updateColumn(name, column) { $0.identity = kind; $0.notNull = true }
             let sequence = PostgresNaming.choose(name.name, column, "seq") { relationNameTaken(name.schema!, $0) }
             model.sequences[ObjectName(schema: name.schema, name: sequence)] = Sequence(name: ObjectName(schema: name.schema, name: sequence), ownedBy: name, origin: origin(offset))
+            sequencesOf[name, default: []].insert(ObjectName(schema: name.schema, name: sequence))
         case .dropIdentity(let column): updateColumn(name, column) { $0.identity = nil }
         case .dropExpression(let column): updateColumn(name, column) { $0.generated = nil }
         case .attachPartition(let partition):
             guard let partitionName = resolve(partition, in: model.tables) else { return issue("ATTACH PARTITION of unknown table \(partition)", at: offset) }
             model.tables[partitionName]?.partitionOf = name
+            tablesWithChildren.insert(name)
             let inherited = model.tables[name]?.constraints ?? []
             clonePartitionConstraints(inherited.filter { constraint in
                 !(model.tables[partitionName]?.constraints.contains { $0.name == constraint.name } ?? false)
@@ -498,10 +545,8 @@ public struct SchemaReplayer {
         model.tables[table]?.columns.removeAll { $0.name == column }
         let doomed = model.tables[table]?.constraints.filter { $0.columns.contains(column) || $0.expressionColumns.contains(column) } ?? []
         for constraint in doomed { dropConstraint(constraint.name, from: table) }
-        for (key, index) in model.indexes where index.table == table && index.columns.contains(column) {
-            model.indexes[key] = nil
-        }
-        for other in model.tables.keys {
+        for key in indexKeys(of: table) where model.indexes[key]!.columns.contains(column) { model.indexes[key] = nil }
+        for other in tablesReferencing(table) {
             model.tables[other]?.constraints.removeAll { $0.references?.table == table && $0.references?.columns.contains(column) == true }
         }
     }
@@ -529,6 +574,7 @@ public struct SchemaReplayer {
             if !create.ifNotExists { issue("CREATE INDEX \(name): a relation of that name already exists", at: offset) }
             return
         }
+        indexesOf[table, default: []].insert(key)
         model.indexes[key] = Index(name: key, table: table, columns: create.columns.map { $0.column ?? $0.expression ?? "" },
                                    unique: create.unique, method: create.method, predicate: create.predicate, constraint: nil,
                                    origin: origin(create.offset))
@@ -580,15 +626,16 @@ public struct SchemaReplayer {
     }
 
     private mutating func dropTable(_ table: ObjectName) {
-        for child in model.tables.values where child.partitionOf == table { dropTable(child.name) }
-        model.tables[table] = nil
-        for (key, index) in model.indexes where index.table == table { model.indexes[key] = nil }
-        for other in model.tables.keys {
+        let children = children(of: table)
+        for child in children where model.tables[child]?.partitionOf == table { dropTable(child) }
+        for child in children { model.tables[child]?.inheritsFrom.removeAll { $0 == table } }
+        for key in indexKeys(of: table) { model.indexes[key] = nil }
+        for other in tablesReferencing(table) where other != table {
             model.tables[other]?.constraints.removeAll { $0.references?.table == table }
-            model.tables[other]?.inheritsFrom.removeAll { $0 == table }
         }
+        model.tables[table] = nil
         // Owned sequences (serial, identity) go with the table.
-        model.sequences = model.sequences.filter { $0.value.ownedBy != table }
+        for sequence in sequencesOf[table] ?? [] where model.sequences[sequence]?.ownedBy == table { model.sequences[sequence] = nil }
     }
 
     private mutating func dropSchema(_ schema: String) {
@@ -625,11 +672,13 @@ public struct SchemaReplayer {
                 return issue("RENAME CONSTRAINT \(rename.oldName): no such constraint on \(relation)", at: offset)
             }
             model.tables[table]?.constraints[index].name = rename.newName
+            noteConstraintName(table.schema, rename.newName)
             let oldIndex = ObjectName(schema: table.schema, name: rename.oldName)
             if var backing = model.indexes.removeValue(forKey: oldIndex) {
                 backing.name = ObjectName(schema: table.schema, name: rename.newName)
                 backing.constraint = rename.newName
                 model.indexes[backing.name] = backing
+                indexesOf[table, default: []].insert(backing.name)
             }
         case .index:
             guard let old = resolve(rename.object, in: model.indexes), var index = model.indexes.removeValue(forKey: old) else {
@@ -641,13 +690,17 @@ public struct SchemaReplayer {
                let position = model.tables[index.table]?.constraints.firstIndex(where: { $0.name == constraint }) {
                 // Renaming a constraint's index renames the constraint too.
                 model.tables[index.table]?.constraints[position].name = rename.newName
+                noteConstraintName(index.table.schema, rename.newName)
                 index.constraint = rename.newName
             }
             model.indexes[index.name] = index
+            indexesOf[index.table, default: []].insert(index.name)
         case .view, .materializedView:
             guard let old = resolve(rename.object, in: model.views), var view = model.views.removeValue(forKey: old) else { return }
             view.name = ObjectName(schema: old.schema, name: rename.newName)
             model.views[view.name] = view
+            noteReads(of: view.name)
+            retargetTable(from: old, to: view.name)
         case .sequence:
             guard let old = resolve(rename.object, in: model.sequences), var sequence = model.sequences.removeValue(forKey: old) else { return }
             sequence.name = ObjectName(schema: old.schema, name: rename.newName)
@@ -676,8 +729,8 @@ public struct SchemaReplayer {
             model.tables[table]!.constraints[index].columns = replaced(model.tables[table]!.constraints[index].columns)
             model.tables[table]!.constraints[index].expressionColumns = replaced(model.tables[table]!.constraints[index].expressionColumns)
         }
-        for (key, index) in model.indexes where index.table == table { model.indexes[key]?.columns = replaced(index.columns) }
-        for other in model.tables.keys {
+        for key in indexKeys(of: table) { model.indexes[key]!.columns = replaced(model.indexes[key]!.columns) }
+        for other in tablesReferencing(table) {
             for index in model.tables[other]!.constraints.indices where model.tables[other]!.constraints[index].references?.table == table {
                 model.tables[other]!.constraints[index].references!.columns = replaced(model.tables[other]!.constraints[index].references!.columns)
             }
@@ -686,16 +739,36 @@ public struct SchemaReplayer {
 
     /// After a table is renamed or moved, everything that pointed at it follows.
     private mutating func retargetTable(from old: ObjectName, to new: ObjectName) {
-        for (key, index) in model.indexes where index.table == old { model.indexes[key]?.table = new }
-        for other in model.tables.keys {
+        for constraint in model.tables[new]?.constraints ?? [] {
+            noteConstraintName(new.schema, constraint.name)
+            if let target = constraint.references?.table { referencers[target, default: []].insert(new) }
+        }
+        for key in (indexesOf[old] ?? []).sorted() where model.indexes[key]?.table == old {
+            model.indexes[key]!.table = new
+            indexesOf[new, default: []].insert(key)
+        }
+        let referencing = ((referencers[old] ?? []).union([new])).filter { model.tables[$0] != nil }.sorted()
+        for other in referencing {
             for index in model.tables[other]!.constraints.indices where model.tables[other]!.constraints[index].references?.table == old {
                 model.tables[other]!.constraints[index].references!.table = new
+                referencers[new, default: []].insert(other)
             }
-            if model.tables[other]!.partitionOf == old { model.tables[other]!.partitionOf = new }
-            model.tables[other]!.inheritsFrom = model.tables[other]!.inheritsFrom.map { $0 == old ? new : $0 }
         }
-        for key in model.views.keys { model.views[key]!.reads = model.views[key]!.reads.map { $0 == old ? new : $0 } }
-        for key in model.sequences.keys where model.sequences[key]!.ownedBy == old { model.sequences[key]!.ownedBy = new }
+        if tablesWithChildren.contains(old) {
+            tablesWithChildren.insert(new)
+            for other in model.tables.keys where model.tables[other]!.partitionOf == old || model.tables[other]!.inheritsFrom.contains(old) {
+                if model.tables[other]!.partitionOf == old { model.tables[other]!.partitionOf = new }
+                model.tables[other]!.inheritsFrom = model.tables[other]!.inheritsFrom.map { $0 == old ? new : $0 }
+            }
+        }
+        for key in (viewsReading[old] ?? []).sorted() where model.views[key]?.reads.contains(old) == true {
+            model.views[key]!.reads = model.views[key]!.reads.map { $0 == old ? new : $0 }
+            viewsReading[new, default: []].insert(key)
+        }
+        for key in sequencesOf[old] ?? [] where model.sequences[key]?.ownedBy == old {
+            model.sequences[key]!.ownedBy = new
+            sequencesOf[new, default: []].insert(key)
+        }
     }
 
     private mutating func retypeColumns(from old: String, to new: String) {
@@ -739,6 +812,21 @@ public struct SchemaReplayer {
             sequence.name = moved(key)
             return (sequence.name, sequence)
         })
+        rebuildReverseIndexes()
+    }
+
+    /// After a schema rename every key changed; renames of whole schemas are rare enough to rebuild.
+    private mutating func rebuildReverseIndexes() {
+        indexesOf = [:]
+        sequencesOf = [:]
+        referencers = [:]
+        viewsReading = [:]
+        for index in model.indexes.values { indexesOf[index.table, default: []].insert(index.name) }
+        for view in model.views.keys { noteReads(of: view) }
+        for sequence in model.sequences.values { if let owner = sequence.ownedBy { sequencesOf[owner, default: []].insert(sequence.name) } }
+        for table in model.tables.values {
+            for target in table.constraints.compactMap(\.references?.table) { referencers[target, default: []].insert(table.name) }
+        }
     }
 
     private mutating func setSchema(_ alter: AlterObjectSchema, at offset: Int) {
@@ -753,10 +841,11 @@ public struct SchemaReplayer {
             model.everCreatedTables.insert(new)
             retargetTable(from: old, to: new)
             // Indexes move with their table.
-            for (key, index) in model.indexes where index.table == new {
+            for key in indexKeys(of: new) {
                 var moved = model.indexes.removeValue(forKey: key)!
-                moved.name = ObjectName(schema: alter.newSchema, name: index.name.name)
+                moved.name = ObjectName(schema: alter.newSchema, name: key.name)
                 model.indexes[moved.name] = moved
+                indexesOf[new, default: []].insert(moved.name)
             }
         case .type:
             guard let old = resolve(alter.name, in: model.types), var type = model.types.removeValue(forKey: old) else { return }
@@ -767,6 +856,8 @@ public struct SchemaReplayer {
             guard let old = resolve(alter.name, in: model.views), var view = model.views.removeValue(forKey: old) else { return }
             view.name = ObjectName(schema: alter.newSchema, name: old.name)
             model.views[view.name] = view
+            noteReads(of: view.name)
+            retargetTable(from: old, to: view.name)
         case .sequence:
             guard let old = resolve(alter.name, in: model.sequences), var sequence = model.sequences.removeValue(forKey: old) else { return }
             sequence.name = ObjectName(schema: alter.newSchema, name: old.name)
@@ -787,6 +878,11 @@ public struct SchemaReplayer {
         let reads = create.reads.map { resolve($0, in: model.tables) ?? resolve($0, in: model.views) ?? $0 }
         model.views[name] = View(name: name, materialized: create.materialized, reads: reads, comment: model.views[name]?.comment,
                                  origin: origin(create.offset), owner: nil)
+        noteReads(of: name)
+    }
+
+    private mutating func noteReads(of view: ObjectName) {
+        for relation in model.views[view]?.reads ?? [] { viewsReading[relation, default: []].insert(view) }
     }
 
     private mutating func createFunction(_ create: CreateFunction, at offset: Int) {

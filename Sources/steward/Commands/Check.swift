@@ -16,10 +16,16 @@ struct Check: ParsableCommand {
     @Flag(name: .long, help: "Also show findings covered by a documented exception (boundaries.allow).")
     var showAllowed = false
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "Do not read or write the result cache.",
+        discussion: "The cache (STEWARD_CACHE_DIR, else ~/.cache/steward) is keyed by the content of every input; it is safe to delete."))
+    var noCache = false
+
     func run() throws {
         let analysis: Analysis
         do {
-            analysis = try Analyzer.analyze(input.analysisOptions(showAllowed: showAllowed))
+            let cache = noCache ? nil : ResultCache(directory: ResultCache.defaultDirectory())
+            analysis = try Analyzer.analyze(input.analysisOptions(showAllowed: showAllowed, cache: cache))
         } catch {
             failWithInputErrors(error.errors, terminal: output.terminal.colors)
         }

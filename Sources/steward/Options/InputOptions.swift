@@ -40,8 +40,8 @@ struct InputOptions: ParsableArguments {
         return path.hasPrefix(current) ? String(path.dropFirst(current.count)) : path
     }
 
-    func analysisOptions(showAllowed: Bool = false) -> AnalysisOptions {
-        AnalysisOptions(directory: directory, manifestPath: resolvedManifest(), layout: layout, showAllowed: showAllowed)
+    func analysisOptions(showAllowed: Bool = false, cache: ResultCache? = nil) -> AnalysisOptions {
+        AnalysisOptions(directory: directory, manifestPath: resolvedManifest(), layout: layout, showAllowed: showAllowed, cache: cache)
     }
 }
 

@@ -13,6 +13,8 @@ enum Paths {
     static let fixtures = packageRoot.appendingPathComponent("Tests/Fixtures")
     static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
 
+    static let testCache = FileManager.default.temporaryDirectory.appendingPathComponent("steward-test-cache-\(ProcessInfo.processInfo.processIdentifier)")
+
     /// The built CLI: STEWARD_BIN, else the debug build next to the tests.
     static var steward: String {
         if let path = ProcessInfo.processInfo.environment["STEWARD_BIN"] { return path }
@@ -30,6 +32,8 @@ func run(_ executable: String, _ arguments: [String], in directory: URL? = nil,
     if let directory { process.currentDirectoryURL = directory }
     var env = ProcessInfo.processInfo.environment
     env["NO_COLOR"] = "1"
+    // Never touch the user's cache from tests.
+    env["STEWARD_CACHE_DIR"] = Paths.testCache.path
     for (key, value) in environment { env[key] = value }
     process.environment = env
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("steward-test-\(UUID().uuidString)")

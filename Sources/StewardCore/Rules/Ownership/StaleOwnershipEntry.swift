@@ -31,11 +31,16 @@ public struct StaleOwnershipEntry: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        let relations = Array(context.model.tables.keys) + Array(context.model.views.keys)
+        // Exact entries only (globs may legitimately match nothing yet): look names up by name.
+        var relationsByName: [String: [ObjectName]] = [:]
+        for name in context.model.tables.keys { relationsByName[name.name, default: []].append(name) }
+        for name in context.model.views.keys { relationsByName[name.name, default: []].append(name) }
+        var everCreatedByName: [String: [ObjectName]] = [:]
+        for name in context.model.everCreatedTables { everCreatedByName[name.name, default: []].append(name) }
         for service in context.manifest.services {
             for pattern in service.tables where !pattern.isGlob {
-                guard !relations.contains(where: pattern.matches) else { continue }
-                let dropped = context.model.everCreatedTables.contains(where: pattern.matches)
+                guard !(relationsByName[pattern.name] ?? []).contains(where: pattern.matches) else { continue }
+                let dropped = (everCreatedByName[pattern.name] ?? []).contains(where: pattern.matches)
                 let location = FileLocation(path: context.manifest.path, line: pattern.line, column: pattern.column, length: pattern.text.count)
                 findings.append(finding(
                     dropped ? "service `\(service.name)` claims table `\(pattern.text)`, which a migration has since dropped or renamed"

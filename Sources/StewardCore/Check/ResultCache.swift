@@ -1,0 +1,95 @@
+import Foundation
+import StewardSQL
+
+/// A content-addressed cache of `steward check` results.
+///
+/// The key covers everything a finding can depend on: Steward's version, the libpg_query
+/// grammar, the layout, every migration's path and bytes in apply order, the manifest's
+/// path and bytes, and the options. An unchanged input therefore skips parsing, replay
+/// and rules entirely; any change misses. The directory is safe to delete at any time and
+/// carries its own `.gitignore`.
+public struct ResultCache: Sendable {
+    public let directory: URL
+    static let formatVersion = "steward-0.1.0/pg15-libpg_query-4.0.0/cache-1"
+
+    public init(directory: URL) { self.directory = directory }
+
+    /// `STEWARD_CACHE_DIR`, else `$XDG_CACHE_HOME/steward`, else `~/.cache/steward`.
+    public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        if let explicit = environment["STEWARD_CACHE_DIR"], !explicit.isEmpty { return URL(fileURLWithPath: explicit) }
+        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return URL(fileURLWithPath: xdg).appendingPathComponent("steward") }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/steward")
+    }
+
+    struct Entry: Codable {
+        var findings: [Finding]
+        var statementCount: Int
+    }
+
+    static func key(migrations: MigrationSet, manifest: OwnershipManifest?, options: AnalysisOptions) -> String {
+        var hasher = ContentHasher()
+        hasher.add(formatVersion)
+        hasher.add(migrations.layout.rawValue)
+        hasher.add(options.showAllowed ? "allowed" : "-")
+        for file in migrations.files {
+            hasher.add(file.path)
+            hasher.add(file.transaction.rawValue)
+            hasher.add(file.original.bytes)
+        }
+        for gap in migrations.gaps { hasher.add(gap.path) }
+        for finding in migrations.findings { hasher.add(finding.message) }
+        if let manifest {
+            hasher.add(manifest.path)
+            hasher.add(manifest.source.bytes)
+        }
+        return hasher.hexDigest
+    }
+
+    func load(_ key: String) -> Entry? {
+        guard let data = try? Data(contentsOf: directory.appendingPathComponent(key + ".json")) else { return nil }
+        return try? JSONDecoder().decode(Entry.self, from: data)
+    }
+
+    /// Best effort: a cache that cannot be written only costs speed.
+    func store(_ entry: Entry, key: String) {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let ignore = directory.appendingPathComponent(".gitignore")
+            if !FileManager.default.fileExists(atPath: ignore.path) { try? Data("*\n".utf8).write(to: ignore) }
+            try JSONEncoder().encode(entry).write(to: directory.appendingPathComponent(key + ".json"), options: .atomic)
+        } catch {
+            // Read-only home, full disk: run uncached.
+        }
+    }
+}
+
+/// Two independent 64-bit FNV-1a streams (128 bits): fast, dependency-free, and ample for
+/// telling inputs apart (this is not a security boundary).
+struct ContentHasher {
+    private var first: UInt64 = 0xcbf2_9ce4_8422_2325
+    private var second: UInt64 = 0x84222325_cbf29ce4
+
+    mutating func add(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { buffer in
+            for byte in buffer {
+                first = (first ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+                second = (second ^ UInt64(byte)) &* 0x0000_0001_0000_0193 &+ 0x9E37_79B9
+            }
+        }
+        // Length-delimit so that ("ab", "c") and ("a", "bc") differ.
+        add(length: bytes.count)
+    }
+
+    mutating func add(_ text: String) { add(Array(text.utf8)) }
+
+    private mutating func add(length: Int) {
+        var value = UInt64(length)
+        for _ in 0..<8 {
+            first = (first ^ (value & 0xFF)) &* 0x0000_0100_0000_01B3
+            second = (second ^ (value & 0xFF)) &* 0x0000_0001_0000_0193 &+ 0x9E37_79B9
+            value >>= 8
+        }
+    }
+
+    var hexDigest: String { String(format: "%016llx%016llx", first, second) }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+
+/// Hostile and odd inputs: Steward must end with its summary (or a clear input error),
+/// never crash, hang or lose the other files' findings.
+struct RobustnessTests {
+    final class Folder {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("steward-hostile-\(UUID().uuidString)")
+        init() throws { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
+        deinit { try? FileManager.default.removeItem(at: url) }
+        func write(_ name: String, _ data: Data) throws { try data.write(to: url.appendingPathComponent(name)) }
+        func write(_ name: String, _ text: String) throws { try write(name, Data(text.utf8)) }
+    }
+
+    /// Runs `steward check` and checks that it ended normally with its summary line.
+    func check(_ folder: Folder, _ extra: [String] = []) throws -> CommandResult {
+        let result = try steward(["check", folder.url.path, "--manifest", "/nonexistent-steward-manifest.yml"] + extra)
+        #expect(result.status == 2, "a missing explicit manifest is an input error")
+        let withoutManifest = try run(Paths.steward, ["check", folder.url.path], in: folder.url)
+        #expect(withoutManifest.status == 0 || withoutManifest.status == 1, "steward crashed: \(withoutManifest.stderr)")
+        #expect(withoutManifest.stdout.contains("\nsteward: ") || withoutManifest.stdout.hasPrefix("steward: "), "no summary: \(withoutManifest.stdout.suffix(300))")
+        return withoutManifest
+    }
+
+    @Test func postgresRegressionSQLIsReadWithoutCrashOrHang() throws {
+        let folder = Paths.shared.appendingPathComponent("corpus/pg-regress/sql")
+        try #require(FileManager.default.fileExists(atPath: folder.path), "missing \(folder.path)")
+        let result = try steward(["check", folder.path, "--format", "json"])
+        #expect(result.status == 1)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let summary = try #require(document["summary"] as? [String: Any])
+        #expect(summary["files"] as? Int == 109)
+        let findings = try #require(document["findings"] as? [[String: Any]])
+        let syntaxErrors = findings.filter { $0["rule"] as? String == "syntax-error" }
+        #expect(syntaxErrors.count > 100, "statements meant to fail must be reported")
+        #expect(syntaxErrors.allSatisfy { ($0["location"] as? [String: Any])?["line"] as? Int ?? 0 > 0 })
+        #expect(findings.contains { $0["rule"] as? String == "psql-meta-command" })
+    }
+
+    @Test func emptyAndCommentOnlyFilesAreFine() throws {
+        let folder = try Folder()
+        try folder.write("001_empty.sql", "")
+        try folder.write("002_comments.sql", "-- nothing here\n/* still /* nothing */ */\n")
+        let result = try check(folder)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("2 migrations (plain), 0 statements"))
+    }
+
+    @Test func invalidUTF8AndNulBytesBecomeFindingsWithLocations() throws {
+        let folder = try Folder()
+        try folder.write("001_bytes.sql", Data("CREATE TABLE a (id int);\nCREATE TABLE \u{FF}b (id int);\n".utf8) + Data([0xC3, 0x28, 0x0A]))
+        try folder.write("002_nul.sql", Data("CREATE TABLE c (id int);\n".utf8) + Data([0, 0, 0x0A]) + Data("CREATE TABL d (id int);\n".utf8))
+        let result = try check(folder)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("002_nul.sql:3:8: error[syntax-error]: syntax error at or near \"TABL\""))
+        #expect(result.stdout.contains("001_bytes.sql:"))
+    }
+
+    @Test func aFiftyMegabyteFileIsChecked() throws {
+        let folder = try Folder()
+        let row = "INSERT INTO blobs (body) VALUES ('" + String(repeating: "x", count: 1000) + "');\n"
+        var text = "CREATE TABLE blobs (body text);\n"
+        text.reserveCapacity(51_000_000)
+        for _ in 0..<50_000 { text += row }
+        try folder.write("001_big.sql", text)
+        let result = try check(folder)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("50001 statements"))
+    }
+
+    @Test func tenThousandFilesAreChecked() throws {
+        let folder = try Folder()
+        for index in 1...10_000 {
+            try folder.write(String(format: "%05d_t.sql", index), "CREATE TABLE t\(index) (id int PRIMARY KEY);\n")
+        }
+        let result = try check(folder)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("10000 migrations (plain), 10000 statements"))
+    }
+
+    @Test func deeplyNestedExpressionsAreASyntaxErrorNotACrash() throws {
+        let folder = try Folder()
+        let depth = 100_000
+        try folder.write("001_deep.sql", "SELECT " + String(repeating: "(", count: depth) + "1" + String(repeating: ")", count: depth) + ";\nCREATE TABLE after_deep (id int);\n")
+        let result = try check(folder)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("001_deep.sql:1:"))
+        // The grammar's own stack gives out before Postgres's stack-depth check at this depth.
+        #expect(result.stdout.contains("memory exhausted") || result.stdout.contains("stack depth limit exceeded"))
+    }
+
+    @Test func anUnterminatedDollarQuoteIsASyntaxError() throws {
+        let folder = try Folder()
+        try folder.write("001_fn.sql", "CREATE TABLE ok (id int);\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1;\n")
+        let result = try check(folder)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("001_fn.sql:2:"))
+        #expect(result.stdout.contains("unterminated dollar-quoted string"))
+    }
+
+    @Test func symlinkLoopsDirectoriesNamedSQLAndUnreadableEntriesAreHandled() throws {
+        let folder = try Folder()
+        try folder.write("001_ok.sql", "CREATE TABLE ok (id int);\n")
+        try FileManager.default.createSymbolicLink(atPath: folder.url.appendingPathComponent("loop").path, withDestinationPath: ".")
+        try FileManager.default.createDirectory(at: folder.url.appendingPathComponent("002_dir.sql"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: folder.url.appendingPathComponent("003_dangling.sql").path, withDestinationPath: "nowhere.sql")
+        #expect(mkfifo(folder.url.appendingPathComponent("004_fifo.sql").path, 0o644) == 0)
+        let result = try check(folder)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("003_dangling.sql:1:1: error[unreadable-file]"))
+        #expect(result.stdout.contains("004_fifo.sql:1:1: error[unreadable-file]: not a regular file"))
+        #expect(!result.stdout.contains("002_dir.sql"))
+        #expect(result.stdout.contains("1 migration (plain), 1 statement"))
+    }
+
+    @Test func symlinkLoopsInARecursiveLayoutTerminate() throws {
+        let folder = try Folder()
+        try folder.write("V1__init.sql", "CREATE TABLE ok (id int);\n")
+        try FileManager.default.createSymbolicLink(atPath: folder.url.appendingPathComponent("loop").path, withDestinationPath: ".")
+        let result = try check(folder)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("(flyway)"))
+    }
+
+    @Test func aFileInsteadOfADirectoryIsAnInputError() throws {
+        let folder = try Folder()
+        try folder.write("001.sql", "SELECT 1;")
+        let result = try steward(["check", folder.url.appendingPathComponent("001.sql").path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("is a file, not a directory"))
+    }
+}
