@@ -26,6 +26,8 @@ let package = Package(
             "StewardCore", "StewardReporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // libFuzzer target (scripts/fuzz); a normal build replays inputs given as arguments.
+        .executableTarget(name: "StewardFuzzer", dependencies: ["StewardCore"]),
         .testTarget(name: "StewardSQLTests", dependencies: ["StewardSQL"]),
         .testTarget(name: "StewardCoreTests", dependencies: ["StewardCore", "StewardReporting"]),
         .testTarget(name: "StewardCLITests", dependencies: ["StewardCore"]),

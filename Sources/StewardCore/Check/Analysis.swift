@@ -64,6 +64,27 @@ public enum Analyzer {
             return Analysis(migrations: migrations, model: model, manifest: manifest, findings: entry.findings, sources: sources)
         }
 
+        var analysis = analyze(migrations, manifest: manifest, clock: &clock)
+        analysis.findings = Suppressions.filter(analysis.findings, sources: sources)
+        if !options.showAllowed { analysis.findings.removeAll { $0.allowedBy != nil } }
+        analysis.findings.sort(by: Finding.reportOrder)
+        if let cache = options.cache, let key = cacheKey {
+            cache.store(ResultCache.Entry(findings: analysis.findings, statementCount: analysis.model.statementCount), key: key)
+        }
+        return analysis
+    }
+
+    /// The pipeline after discovery, on migrations already in memory: parse (in parallel),
+    /// replay (in order), ownership, rules. Findings are unsorted and unsuppressed.
+    public static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?) -> Analysis {
+        var clock = PhaseClock()
+        return analyze(migrations, manifest: manifest, clock: &clock)
+    }
+
+    static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?, clock: inout PhaseClock) -> Analysis {
+        var sources: [String: SourceText] = [:]
+        for file in migrations.files { sources[file.path] = file.original }
+        if let manifest { sources[manifest.path] = manifest.source }
         let parsed = parseAll(migrations.files)
         clock.lap("parse")
         var replayer = SchemaReplayer()
@@ -76,20 +97,12 @@ public enum Analyzer {
         replayer.recordGaps(migrations.gaps)
         var model = replayer.model
         clock.lap("replay")
-        if let manifest { OwnershipResolver.assign(manifest, to: &model) }
-
         if let manifest {
+            OwnershipResolver.assign(manifest, to: &model)
             let context = RuleContext(model: model, manifest: manifest, migrations: migrations)
             for rule in RuleRegistry.all { findings += rule.check(context) }
         }
         clock.lap("ownership+rules")
-
-        findings = Suppressions.filter(findings, sources: sources)
-        if !options.showAllowed { findings.removeAll { $0.allowedBy != nil } }
-        findings.sort(by: Finding.reportOrder)
-        if let cache = options.cache, let key = cacheKey {
-            cache.store(ResultCache.Entry(findings: findings, statementCount: model.statementCount), key: key)
-        }
         return Analysis(migrations: migrations, model: model, manifest: manifest, findings: findings, sources: sources)
     }
 

@@ -32,6 +32,22 @@ public enum MigrationDiscovery {
         return set
     }
 
+    /// One file's contents as its layout's tool would run them (sections, meta-commands),
+    /// without touching the disk: for the fuzzer and for tools that hold SQL in memory.
+    public static func file(path: String, contents: [UInt8], layout: MigrationLayout) -> MigrationFile {
+        let file: MigrationFile
+        switch layout {
+        case .goose: file = GooseLayout.upSection(of: contents, path: path, version: "1", name: path)
+        case .dbmate: file = DbmateLayout.upSections(of: contents, path: path, version: "1", name: path)
+        case .atlas:
+            file = MigrationFile(path: path, version: "1", name: path, direction: .up, transaction: AtlasLayout.transactionMode(contents),
+                                 original: SourceText(bytes: contents))
+        default:
+            file = MigrationFile(path: path, version: "1", name: path, direction: .up, transaction: .perStatement, original: SourceText(bytes: contents))
+        }
+        return maskPsqlMetaCommands(file)
+    }
+
     /// Loads one file and turns it into a `MigrationFile` after a layout-specific transform
     /// of its text; unreadable files become findings.
     static func load(_ relative: String, in directory: MigrationDirectory, findings: inout [Finding],

@@ -69,4 +69,14 @@ public struct MigrationSet: Sendable {
     public var gaps: [MigrationGap]
     /// Problems of the set itself: duplicate versions, unreadable files.
     public var findings: [Finding]
+
+    public init(directory: String, layout: MigrationLayout, files: [MigrationFile], downFiles: [MigrationFile] = [],
+                gaps: [MigrationGap] = [], findings: [Finding] = []) {
+        self.directory = directory
+        self.layout = layout
+        self.files = files
+        self.downFiles = downFiles
+        self.gaps = gaps
+        self.findings = findings
+    }
 }
