@@ -85,18 +85,36 @@ public enum Analyzer {
         var sources: [String: SourceText] = [:]
         for file in migrations.files { sources[file.path] = file.original }
         if let manifest { sources[manifest.path] = manifest.source }
-        let parsed = parseAll(migrations.files)
-        clock.lap("parse")
         var replayer = SchemaReplayer()
         replayer.seedToolTables(for: migrations.layout)
         var findings = migrations.findings
-        for (file, result) in zip(migrations.files, parsed) {
-            findings += file.notices + result.findings
-            replayer.apply(result.statements, file: file)
+        // Parse a window of jobs on all cores, replay it in order, drop its trees: memory
+        // stays bounded by the window and the model, whatever the corpus size.
+        let jobs = migrations.files.indices.flatMap { parseJobs(for: migrations.files[$0], index: $0) }
+        var started = Set<Int>()
+        var start = 0
+        while start < jobs.count {
+            var end = start
+            var bytes = 0
+            while end < jobs.count, end - start < parseWindow, bytes < parseWindowBytes || end == start {
+                bytes += jobs[end].range?.count ?? migrations.files[jobs[end].file].source.bytes.count
+                end += 1
+            }
+            let window = Array(jobs[start..<end])
+            for (job, result) in zip(window, parse(window, of: migrations.files)) {
+                let file = migrations.files[job.file]
+                if started.insert(job.file).inserted {
+                    findings += file.notices
+                    replayer.begin(file)
+                }
+                findings += result.findings
+                replayer.apply(result.statements)
+            }
+            start += window.count
         }
+        clock.lap("parse+replay")
         replayer.recordGaps(migrations.gaps)
         var model = replayer.model
-        clock.lap("replay")
         if let manifest {
             OwnershipResolver.assign(manifest, to: &model)
             let context = RuleContext(model: model, manifest: manifest, migrations: migrations)
@@ -111,17 +129,77 @@ public enum Analyzer {
         var findings: [Finding] = []
     }
 
-    /// Parses files on all cores; results keep the input order, so output is deterministic.
-    static func parseAll(_ files: [MigrationFile]) -> [FileParse] {
-        let results = UnsafeMutableBufferPointer<FileParse>.allocate(capacity: files.count)
+    /// Files above this size are split with libpg_query's scanner and parsed in chunks, so a
+    /// huge file neither holds one giant parse tree in memory nor runs on a single core.
+    static let chunkThreshold = 1 << 20
+    static let chunkSize = 256 << 10
+
+    /// A unit of parsing work: a whole file, or a chunk of whole statements of a big file.
+    struct ParseJob {
+        var file: Int
+        var range: Range<Int>?
+    }
+
+    /// Jobs parsed per window (many per core, so uneven files still balance).
+    static let parseWindow = 64
+    /// …and at most this much SQL, so that chunks of one huge file are not all in flight at once.
+    static let parseWindowBytes = 2 << 20
+
+    /// Parses jobs on all cores; results keep the input order, so output is deterministic.
+    static func parse(_ jobs: [ParseJob], of files: [MigrationFile]) -> [FileParse] {
+        let results = UnsafeMutableBufferPointer<FileParse>.allocate(capacity: jobs.count)
         results.initialize(repeating: FileParse())
-        defer { results.deallocate() }
+        defer { results.deinitialize().deallocate() }
         // Each iteration writes only its own slot.
         nonisolated(unsafe) let slots = results
-        DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            slots[index] = parse(files[index])
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+            let job = jobs[index]
+            let file = files[job.file]
+            slots[index] = job.range.map { parseChunk(file, range: $0) } ?? parse(file)
         }
         return Array(results)
+    }
+
+    static func parseJobs(for file: MigrationFile, index: Int) -> [ParseJob] {
+        let bytes = file.source.bytes
+        guard bytes.count > chunkThreshold, case .success(let ranges) = SQLParser.split(file.source) else {
+            return [ParseJob(file: index, range: nil)]
+        }
+        var jobs: [ParseJob] = []
+        var chunk: Range<Int>?
+        for segment in segments(covering: ranges, in: bytes) {
+            if let current = chunk, segment.upperBound - current.lowerBound > chunkSize {
+                jobs.append(ParseJob(file: index, range: current))
+                chunk = segment
+            } else {
+                chunk = (chunk?.lowerBound ?? segment.lowerBound)..<segment.upperBound
+            }
+        }
+        if let chunk { jobs.append(ParseJob(file: index, range: chunk)) }
+        return jobs
+    }
+
+    /// One chunk of statements; on a syntax error its statements are parsed one by one.
+    static func parseChunk(_ file: MigrationFile, range: Range<Int>) -> FileParse {
+        switch SQLParser.parse(file.source, range: range) {
+        case .success(let statements):
+            return FileParse(statements: statements)
+        case .failure(let error):
+            var result = FileParse()
+            let inner = SQLParser.split(SourceText(bytes: Array(file.source.bytes[range])))
+            guard case .success(let relative) = inner, relative.count > 1 else {
+                return FileParse(findings: [syntaxFinding(error, file: file)])
+            }
+            let shifted = relative.map { ($0.lowerBound + range.lowerBound)..<($0.upperBound + range.lowerBound) }
+            for segment in segments(covering: shifted, in: file.source.bytes, within: range) {
+                switch SQLParser.parse(file.source, range: segment) {
+                case .success(let statements): result.statements += statements
+                case .failure(let error): result.findings.append(syntaxFinding(error, file: file))
+                }
+            }
+            if result.findings.isEmpty { result.findings.append(syntaxFinding(error, file: file)) }
+            return result
+        }
     }
 
     /// A file that does not parse is split with libpg_query's scanner and parsed statement
@@ -149,15 +227,16 @@ public enum Analyzer {
     }
 
     /// The splitter's ranges plus every gap between them that holds more than trivia and `;`.
-    static func segments(covering ranges: [Range<Int>], in bytes: [UInt8]) -> [Range<Int>] {
+    static func segments(covering ranges: [Range<Int>], in bytes: [UInt8], within bounds: Range<Int>? = nil) -> [Range<Int>] {
+        let bounds = bounds ?? 0..<bytes.count
         var segments: [Range<Int>] = []
-        var position = 0
+        var position = bounds.lowerBound
         for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
             if range.lowerBound > position, hasContent(bytes, position..<range.lowerBound) { segments.append(position..<range.lowerBound) }
             segments.append(range)
             position = max(position, range.upperBound)
         }
-        if position < bytes.count, hasContent(bytes, position..<bytes.count) { segments.append(position..<bytes.count) }
+        if position < bounds.upperBound, hasContent(bytes, position..<bounds.upperBound) { segments.append(position..<bounds.upperBound) }
         return segments
     }
 
@@ -189,8 +268,14 @@ struct PhaseClock {
     mutating func lap(_ name: String) {
         guard enabled else { return }
         let now = DispatchTime.now()
-        laps.append((name, Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e6))
+        laps.append(("\(name) (rss \(Self.residentMegabytes()) MB)", Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e6))
         last = now
+    }
+
+    static func residentMegabytes() -> Int {
+        guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+              let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return 0 }
+        return pages * 4096 / 1_048_576
     }
 
     func report() {

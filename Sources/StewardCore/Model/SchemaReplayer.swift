@@ -26,9 +26,19 @@ public struct SchemaReplayer {
 
     /// Replays one file's statements.
     public mutating func apply(_ statements: [ParsedStatement], file: MigrationFile) {
+        begin(file)
+        apply(statements)
+    }
+
+    /// Starts a new file: later statements' locations refer to it, and search_path is reset.
+    public mutating func begin(_ file: MigrationFile) {
         path = file.path
         source = file.source
         searchPath = ["$user", "public"]
+    }
+
+    /// Replays statements of the current file (a file may arrive in several chunks).
+    public mutating func apply(_ statements: [ParsedStatement]) {
         for statement in statements {
             model.statementCount += 1
             if case .doBlock(let block) = statement.statement {
