@@ -11,19 +11,3 @@ struct Rules: ParsableCommand {
         writeOutput(RuleDocumentation(terminal: output.terminal).list())
     }
 }
-
-struct Explain: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Explain one rule: why it matters, the safe alternative, examples.")
-
-    @Argument(help: "Rule id, e.g. cross-service-foreign-key.")
-    var ruleID: String
-
-    @OptionGroup var output: OutputOptions
-
-    func run() throws {
-        guard let rule = RuleRegistry.rule(id: ruleID) else {
-            throw ValidationError("unknown rule `\(ruleID)`; `steward rules` lists them")
-        }
-        writeOutput(RuleDocumentation(terminal: output.terminal).explain(rule))
-    }
-}
