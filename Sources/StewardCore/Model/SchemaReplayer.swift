@@ -706,21 +706,14 @@ public struct SchemaReplayer {
             model.indexes[index.name] = index
             indexesOf[index.table, default: []].insert(index.name)
         case .view, .materializedView:
-            guard let old = resolve(rename.object, in: model.views), var view = model.views.removeValue(forKey: old) else { return }
-            view.name = ObjectName(schema: old.schema, name: rename.newName)
-            model.views[view.name] = view
-            noteReads(of: view.name)
-            retargetTable(from: old, to: view.name)
+            guard let old = resolve(rename.object, in: model.views) else { return }
+            moveView(old, to: ObjectName(schema: old.schema, name: rename.newName))
         case .sequence:
-            guard let old = resolve(rename.object, in: model.sequences), var sequence = model.sequences.removeValue(forKey: old) else { return }
-            sequence.name = ObjectName(schema: old.schema, name: rename.newName)
-            model.sequences[sequence.name] = sequence
+            guard let old = resolve(rename.object, in: model.sequences) else { return }
+            moveSequence(old, to: ObjectName(schema: old.schema, name: rename.newName))
         case .type:
-            guard let old = resolve(rename.object, in: model.types), var type = model.types.removeValue(forKey: old) else { return }
-            type.name = ObjectName(schema: old.schema, name: rename.newName)
-            model.types[type.name] = type
-            let oldText = DataType.formatUserType(old), newText = DataType.formatUserType(type.name)
-            retypeColumns(from: oldText, to: newText)
+            guard let old = resolve(rename.object, in: model.types) else { return }
+            moveType(old, to: ObjectName(schema: old.schema, name: rename.newName))
         case .schema:
             renameSchema(rename.oldName, to: rename.newName)
         case .trigger(let relation):
@@ -858,23 +851,40 @@ public struct SchemaReplayer {
                 indexesOf[new, default: []].insert(moved.name)
             }
         case .type:
-            guard let old = resolve(alter.name, in: model.types), var type = model.types.removeValue(forKey: old) else { return }
-            type.name = ObjectName(schema: alter.newSchema, name: old.name)
-            model.types[type.name] = type
-            retypeColumns(from: DataType.formatUserType(old), to: DataType.formatUserType(type.name))
+            guard let old = resolve(alter.name, in: model.types) else { return }
+            moveType(old, to: ObjectName(schema: alter.newSchema, name: old.name))
         case .view, .materializedView:
-            guard let old = resolve(alter.name, in: model.views), var view = model.views.removeValue(forKey: old) else { return }
-            view.name = ObjectName(schema: alter.newSchema, name: old.name)
-            model.views[view.name] = view
-            noteReads(of: view.name)
-            retargetTable(from: old, to: view.name)
+            guard let old = resolve(alter.name, in: model.views) else { return }
+            moveView(old, to: ObjectName(schema: alter.newSchema, name: old.name))
         case .sequence:
-            guard let old = resolve(alter.name, in: model.sequences), var sequence = model.sequences.removeValue(forKey: old) else { return }
-            sequence.name = ObjectName(schema: alter.newSchema, name: old.name)
-            model.sequences[sequence.name] = sequence
+            guard let old = resolve(alter.name, in: model.sequences) else { return }
+            moveSequence(old, to: ObjectName(schema: alter.newSchema, name: old.name))
         case .index:
             break
         }
+    }
+
+    // Renames and SET SCHEMA move an object to a new key; what referred to it follows.
+
+    private mutating func moveType(_ old: ObjectName, to new: ObjectName) {
+        guard var type = model.types.removeValue(forKey: old) else { return }
+        type.name = new
+        model.types[new] = type
+        retypeColumns(from: DataType.formatUserType(old), to: DataType.formatUserType(new))
+    }
+
+    private mutating func moveView(_ old: ObjectName, to new: ObjectName) {
+        guard var view = model.views.removeValue(forKey: old) else { return }
+        view.name = new
+        model.views[new] = view
+        noteReads(of: new)
+        retargetTable(from: old, to: new)
+    }
+
+    private mutating func moveSequence(_ old: ObjectName, to new: ObjectName) {
+        guard var sequence = model.sequences.removeValue(forKey: old) else { return }
+        sequence.name = new
+        model.sequences[new] = sequence
     }
 
     // MARK: Views, functions, comments
