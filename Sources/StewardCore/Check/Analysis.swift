@@ -88,21 +88,18 @@ public enum Analyzer {
         var replayer = SchemaReplayer()
         replayer.seedToolTables(for: migrations.layout)
         var findings = migrations.findings
-        // Parse a window of jobs on all cores, replay it in order, drop its trees: memory
-        // stays bounded by the window and the model, whatever the corpus size.
-        let jobs = migrations.files.indices.flatMap { parseJobs(for: migrations.files[$0], index: $0) }
+        // Parse windows of jobs on all cores and replay them in order, the next window parsing
+        // while this one replays. Each window's trees are dropped after replay, so memory stays
+        // bounded by two windows and the model, whatever the corpus size.
+        let files = migrations.files
+        let windows = makeWindows(files.indices.flatMap { parseJobs(for: files[$0], index: $0) }, files: files)
         var started = Set<Int>()
-        var start = 0
-        while start < jobs.count {
-            var end = start
-            var bytes = 0
-            while end < jobs.count, end - start < parseWindow, bytes < parseWindowBytes || end == start {
-                bytes += jobs[end].range?.count ?? migrations.files[jobs[end].file].source.bytes.count
-                end += 1
-            }
-            let window = Array(jobs[start..<end])
-            for (job, result) in zip(window, parse(window, of: migrations.files)) {
-                let file = migrations.files[job.file]
+        var next = windows.first.map { WindowParse($0, of: files) }
+        for index in windows.indices {
+            let current = next!
+            next = index + 1 < windows.count ? WindowParse(windows[index + 1], of: files) : nil
+            for (job, result) in zip(windows[index], current.results()) {
+                let file = files[job.file]
                 if started.insert(job.file).inserted {
                     findings += file.notices
                     replayer.begin(file)
@@ -110,7 +107,6 @@ public enum Analyzer {
                 findings += result.findings
                 replayer.apply(result.statements)
             }
-            start += window.count
         }
         clock.lap("parse+replay")
         replayer.recordGaps(migrations.gaps)
@@ -142,22 +138,53 @@ public enum Analyzer {
 
     /// Jobs parsed per window (many per core, so uneven files still balance).
     static let parseWindow = 64
-    /// …and at most this much SQL, so that chunks of one huge file are not all in flight at once.
-    static let parseWindowBytes = 2 << 20
+    /// …and at most this much SQL, so that chunks of one huge file are not all in flight at once
+    /// (two windows are: one parsing, one replaying).
+    static let parseWindowBytes = 1 << 20
 
-    /// Parses jobs on all cores; results keep the input order, so output is deterministic.
-    static func parse(_ jobs: [ParseJob], of files: [MigrationFile]) -> [FileParse] {
-        let results = UnsafeMutableBufferPointer<FileParse>.allocate(capacity: jobs.count)
-        results.initialize(repeating: FileParse())
-        defer { results.deinitialize().deallocate() }
-        // Each iteration writes only its own slot.
-        nonisolated(unsafe) let slots = results
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
-            let job = jobs[index]
-            let file = files[job.file]
-            slots[index] = job.range.map { parseChunk(file, range: $0) } ?? parse(file)
+    /// Consecutive jobs, at most `parseWindow` of them and about `parseWindowBytes` of SQL.
+    static func makeWindows(_ jobs: [ParseJob], files: [MigrationFile]) -> [[ParseJob]] {
+        var windows: [[ParseJob]] = []
+        var current: [ParseJob] = []
+        var bytes = 0
+        for job in jobs {
+            if !current.isEmpty, current.count >= parseWindow || bytes >= parseWindowBytes {
+                windows.append(current)
+                current = []
+                bytes = 0
+            }
+            current.append(job)
+            bytes += job.range?.count ?? files[job.file].source.bytes.count
         }
-        return Array(results)
+        if !current.isEmpty { windows.append(current) }
+        return windows
+    }
+
+    /// One window being parsed in the background on all cores; `results()` waits for it.
+    /// Results keep the jobs' order, so output is deterministic.
+    final class WindowParse: @unchecked Sendable {
+        private let group = DispatchGroup()
+        private var slots: [FileParse]
+
+        init(_ jobs: [ParseJob], of files: [MigrationFile]) {
+            slots = [FileParse](repeating: FileParse(), count: jobs.count)
+            DispatchQueue.global().async(group: group) { [self] in
+                slots.withUnsafeMutableBufferPointer { buffer in
+                    // Each iteration writes only its own slot.
+                    nonisolated(unsafe) let output = buffer
+                    DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+                        let job = jobs[index]
+                        let file = files[job.file]
+                        output[index] = job.range.map { parseChunk(file, range: $0) } ?? parse(file)
+                    }
+                }
+            }
+        }
+
+        func results() -> [FileParse] {
+            group.wait()
+            return slots
+        }
     }
 
     static func parseJobs(for file: MigrationFile, index: Int) -> [ParseJob] {
