@@ -24,9 +24,8 @@ enum AtlasLayout: MigrationLayoutReader {
     /// `-- atlas:txmode none` among the directives at the top of the file.
     static func transactionMode(_ bytes: [UInt8]) -> TransactionMode {
         for range in lineRanges(bytes) {
-            let line = normalizedLine(bytes, range)
-            if line.isEmpty { break }
-            guard line.hasPrefix("--") else { break }
+            // Directives end at the first line that is not a comment (a blank line included).
+            guard let line = commentLine(bytes, range) else { break }
             if line.replacingOccurrences(of: " ", with: "").hasPrefix("--atlas:txmodenone") { return .perStatement }
         }
         return .explicitPerFile

@@ -29,8 +29,7 @@ enum DbmateLayout: MigrationLayoutReader {
         var sawUp = false
         var noTransaction = false
         for range in lineRanges(bytes) {
-            let line = normalizedLine(bytes, range)
-            if line.hasPrefix("--"), line.dropFirst(2).trimmingCharacters(in: .whitespaces).hasPrefix("migrate:") {
+            if let line = commentLine(bytes, range), line.dropFirst(2).trimmingCharacters(in: .whitespaces).hasPrefix("migrate:") {
                 let directive = line.dropFirst(2).trimmingCharacters(in: .whitespaces)
                 if directive.hasPrefix("migrate:up") {
                     inUp = true

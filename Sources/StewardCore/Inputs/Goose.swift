@@ -42,8 +42,7 @@ enum GooseLayout: MigrationLayoutReader {
         var sawUp = false
         var noTransaction = false
         for range in lineRanges(bytes) {
-            let line = normalizedLine(bytes, range)
-            if line.hasPrefix("-- +goose") {
+            if let line = commentLine(bytes, range), line.hasPrefix("-- +goose") {
                 let annotation = line.dropFirst("-- +goose".count).trimmingCharacters(in: .whitespaces)
                 switch annotation {
                 case "up": inUp = true; sawUp = true

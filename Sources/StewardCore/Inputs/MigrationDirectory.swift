@@ -144,7 +144,11 @@ func lineRanges(_ bytes: [UInt8]) -> [Range<Int>] {
     return ranges
 }
 
-/// Text of a line, trimmed, lowercased: for matching tool annotations.
-func normalizedLine(_ bytes: [UInt8], _ range: Range<Int>) -> String {
-    String(decoding: bytes[range], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+/// A `--` comment line, trimmed and lowercased (for matching tool annotations); nil for any
+/// other line, without building a string: most lines of a migration are not comments.
+func commentLine(_ bytes: [UInt8], _ range: Range<Int>) -> String? {
+    var start = range.lowerBound
+    while start < range.upperBound, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+    guard range.upperBound - start >= 2, bytes[start] == UInt8(ascii: "-"), bytes[start + 1] == UInt8(ascii: "-") else { return nil }
+    return String(decoding: bytes[start..<range.upperBound], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
 }
