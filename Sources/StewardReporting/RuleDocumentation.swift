@@ -1,3 +1,4 @@
+import Foundation
 import StewardCore
 
 /// `steward rules`, `steward explain` and docs/rules.md, all from the rules' own declarations.
@@ -74,5 +75,3 @@ public struct RuleDocumentation: Sendable {
         return text
     }
 }
-
-import Foundation

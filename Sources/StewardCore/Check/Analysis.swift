@@ -206,7 +206,10 @@ public enum Analyzer {
         return jobs
     }
 
-    /// One chunk of statements; on a syntax error its statements are parsed one by one.
+    /// A run of whole statements. If it does not parse, it is split with libpg_query's scanner
+    /// and parsed statement by statement, so every syntax error is reported and the valid
+    /// statements still count. Text the splitter skips (it drops pieces that start with an
+    /// unknown word) is parsed on its own too, so that its error is not lost.
     static func parseChunk(_ file: MigrationFile, range: Range<Int>) -> FileParse {
         switch SQLParser.parse(file.source, range: range) {
         case .success(let statements):
@@ -229,28 +232,9 @@ public enum Analyzer {
         }
     }
 
-    /// A file that does not parse is split with libpg_query's scanner and parsed statement
-    /// by statement, so every syntax error is reported and the valid statements still count.
-    /// Text the splitter skips (it drops pieces that start with an unknown word) is parsed
-    /// on its own too, so that its error is not lost.
+    /// A whole file (see `parseChunk`).
     static func parse(_ file: MigrationFile) -> FileParse {
-        switch SQLParser.parse(file.source) {
-        case .success(let statements):
-            return FileParse(statements: statements)
-        case .failure(let error):
-            guard case .success(let ranges) = SQLParser.split(file.source), ranges.count > 1 else {
-                return FileParse(findings: [syntaxFinding(error, file: file)])
-            }
-            var result = FileParse()
-            for segment in segments(covering: ranges, in: file.source.bytes) {
-                switch SQLParser.parse(file.source, range: segment) {
-                case .success(let statements): result.statements += statements
-                case .failure(let error): result.findings.append(syntaxFinding(error, file: file))
-                }
-            }
-            if result.findings.isEmpty { result.findings.append(syntaxFinding(error, file: file)) }
-            return result
-        }
+        parseChunk(file, range: 0..<file.source.bytes.count)
     }
 
     /// The splitter's ranges plus every gap between them that holds more than trivia and `;`.

@@ -1,3 +1,4 @@
+import Foundation
 import StewardSQL
 
 /// `-- steward:ignore rule-id[, other-id]` on the flagged line or the line above silences
@@ -18,5 +19,3 @@ enum Suppressions {
         return Set(list.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" }).map(String.init))
     }
 }
-
-import Foundation

@@ -1,3 +1,4 @@
+import Foundation
 import StewardSQL
 
 /// pressly/goose: `<version>_<name>.sql` (int64 version order) with `-- +goose Up` /
@@ -65,5 +66,3 @@ enum GooseLayout: MigrationLayoutReader {
                              original: SourceText(bytes: bytes), source: SourceText(bytes: masked), notices: notices)
     }
 }
-
-import Foundation

@@ -71,8 +71,6 @@ struct MigrationDirectory {
 
     func isRegularFile(_ relative: String) -> Bool { kind(relative) == .regular }
 
-    func exists(_ relative: String) -> Bool { fileManager.fileExists(atPath: root.appendingPathComponent(relative).path) }
-
     /// Top-level `.sql` entries that are not directories (a directory named `x.sql` is not a
     /// migration). Dangling links and FIFOs are kept so that reading them reports the problem.
     var sqlFiles: [String] { entries.filter { $0.hasSuffix(".sql") && !isDirectory($0) } }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Version ordering as each tool implements it.
 enum Versions {
     /// Numeric comparison of digit strings of any length (golang-migrate uint64, goose int64,
@@ -35,5 +37,3 @@ enum Versions {
         return digits.isEmpty ? nil : String(digits)
     }
 }
-
-import Foundation

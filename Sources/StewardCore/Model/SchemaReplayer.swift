@@ -24,12 +24,6 @@ public struct SchemaReplayer {
 
     public init() {}
 
-    /// Replays one file's statements.
-    public mutating func apply(_ statements: [ParsedStatement], file: MigrationFile) {
-        begin(file)
-        apply(statements)
-    }
-
     /// Starts a new file: later statements' locations refer to it, and search_path is reset.
     public mutating func begin(_ file: MigrationFile) {
         path = file.path
