@@ -45,11 +45,10 @@ enum ExitStatus: Int32 {
     case inputError = 2
 }
 
-/// Prints input errors as `path:line:col: error: message` and exits with 2.
-func failWithInputErrors(_ errors: [InputError], terminal: Bool) -> Never {
-    let useColor = terminal
+/// Prints input errors as `path:line:col: error: message` to stderr and exits with 2.
+func failWithInputErrors(_ errors: [InputError], colors: Bool) -> Never {
     for error in errors {
-        let label = useColor ? "\u{1B}[1;31merror\u{1B}[0m" : "error"
+        let label = colors ? "\u{1B}[1;31merror\u{1B}[0m" : "error"
         FileHandle.standardError.write(Data("\(error.pathWithPosition): \(label): \(error.message)\n".utf8))
     }
     Foundation.exit(ExitStatus.inputError.rawValue)

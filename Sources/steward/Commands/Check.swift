@@ -27,7 +27,7 @@ struct Check: ParsableCommand {
             let cache = noCache ? nil : ResultCache(directory: ResultCache.defaultDirectory())
             analysis = try Analyzer.analyze(input.analysisOptions(showAllowed: showAllowed, cache: cache))
         } catch {
-            failWithInputErrors(error.errors, terminal: output.terminal.colors)
+            failWithInputErrors(error.errors, colors: output.stderrColors)
         }
         switch output.format {
         case .text: writeOutput(TextReporter(terminal: output.terminal).render(analysis))

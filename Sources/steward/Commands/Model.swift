@@ -15,7 +15,7 @@ struct Model: ParsableCommand {
         do {
             analysis = try Analyzer.analyze(input.analysisOptions())
         } catch {
-            failWithInputErrors(error.errors, terminal: output.terminal.colors)
+            failWithInputErrors(error.errors, colors: output.stderrColors)
         }
         let reporter = ModelReporter(terminal: output.terminal)
         writeOutput(output.format == .json ? reporter.renderJSON(analysis) : reporter.renderText(analysis))

@@ -15,10 +15,14 @@ struct OutputOptions: ParsableArguments {
     var noColor = false
 
     /// Color only for a terminal, and never when NO_COLOR is set (https://no-color.org).
-    var terminal: Terminal {
-        let environment = ProcessInfo.processInfo.environment
-        let noColorSet = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
-        return Terminal(colors: !noColor && !noColorSet && isatty(STDOUT_FILENO) == 1 && format == .text)
+    var terminal: Terminal { Terminal(colors: format == .text && colorsAllowed(on: STDOUT_FILENO)) }
+
+    /// Input errors go to stderr, which may be a terminal when stdout is not.
+    var stderrColors: Bool { colorsAllowed(on: STDERR_FILENO) }
+
+    private func colorsAllowed(on descriptor: Int32) -> Bool {
+        let noColorSet = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        return !noColor && !noColorSet && isatty(descriptor) == 1
     }
 }
 
