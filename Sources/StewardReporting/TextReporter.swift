@@ -1,3 +1,4 @@
+import Foundation
 import StewardCore
 import StewardSQL
 
@@ -75,8 +76,6 @@ public struct TextReporter: Sendable {
 extension String {
     /// Tabs become 4 spaces so that carets line up whatever the terminal's tab width.
     func replacingTabs() -> String {
-        var result = ""
-        for character in self { result += character == "\t" ? "    " : String(character) }
-        return result
+        contains("\t") ? replacingOccurrences(of: "\t", with: "    ") : self
     }
 }
