@@ -22,6 +22,10 @@ enum FlywayLayout: MigrationLayoutReader {
         directory.recursiveFiles().contains { parse(($0 as NSString).lastPathComponent) != nil }
     }
 
+    static func candidates(in directory: MigrationDirectory) -> [String] {
+        directory.recursiveFiles().filter { $0.hasSuffix(".sql") }
+    }
+
     static func read(_ directory: MigrationDirectory) -> MigrationSet {
         var findings: [Finding] = []
         var versioned: [MigrationFile] = [], repeatable: [MigrationFile] = [], undo: [MigrationFile] = []

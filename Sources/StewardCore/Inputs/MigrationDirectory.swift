@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -33,6 +34,12 @@ struct MigrationDirectory {
     /// Top-level entry names, sorted.
     let entries: [String]
     let fileManager = FileManager.default
+    /// Contents read ahead on all cores (see `prefetch`); `read` serves them first.
+    private let prefetched = Prefetched()
+
+    final class Prefetched: @unchecked Sendable {
+        var contents: [String: [UInt8]] = [:]
+    }
 
     init(path: String) throws(InputError) {
         var isDirectory: ObjCBool = false
@@ -94,7 +101,25 @@ struct MigrationDirectory {
         return result
     }
 
+    /// Reads regular files in parallel ahead of the layout reader, which then asks for them
+    /// one by one in its own order. Files that cannot be read are left for `read` to report.
+    func prefetch(_ relatives: [String]) {
+        let results = UnsafeMutableBufferPointer<[UInt8]?>.allocate(capacity: relatives.count)
+        results.initialize(repeating: nil)
+        defer { results.deinitialize().deallocate() }
+        // Each iteration writes only its own slot.
+        nonisolated(unsafe) let slots = results
+        DispatchQueue.concurrentPerform(iterations: relatives.count) { index in
+            guard kind(relatives[index]) == .regular,
+                  let handle = FileHandle(forReadingAtPath: root.appendingPathComponent(relatives[index]).path) else { return }
+            defer { try? handle.close() }
+            slots[index] = (try? handle.readToEnd()).map { Array($0 ?? Data()) }
+        }
+        for (relative, contents) in zip(relatives, results) where contents != nil { prefetched.contents[relative] = contents }
+    }
+
     func read(_ relative: String) -> Result<[UInt8], InputError> {
+        if let contents = prefetched.contents.removeValue(forKey: relative) { return .success(contents) }
         let url = root.appendingPathComponent(relative)
         switch kind(relative) {
         case .regular: break

@@ -9,6 +9,10 @@ enum PrismaLayout: MigrationLayoutReader {
         directory.entries.contains { directory.isRegularFile($0 + "/migration.sql") }
     }
 
+    static func candidates(in directory: MigrationDirectory) -> [String] {
+        directory.entries.map { $0 + "/migration.sql" }
+    }
+
     static func read(_ directory: MigrationDirectory) -> MigrationSet {
         var findings: [Finding] = []
         let folders = directory.entries.filter { directory.isDirectory($0) && directory.isRegularFile($0 + "/migration.sql") }
