@@ -655,15 +655,11 @@ public struct SchemaReplayer {
     private mutating func rename(_ rename: Rename, at offset: Int) {
         switch rename.target {
         case .table:
-            guard let old = resolve(rename.object, in: model.tables), var table = model.tables.removeValue(forKey: old) else {
+            guard let old = resolve(rename.object, in: model.tables) else {
                 if !rename.ifExists { issue("RENAME of unknown table \(rename.object)", at: offset) }
                 return
             }
-            let new = ObjectName(schema: old.schema, name: rename.newName)
-            table.name = new
-            model.tables[new] = table
-            model.everCreatedTables.insert(new)
-            retargetTable(from: old, to: new)
+            moveTable(old, to: ObjectName(schema: old.schema, name: rename.newName))
         case .column(let relation):
             guard let table = resolve(relation, in: model.tables) else {
                 if resolve(relation, in: model.views) == nil, !rename.ifExists { issue("RENAME COLUMN of unknown table \(relation)", at: offset) }
@@ -782,12 +778,7 @@ public struct SchemaReplayer {
         guard model.schemas[old] != nil else { return }
         model.schemas[new] = model.schemas.removeValue(forKey: old) ?? nil
         func moved(_ name: ObjectName) -> ObjectName { name.schema == old ? ObjectName(schema: new, name: name.name) : name }
-        for key in model.tables.keys.filter({ $0.schema == old }) {
-            var table = model.tables.removeValue(forKey: key)!
-            table.name = moved(key)
-            model.tables[table.name] = table
-            retargetTable(from: key, to: table.name)
-        }
+        for key in model.tables.keys.filter({ $0.schema == old }) { moveTable(key, to: moved(key)) }
         for key in model.types.keys.filter({ $0.schema == old }) {
             var type = model.types.removeValue(forKey: key)!
             type.name = moved(key)
@@ -829,14 +820,11 @@ public struct SchemaReplayer {
     private mutating func setSchema(_ alter: AlterObjectSchema, at offset: Int) {
         switch alter.kind {
         case .table, .foreignTable:
-            guard let old = resolve(alter.name, in: model.tables), var table = model.tables.removeValue(forKey: old) else {
+            guard let old = resolve(alter.name, in: model.tables) else {
                 return issue("SET SCHEMA of unknown table \(alter.name)", at: offset)
             }
             let new = ObjectName(schema: alter.newSchema, name: old.name)
-            table.name = new
-            model.tables[new] = table
-            model.everCreatedTables.insert(new)
-            retargetTable(from: old, to: new)
+            moveTable(old, to: new)
             // Indexes move with their table.
             for key in indexKeys(of: new) {
                 var moved = model.indexes.removeValue(forKey: key)!
@@ -859,6 +847,14 @@ public struct SchemaReplayer {
     }
 
     // Renames and SET SCHEMA move an object to a new key; what referred to it follows.
+
+    private mutating func moveTable(_ old: ObjectName, to new: ObjectName) {
+        guard var table = model.tables.removeValue(forKey: old) else { return }
+        table.name = new
+        model.tables[new] = table
+        model.everCreatedTables.insert(new)
+        retargetTable(from: old, to: new)
+    }
 
     private mutating func moveType(_ old: ObjectName, to new: ObjectName) {
         guard var type = model.types.removeValue(forKey: old) else { return }
