@@ -89,7 +89,7 @@ public struct ModelReporter: Sendable {
             text += terminal.paint("types", .bold) + "\n"
             for type in types {
                 let body = type.domainOf.map { "domain over \($0)" } ?? "enum (\(type.values.joined(separator: ", ")))"
-                text += "  \(type.name) \(body) [\(type.owner.map { $0.service + ($0.basis == .inferred ? ", inferred" : "") } ?? "shared")]\n"
+                text += "  \(type.name) \(body) [\(ownerLabel(type.owner))]\n"
             }
             text += "\n"
         }
@@ -97,7 +97,7 @@ public struct ModelReporter: Sendable {
         if !functions.isEmpty {
             text += terminal.paint("functions", .bold) + "\n"
             for function in functions {
-                text += "  \(function.isProcedure ? "procedure" : "function") \(function.signature) [\(function.owner.map { $0.service + ($0.basis == .inferred ? ", inferred" : "") } ?? "shared")]\n"
+                text += "  \(function.isProcedure ? "procedure" : "function") \(function.signature) [\(ownerLabel(function.owner))]\n"
             }
             text += "\n"
         }
@@ -111,6 +111,11 @@ public struct ModelReporter: Sendable {
             text += "\n"
         }
         return text
+    }
+
+    /// Types and functions are rarely listed in the manifest: say when the owner was inferred.
+    private func ownerLabel(_ owner: Ownership?) -> String {
+        owner.map { $0.service + ($0.basis == .inferred ? ", inferred" : "") } ?? "shared"
     }
 
     private func renderGaps(_ analysis: Analysis) -> String {

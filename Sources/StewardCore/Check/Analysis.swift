@@ -52,20 +52,17 @@ public enum Analyzer {
         }
 
         clock.lap("discover")
-        var sources: [String: SourceText] = [:]
-        for file in migrations.files { sources[file.path] = file.original }
-        if let manifest { sources[manifest.path] = manifest.source }
-
         let cacheKey = options.cache.map { _ in ResultCache.key(migrations: migrations, manifest: manifest, options: options) }
         if let cache = options.cache, let key = cacheKey, let entry = cache.load(key) {
             var model = SchemaModel()
             model.statementCount = entry.statementCount
             clock.lap("cache hit")
-            return Analysis(migrations: migrations, model: model, manifest: manifest, findings: entry.findings, sources: sources)
+            return Analysis(migrations: migrations, model: model, manifest: manifest, findings: entry.findings,
+                            sources: sources(of: migrations, manifest: manifest))
         }
 
         var analysis = analyze(migrations, manifest: manifest, clock: &clock)
-        analysis.findings = Suppressions.filter(analysis.findings, sources: sources)
+        analysis.findings = Suppressions.filter(analysis.findings, sources: analysis.sources)
         if !options.showAllowed { analysis.findings.removeAll { $0.allowedBy != nil } }
         analysis.findings.sort(by: Finding.reportOrder)
         if let cache = options.cache, let key = cacheKey {
@@ -81,10 +78,15 @@ public enum Analyzer {
         return analyze(migrations, manifest: manifest, clock: &clock)
     }
 
-    static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?, clock: inout PhaseClock) -> Analysis {
+    /// The original text of every file a finding can point into, for carets and suppressions.
+    static func sources(of migrations: MigrationSet, manifest: OwnershipManifest?) -> [String: SourceText] {
         var sources: [String: SourceText] = [:]
         for file in migrations.files { sources[file.path] = file.original }
         if let manifest { sources[manifest.path] = manifest.source }
+        return sources
+    }
+
+    static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?, clock: inout PhaseClock) -> Analysis {
         var replayer = SchemaReplayer()
         replayer.seedToolTables(for: migrations.layout)
         var findings = migrations.findings
@@ -117,7 +119,8 @@ public enum Analyzer {
             for rule in RuleRegistry.all { findings += rule.check(context) }
         }
         clock.lap("ownership+rules")
-        return Analysis(migrations: migrations, model: model, manifest: manifest, findings: findings, sources: sources)
+        return Analysis(migrations: migrations, model: model, manifest: manifest, findings: findings,
+                        sources: sources(of: migrations, manifest: manifest))
     }
 
     struct FileParse: Sendable {
