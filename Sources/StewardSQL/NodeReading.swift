@@ -77,7 +77,7 @@ struct RelationReferenceCollector {
             return
         }
         if descriptor == commonTableExprDescriptor {
-            message.withMemoryRebound(to: PgQuery__CommonTableExpr.self, capacity: 1) {
+            _ = message.withMemoryRebound(to: PgQuery__CommonTableExpr.self, capacity: 1) {
                 cteNames.insert(text($0.pointee.ctename))
             }
         }

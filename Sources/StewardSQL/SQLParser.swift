@@ -35,10 +35,11 @@ public enum SQLParser {
         }
 
         let data = UnsafeRawPointer(result.parse_tree.data)?.assumingMemoryBound(to: UInt8.self)
-        guard let tree = pg_query__parse_result__unpack(nil, result.parse_tree.len, data) else {
+        var arena = steward_arena()
+        defer { steward_arena_release(&arena) }
+        guard let tree = steward_unpack_parse_result(&arena, result.parse_tree.len, data) else {
             return .failure(SyntaxError(message: "libpg_query returned a parse tree that could not be unpacked", offset: 0))
         }
-        defer { pg_query__parse_result__free_unpacked(tree, nil) }
 
         let converter = NodeConverter(source: source, base: range.lowerBound, end: range.upperBound)
         var statements: [ParsedStatement] = []

@@ -14,6 +14,10 @@ public struct ObjectName: Hashable, Sendable, Codable, Comparable, CustomStringC
 
     public var description: String { schema.map { "\($0).\(name)" } ?? name }
 
+    /// The name alone: schemas repeat across almost every key (`public`), so hashing them
+    /// costs time without spreading keys; equality still compares both.
+    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
+
     public static func < (lhs: ObjectName, rhs: ObjectName) -> Bool {
         (lhs.schema ?? "", lhs.name) < (rhs.schema ?? "", rhs.name)
     }

@@ -3,7 +3,7 @@ import StewardSQL
 
 /// One migration tool's directory layout: which files are migrations, their order,
 /// which part of each file runs "up", and how the tool wraps it in transactions.
-protocol MigrationLayoutReader {
+protocol MigrationLayoutReader: Sendable {
     static var layout: MigrationLayout { get }
     /// Whether the directory looks like this tool's (checked in `MigrationDiscovery.detectionOrder`).
     static func recognizes(_ directory: MigrationDirectory) -> Bool

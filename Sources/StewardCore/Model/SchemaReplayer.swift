@@ -6,7 +6,10 @@ import StewardSQL
 /// or fresh connections, and psql runs each file in its own session.
 public struct SchemaReplayer {
     public private(set) var model = SchemaModel()
-    private var searchPath: [String] = ["$user", "public"]
+    private var searchPath: [String] = ["$user", "public"] { didSet { refreshEffectivePath() } }
+    /// Schemas of the search path that exist (`$user` names no schema in migrations). Kept up
+    /// to date rather than computed: every unqualified name is resolved along it.
+    private var effectivePath: [String] = ["public"]
     private var path = ""
     private var source = SourceText(bytes: [])
     /// Superset of (schema, constraint name) pairs ever present; see `constraintNameTaken`.
@@ -109,7 +112,10 @@ public struct SchemaReplayer {
                                             allInSchema: grant.allInSchema, grantees: grant.grantees, isGrant: grant.isGrant,
                                             origin: origin(offset)))
         case .createSchema(let create):
-            if model.schemas[create.name] == nil { model.schemas[create.name] = origin(offset) }
+            if model.schemas[create.name] == nil {
+                model.schemas[create.name] = origin(offset)
+                refreshEffectivePath()
+            }
             let saved = searchPath
             searchPath = [create.name] + searchPath
             for element in create.elements { apply(element, at: offset) }
@@ -189,9 +195,9 @@ public struct SchemaReplayer {
         model.issues.append(ReplayIssue(message: message, origin: origin(offset)))
     }
 
-    /// Schemas of the search path that exist (`$user` names no schema in migrations).
-    private var effectivePath: [String] {
-        searchPath.filter { $0 != "$user" && $0 != "pg_catalog" && $0 != "pg_temp" && model.schemas[$0] != nil }
+    /// Called whenever the search path or the set of schemas changes.
+    private mutating func refreshEffectivePath() {
+        effectivePath = searchPath.filter { $0 != "$user" && $0 != "pg_catalog" && $0 != "pg_temp" && model.schemas[$0] != nil }
     }
 
     private func qualifyForCreation(_ name: ObjectName) -> ObjectName {
@@ -254,7 +260,12 @@ public struct SchemaReplayer {
             if !create.ifNotExists { issue("CREATE TABLE \(name): a relation of that name already exists", at: offset) }
             return
         }
-        model.schemas[name.schema!] = model.schemas[name.schema!] ?? nil
+        if model.schemas[name.schema!] == nil {
+            // A table in a schema no migration created: keep modelling (the replay issue about
+            // the unknown schema is Postgres's to raise; the table is what rules care about).
+            model.schemas[name.schema!] = .some(nil)
+            refreshEffectivePath()
+        }
         model.everCreatedTables.insert(name)
         var table = Table(name: name, columns: [], constraints: [], triggers: [], comment: nil, partitionOf: nil, inheritsFrom: [],
                           isPartitioned: create.isPartitioned, isUnlogged: create.isUnlogged, origin: origin(create.offset), owner: nil,
@@ -644,6 +655,7 @@ public struct SchemaReplayer {
 
     private mutating func dropSchema(_ schema: String) {
         model.schemas[schema] = nil
+        refreshEffectivePath()
         for table in model.tables.keys where table.schema == schema { dropTable(table) }
         model.views = model.views.filter { $0.key.schema != schema }
         model.types = model.types.filter { $0.key.schema != schema }
@@ -777,6 +789,7 @@ public struct SchemaReplayer {
     private mutating func renameSchema(_ old: String, to new: String) {
         guard model.schemas[old] != nil else { return }
         model.schemas[new] = model.schemas.removeValue(forKey: old) ?? nil
+        refreshEffectivePath()
         func moved(_ name: ObjectName) -> ObjectName { name.schema == old ? ObjectName(schema: new, name: name.name) : name }
         for key in model.tables.keys.filter({ $0.schema == old }) { moveTable(key, to: moved(key)) }
         for key in model.types.keys.filter({ $0.schema == old }) {

@@ -55,7 +55,8 @@ public struct CrossServiceForeignKey: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        for table in context.model.sortedTables {
+        // Unordered on purpose: findings are sorted once, by location, for the report.
+        for table in context.model.tables.values {
             guard let owner = table.owner else { continue }
             for constraint in table.foreignKeys where !constraint.inherited {
                 guard let target = constraint.references, let targetOwner = context.model.tables[target.table]?.owner,

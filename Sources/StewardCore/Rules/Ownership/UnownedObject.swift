@@ -29,10 +29,12 @@ public struct UnownedObject: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
-        let tables = context.model.sortedTables.filter { $0.owner == nil && $0.partitionOf == nil && $0.managedBy == nil }.map { table in
+        // Only the (few) unowned objects are sorted; the report sorts findings again anyway.
+        let unownedTables = context.model.tables.values.filter { $0.owner == nil && $0.partitionOf == nil && $0.managedBy == nil }
+        let tables = unownedTables.sorted { $0.name < $1.name }.map { table in
             finding("table \(table.name) is not owned by any service", at: table.origin.fileLocation.with(length: table.name.name.count))
         }
-        let views = context.model.views.values.sorted { $0.name < $1.name }.filter { $0.owner == nil }.map { view in
+        let views = context.model.views.values.filter { $0.owner == nil }.sorted { $0.name < $1.name }.map { view in
             finding("\(view.materialized ? "materialized view" : "view") \(view.name) is not owned by any service",
                     at: view.origin.fileLocation.with(length: view.name.name.count))
         }
