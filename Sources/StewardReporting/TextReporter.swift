@@ -11,12 +11,17 @@ public struct TextReporter: Sendable {
 
     public func render(_ analysis: Analysis) -> String {
         var output = ""
-        for finding in analysis.findings {
-            output += render(finding, sources: analysis.sources)
-            output += "\n"
-        }
-        output += summary(analysis)
+        write(analysis) { output += $0 }
         return output
+    }
+
+    /// The report in pieces (one per finding, then the summary), so that a report of thousands
+    /// of findings can be written as it is produced instead of being held whole in memory.
+    public func write(_ analysis: Analysis, to emit: (String) -> Void) {
+        for finding in analysis.findings {
+            emit(render(finding, sources: analysis.sources) + "\n")
+        }
+        emit(summary(analysis))
     }
 
     public func render(_ finding: Finding, sources: [String: SourceText]) -> String {

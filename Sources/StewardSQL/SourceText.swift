@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The bytes of one SQL source and a line index, so that byte offsets reported by
 /// libpg_query can be turned into the 1-based line and column an editor shows.
 public struct SourceText: Sendable {
@@ -9,8 +13,14 @@ public struct SourceText: Sendable {
         self.bytes = bytes
         var starts = [0]
         starts.reserveCapacity(bytes.count / 32 + 1)
-        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            starts.append(offset + 1)
+        // memchr: every migration file is indexed once, on the way in, so this loop sees every byte.
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var position = 0
+            while position < buffer.count, let found = memchr(base + position, 0x0A, buffer.count - position) {
+                position = UnsafeRawPointer(found) - UnsafeRawPointer(base) + 1
+                starts.append(position)
+            }
         }
         lineStarts = starts
     }

@@ -1,4 +1,5 @@
 import Dispatch
+import CPgQuery
 import Foundation
 import StewardSQL
 
@@ -87,12 +88,26 @@ public enum Analyzer {
     }
 
     static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?, clock: inout PhaseClock) -> Analysis {
+        var findings = migrations.findings
+        var model = replay(migrations, findings: &findings)
+        clock.lap("parse+replay")
+        if let manifest {
+            OwnershipResolver.assign(manifest, to: &model)
+            let context = RuleContext(model: model, manifest: manifest, migrations: migrations)
+            for rule in RuleRegistry.all { findings += rule.check(context) }
+        }
+        clock.lap("ownership+rules")
+        return Analysis(migrations: migrations, model: model, manifest: manifest, findings: findings,
+                        sources: sources(of: migrations, manifest: manifest))
+    }
+
+    /// Parses windows of jobs on all cores and replays them in order, the next window parsing
+    /// while this one replays. Each window's trees are dropped after replay, and the replayer's
+    /// lookup indexes when this returns, so memory stays bounded by two windows and the model
+    /// (the rules that run next reuse what was freed), whatever the corpus size.
+    static func replay(_ migrations: MigrationSet, findings: inout [Finding]) -> SchemaModel {
         var replayer = SchemaReplayer()
         replayer.seedToolTables(for: migrations.layout)
-        var findings = migrations.findings
-        // Parse windows of jobs on all cores and replay them in order, the next window parsing
-        // while this one replays. Each window's trees are dropped after replay, so memory stays
-        // bounded by two windows and the model, whatever the corpus size.
         let files = migrations.files
         let windows = makeWindows(files.indices.flatMap { parseJobs(for: files[$0], index: $0) }, files: files)
         var started = Set<Int>()
@@ -110,17 +125,8 @@ public enum Analyzer {
                 replayer.apply(result.statements)
             }
         }
-        clock.lap("parse+replay")
         replayer.recordGaps(migrations.gaps)
-        var model = replayer.model
-        if let manifest {
-            OwnershipResolver.assign(manifest, to: &model)
-            let context = RuleContext(model: model, manifest: manifest, migrations: migrations)
-            for rule in RuleRegistry.all { findings += rule.check(context) }
-        }
-        clock.lap("ownership+rules")
-        return Analysis(migrations: migrations, model: model, manifest: manifest, findings: findings,
-                        sources: sources(of: migrations, manifest: manifest))
+        return replayer.takeModel()
     }
 
     struct FileParse: Sendable {
@@ -143,7 +149,7 @@ public enum Analyzer {
     static let parseWindow = 64
     /// …and at most this much SQL, so that chunks of one huge file are not all in flight at once
     /// (two windows are: one parsing, one replaying).
-    static let parseWindowBytes = 1 << 20
+    static let parseWindowBytes = 1 << 18
 
     /// Consecutive jobs, at most `parseWindow` of them and about `parseWindowBytes` of SQL.
     static func makeWindows(_ jobs: [ParseJob], files: [MigrationFile]) -> [[ParseJob]] {
@@ -282,14 +288,20 @@ struct PhaseClock {
     mutating func lap(_ name: String) {
         guard enabled else { return }
         let now = DispatchTime.now()
-        laps.append(("\(name) (rss \(Self.residentMegabytes()) MB)", Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e6))
+        let memory = Self.memory()
+        laps.append(("\(name) (rss \(memory.resident) MB, peak \(memory.peak) MB)", Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e6))
         last = now
     }
 
-    static func residentMegabytes() -> Int {
-        guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
-              let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return 0 }
-        return pages * 4096 / 1_048_576
+    /// Resident and peak resident (high-water mark) memory, in MB, from /proc/self/status.
+    static func memory() -> (resident: Int, peak: Int) {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        func megabytes(_ field: String) -> Int {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
+                  let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return 0 }
+            return kilobytes / 1024
+        }
+        return (megabytes("VmRSS"), megabytes("VmHWM"))
     }
 
     func report() {

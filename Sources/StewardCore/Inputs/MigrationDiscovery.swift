@@ -88,6 +88,7 @@ public enum MigrationDiscovery {
     /// inside a quoted string or a dollar-quoted body.
     static func maskPsqlMetaCommands(_ file: MigrationFile) -> MigrationFile {
         let bytes = file.source.bytes
+        guard bytes.contains(UInt8(ascii: "\\")) else { return file }
         var candidates: [Range<Int>] = []
         for range in lineRanges(bytes) {
             var index = range.lowerBound

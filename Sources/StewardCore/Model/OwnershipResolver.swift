@@ -3,12 +3,11 @@ import StewardSQL
 /// Maps every object of the model to its owning service.
 enum OwnershipResolver {
     static func assign(_ manifest: OwnershipManifest, to model: inout SchemaModel) {
-        for key in model.tables.keys {
+        model.tables.updateValues { key, table in
             // A partition belongs to the owner of its partitioned table unless claimed itself.
-            let table = model.tables[key]!
-            model.tables[key]!.owner = manifest.owner(of: key) ?? table.partitionOf.flatMap { manifest.owner(of: $0) }
+            table.owner = manifest.owner(of: key) ?? table.partitionOf.flatMap { manifest.owner(of: $0) }
         }
-        for key in model.views.keys { model.views[key]!.owner = manifest.owner(of: key) }
+        model.views.updateValues { key, view in view.owner = manifest.owner(of: key) }
 
         // Types and functions are rarely listed: a type used by one service's tables only, or a
         // trigger function used by one service's tables only, belongs to that service.
@@ -19,23 +18,35 @@ enum OwnershipResolver {
             for column in table.columns { servicesByColumnType[column.type, default: []].insert(service) }
             for trigger in table.triggers { servicesByTriggerFunction[trigger.function.name, default: []].insert(service) }
         }
-        for key in model.types.keys {
+        model.types.updateValues { key, type in
             if let service = manifest.owner(ofSchema: key.schema ?? "public") {
-                model.types[key]!.owner = Ownership(service: service, basis: .schema)
-                continue
+                type.owner = Ownership(service: service, basis: .schema)
+                return
             }
             let rendered = DataType.formatUserType(key)
             let users = (servicesByColumnType[rendered] ?? []).union(servicesByColumnType[rendered + "[]"] ?? [])
-            if users.count == 1 { model.types[key]!.owner = Ownership(service: users.first!, basis: .inferred) }
+            if users.count == 1 { type.owner = Ownership(service: users.first!, basis: .inferred) }
         }
-        for key in model.functions.keys {
-            let function = model.functions[key]!
+        model.functions.updateValues { _, function in
             if let service = manifest.owner(ofSchema: function.name.schema ?? "public") {
-                model.functions[key]!.owner = Ownership(service: service, basis: .schema)
-                continue
+                function.owner = Ownership(service: service, basis: .schema)
+                return
             }
             let users = servicesByTriggerFunction[function.name.name] ?? []
-            if users.count == 1 { model.functions[key]!.owner = Ownership(service: users.first!, basis: .inferred) }
+            if users.count == 1 { function.owner = Ownership(service: users.first!, basis: .inferred) }
+        }
+    }
+}
+
+extension Dictionary {
+    /// Updates every value in place. Looping over `keys` and assigning through the subscript
+    /// would copy the whole dictionary instead: the loop holds a reference to its storage.
+    mutating func updateValues(_ update: (Key, inout Value) -> Void) {
+        var index = startIndex
+        while index != endIndex {
+            let key = self[index].key
+            update(key, &values[index])
+            formIndex(after: &index)
         }
     }
 }

@@ -48,6 +48,13 @@ public struct SchemaReplayer {
 
     public mutating func recordGaps(_ gaps: [MigrationGap]) { model.gaps += gaps }
 
+    /// The finished model, moved out so that the caller holds its only reference: ownership
+    /// then updates tables in place instead of copying every one of them.
+    public mutating func takeModel() -> SchemaModel {
+        defer { model = SchemaModel() }
+        return model
+    }
+
     /// The bookkeeping table a tool creates before the first migration runs; migrations
     /// sometimes alter it (Harbor adds a column to golang-migrate's table).
     public mutating func seedToolTables(for layout: MigrationLayout) {

@@ -29,3 +29,20 @@ struct OutputOptions: ParsableArguments {
 func writeOutput(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))
 }
+
+/// Standard output written in pieces of about 64 KiB: few system calls, and a long report is
+/// never held in memory whole. Call `flush()` before exiting.
+struct ChunkedOutput {
+    private var pending = ""
+
+    mutating func write(_ text: String) {
+        pending += text
+        if pending.utf8.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        guard !pending.isEmpty else { return }
+        writeOutput(pending)
+        pending = ""
+    }
+}
