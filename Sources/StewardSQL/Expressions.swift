@@ -62,7 +62,7 @@ enum Expressions {
         case PG_QUERY__A__CONST__VAL_FVAL: return text(constant.fval?.pointee.fval)
         case PG_QUERY__A__CONST__VAL_BOOLVAL: return constant.boolval?.pointee.boolval != 0 ? "true" : "false"
         case PG_QUERY__A__CONST__VAL_SVAL:
-            return "'" + text(constant.sval?.pointee.sval).replacingOccurrences(of: "'", with: "''") + "'"
+            return "'" + text(constant.sval?.pointee.sval).doubling("'") + "'"
         case PG_QUERY__A__CONST__VAL_BSVAL: return "B'" + text(constant.bsval?.pointee.bsval).dropFirst() + "'"
         default: return "NULL"
         }

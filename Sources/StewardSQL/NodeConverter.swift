@@ -538,7 +538,8 @@ struct NodeConverter {
         withUnsafePointer(to: pg_query__object_type__descriptor) { descriptor in
             guard let value = protobuf_c_enum_descriptor_get_value(descriptor, Int32(bitPattern: type.rawValue)),
                   let name = value.pointee.name else { return "object" }
-            return String(cString: name).replacingOccurrences(of: "OBJECT_", with: "").lowercased()
+            let constant = String(cString: name)
+            return (constant.hasPrefix("OBJECT_") ? String(constant.dropFirst("OBJECT_".count)) : constant).lowercased()
         }
     }
 

@@ -53,11 +53,24 @@ func objectName(_ rangeVar: UnsafeMutablePointer<PgQuery__RangeVar>?) -> ObjectN
 /// The parse-node name of a node case, e.g. `InsertStmt`, read from protobuf-c's
 /// descriptor so that it follows libpg_query's own naming.
 func nodeKindName(_ node: NodePointer) -> String {
-    let number = node.pointee.node_case.rawValue
-    guard let field = protobuf_c_message_descriptor_get_field(steward_node_descriptor(), UInt32(number)),
-          let name = field.pointee.name else { return "Node\(number)" }
-    return String(cString: name).split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    let number = Int(node.pointee.node_case.rawValue)
+    return number < nodeKindNames.count ? nodeKindNames[number] : "Node\(number)"
 }
+
+/// `CreateStmt` for the `create_stmt` field of `Node`, by field number (computed once: every
+/// statement Steward does not model is labelled with its kind).
+private let nodeKindNames: [String] = {
+    let descriptor = steward_node_descriptor()!
+    var names: [String] = []
+    for index in 0..<Int(descriptor.pointee.n_fields) {
+        let field = descriptor.pointee.fields[index]
+        guard let name = field.name else { continue }
+        let number = Int(field.id)
+        if names.count <= number { names += (names.count...number).map { "Node\($0)" } }
+        names[number] = String(cString: name).split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    }
+    return names
+}()
 
 /// Every `RangeVar` below a message, found through protobuf-c's reflection so that no
 /// node type is missed (joins, subqueries, set operations, CTEs). CTE names are returned

@@ -74,7 +74,7 @@ enum TypeFormatting {
 public enum Identifiers {
     public static func quote(_ identifier: String) -> String {
         if needsNoQuotes(identifier) { return identifier }
-        return "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return "\"" + identifier.doubling("\"") + "\""
     }
 
     private static func needsNoQuotes(_ identifier: String) -> Bool {
@@ -105,4 +105,19 @@ public enum Identifiers {
         "xmlconcat", "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot",
         "xmlserialize", "xmltable",
     ]
+}
+
+extension String {
+    /// SQL quote escaping: every `quote` written twice. Pure Swift, and a no-op for the usual
+    /// string without one (Foundation's `replacingOccurrences` is slow on this hot path).
+    func doubling(_ quote: Character) -> String {
+        guard contains(quote) else { return self }
+        var result = ""
+        result.reserveCapacity(utf8.count + 2)
+        for character in self {
+            result.append(character)
+            if character == quote { result.append(quote) }
+        }
+        return result
+    }
 }
