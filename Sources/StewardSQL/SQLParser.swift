@@ -21,6 +21,26 @@ public enum SQLParser {
     /// Parses only `range` of `source` (one statement found by `split`); every offset in the
     /// result is still an offset into the whole file.
     public static func parse(_ source: SourceText, range: Range<Int>) -> Result<[ParsedStatement], SyntaxError> {
+        withSerializedTree(source, range: range) { tree in statements(fromSerializedTree: tree, source: source, range: range) }
+            .flatMap { $0 }
+    }
+
+    /// libpg_query's serialized (protobuf) parse tree of `range`: what a parse cache stores.
+    /// `parse(serializedTree:source:range:)` turns it into statements later.
+    public static func serializedTree(_ source: SourceText, range: Range<Int>) -> Result<[UInt8], SyntaxError> {
+        withSerializedTree(source, range: range) { Array($0) }
+    }
+
+    /// Statements from a tree that `serializedTree` produced for the same bytes (which may sit
+    /// at a different offset: offsets in the tree are relative to the parsed text).
+    public static func parse(serializedTree tree: [UInt8], source: SourceText, range: Range<Int>) -> Result<[ParsedStatement], SyntaxError> {
+        tree.withUnsafeBufferPointer { statements(fromSerializedTree: $0, source: source, range: range) }
+    }
+
+    /// Runs `pg_query_parse_protobuf` on `range` and hands the serialized tree to `body`
+    /// while libpg_query's buffer is alive.
+    private static func withSerializedTree<T>(_ source: SourceText, range: Range<Int>,
+                                              _ body: (UnsafeBufferPointer<UInt8>) -> T) -> Result<T, SyntaxError> {
         let cString = cString(source.bytes[range])
         let result = cString.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_parse_protobuf($0) }
@@ -33,19 +53,24 @@ public enum SQLParser {
             let offset = cursor > 0 ? source.byteOffset(ofCharacterPosition: cursor, from: range.lowerBound) : range.lowerBound
             return .failure(SyntaxError(message: message, offset: offset))
         }
-
         let data = UnsafeRawPointer(result.parse_tree.data)?.assumingMemoryBound(to: UInt8.self)
+        return .success(body(UnsafeBufferPointer(start: data, count: data == nil ? 0 : result.parse_tree.len)))
+    }
+
+    /// Unpacks a serialized tree (into an arena, see shim.h) and converts it to statements.
+    private static func statements(fromSerializedTree tree: UnsafeBufferPointer<UInt8>, source: SourceText,
+                                   range: Range<Int>) -> Result<[ParsedStatement], SyntaxError> {
         var arena = steward_arena()
         defer { steward_arena_release(&arena) }
-        guard let tree = steward_unpack_parse_result(&arena, result.parse_tree.len, data) else {
-            return .failure(SyntaxError(message: "libpg_query returned a parse tree that could not be unpacked", offset: 0))
+        guard let unpacked = steward_unpack_parse_result(&arena, tree.count, tree.baseAddress) else {
+            return .failure(SyntaxError(message: "libpg_query returned a parse tree that could not be unpacked", offset: range.lowerBound))
         }
 
         let converter = NodeConverter(source: source, base: range.lowerBound, end: range.upperBound)
         var statements: [ParsedStatement] = []
-        statements.reserveCapacity(tree.pointee.n_stmts)
-        for index in 0..<tree.pointee.n_stmts {
-            guard let raw = tree.pointee.stmts[index], let node = raw.pointee.stmt else { continue }
+        statements.reserveCapacity(unpacked.pointee.n_stmts)
+        for index in 0..<unpacked.pointee.n_stmts {
+            guard let raw = unpacked.pointee.stmts[index], let node = raw.pointee.stmt else { continue }
             let range = converter.statementRange(location: Int(raw.pointee.stmt_location), length: Int(raw.pointee.stmt_len))
             statements.append(ParsedStatement(statement: converter.statement(node), range: range))
         }

@@ -43,6 +43,73 @@ struct ResultCacheTests {
         #expect(second.stdout.contains("error[syntax-error]"))
     }
 
+    /// A copy of specvital's migrations and manifest in a scratch folder, with a cache beside it.
+    private func specvitalCopy() throws -> (folder: URL, migrations: URL, cache: URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("steward-trees-\(UUID().uuidString)")
+        let source = Paths.packageRoot.appendingPathComponent("../shared/corpus/specvital").standardizedFileURL
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: source.appendingPathComponent("migrations"), to: folder.appendingPathComponent("migrations"))
+        try FileManager.default.copyItem(at: source.appendingPathComponent("ownership.yml"), to: folder.appendingPathComponent("ownership.yml"))
+        return (folder, folder.appendingPathComponent("migrations"), folder.appendingPathComponent("cache"))
+    }
+
+    private func trees(in cache: URL) throws -> [String: Date] {
+        let directory = cache.appendingPathComponent("trees")
+        var result: [String: Date] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) where name.hasSuffix(".tree") {
+            let attributes = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(name).path)
+            result[name] = attributes[.modificationDate] as? Date
+        }
+        return result
+    }
+
+    @Test func anEditedMigrationIsTheOnlyOneParsedAgain() throws {
+        let (folder, migrations, cache) = try specvitalCopy()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let environment = ["STEWARD_CACHE_DIR": cache.path]
+        _ = try steward(["check", migrations.path], in: folder, environment: environment)
+        let before = try trees(in: cache)
+        let files = try FileManager.default.contentsOfDirectory(atPath: migrations.path).filter { $0.hasSuffix(".sql") }
+        #expect(before.count == files.count, "one parse tree per migration file")
+
+        let edited = migrations.appendingPathComponent(try #require(files.sorted().last))
+        let handle = try FileHandle(forWritingTo: edited)
+        handle.seekToEndOfFile()
+        handle.write(Data("\nCREATE TABLE zz_added (id bigint REFERENCES users (id));\n".utf8))
+        try handle.close()
+        let cached = try steward(["check", migrations.path], in: folder, environment: environment)
+        let uncached = try steward(["check", migrations.path, "--no-cache"], in: folder, environment: environment)
+        #expect(cached.stdout == uncached.stdout)
+        #expect(cached.stdout.contains("zz_added"), "the edit is seen, not a stale tree")
+
+        let after = try trees(in: cache)
+        #expect(after.count == before.count + 1, "only the edited file was parsed and stored again")
+        for (name, date) in before { #expect(after[name] == date, "\(name) was rewritten instead of reused") }
+    }
+
+    @Test func aDamagedParseTreeIsAMissNotAWrongAnswer() throws {
+        let (folder, migrations, cache) = try specvitalCopy()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let environment = ["STEWARD_CACHE_DIR": cache.path]
+        let uncached = try steward(["check", migrations.path, "--no-cache"], in: folder, environment: environment)
+        _ = try steward(["check", migrations.path], in: folder, environment: environment)
+        // Damage every tree (one flipped byte, or cut short) and drop the results, so the
+        // next run must go through the trees.
+        let directory = cache.appendingPathComponent("trees")
+        for (index, name) in try trees(in: cache).keys.sorted().enumerated() {
+            let path = directory.appendingPathComponent(name)
+            var bytes = [UInt8](try Data(contentsOf: path))
+            if index.isMultiple(of: 2) { bytes[bytes.count / 2] ^= 0x5A } else { bytes.removeLast(bytes.count / 3) }
+            try Data(bytes).write(to: path)
+        }
+        for name in try FileManager.default.contentsOfDirectory(atPath: cache.path) where name.hasSuffix(".json") {
+            try FileManager.default.removeItem(at: cache.appendingPathComponent(name))
+        }
+        let damaged = try steward(["check", migrations.path], in: folder, environment: environment)
+        #expect(damaged.status == uncached.status)
+        #expect(damaged.stdout == uncached.stdout)
+    }
+
     @Test func anUnwritableCacheDirectoryOnlyCostsSpeed() throws {
         let result = try steward(["check", "schema"], in: Paths.packageRoot, environment: ["STEWARD_CACHE_DIR": "/proc/steward-cannot-write-here"])
         #expect(result.status == 1)

@@ -27,14 +27,19 @@ public struct AnalysisOptions: Sendable {
     /// Where to reuse results of an identical earlier run (nil: no cache). Only findings are
     /// cached, so a cached analysis has an empty model: `steward model` never uses it.
     public var cache: ResultCache?
+    /// Whether the caller reads `Analysis.model` (`steward model` does, `check` does not).
+    /// When false the model is released once the rules have run, so that sorting, caching
+    /// and reporting findings reuse its memory instead of adding to the peak.
+    public var keepModel: Bool
 
     public init(directory: String, manifestPath: String?, layout: MigrationLayout? = nil, showAllowed: Bool = false,
-                cache: ResultCache? = nil) {
+                cache: ResultCache? = nil, keepModel: Bool = true) {
         self.directory = directory
         self.manifestPath = manifestPath
         self.layout = layout
         self.showAllowed = showAllowed
         self.cache = cache
+        self.keepModel = keepModel
     }
 }
 
@@ -62,7 +67,12 @@ public enum Analyzer {
                             sources: sources(of: migrations, manifest: manifest))
         }
 
-        var analysis = analyze(migrations, manifest: manifest, clock: &clock)
+        var analysis = analyze(migrations, manifest: manifest, trees: options.cache?.parseTrees(), clock: &clock)
+        if !options.keepModel {
+            var empty = SchemaModel()
+            empty.statementCount = analysis.model.statementCount
+            analysis.model = empty
+        }
         analysis.findings = Suppressions.filter(analysis.findings, sources: analysis.sources)
         if !options.showAllowed { analysis.findings.removeAll { $0.allowedBy != nil } }
         analysis.findings.sort(by: Finding.reportOrder)
@@ -76,7 +86,7 @@ public enum Analyzer {
     /// replay (in order), ownership, rules. Findings are unsorted and unsuppressed.
     public static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?) -> Analysis {
         var clock = PhaseClock()
-        return analyze(migrations, manifest: manifest, clock: &clock)
+        return analyze(migrations, manifest: manifest, trees: nil, clock: &clock)
     }
 
     /// The original text of every file a finding can point into, for carets and suppressions.
@@ -87,9 +97,10 @@ public enum Analyzer {
         return sources
     }
 
-    static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?, clock: inout PhaseClock) -> Analysis {
+    static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?, trees: ParseTreeCache?,
+                        clock: inout PhaseClock) -> Analysis {
         var findings = migrations.findings
-        var model = replay(migrations, findings: &findings)
+        var model = replay(migrations, trees: trees, findings: &findings)
         clock.lap("parse+replay")
         if let manifest {
             OwnershipResolver.assign(manifest, to: &model)
@@ -105,16 +116,17 @@ public enum Analyzer {
     /// while this one replays. Each window's trees are dropped after replay, and the replayer's
     /// lookup indexes when this returns, so memory stays bounded by two windows and the model
     /// (the rules that run next reuse what was freed), whatever the corpus size.
-    static func replay(_ migrations: MigrationSet, findings: inout [Finding]) -> SchemaModel {
+    static func replay(_ migrations: MigrationSet, trees: ParseTreeCache?, findings: inout [Finding]) -> SchemaModel {
         var replayer = SchemaReplayer()
         replayer.seedToolTables(for: migrations.layout)
         let files = migrations.files
         let windows = makeWindows(files.indices.flatMap { parseJobs(for: files[$0], index: $0) }, files: files)
         var started = Set<Int>()
-        var next = windows.first.map { WindowParse($0, of: files) }
+        var treeKeys = Set<String>()
+        var next = windows.first.map { WindowParse($0, of: files, trees: trees) }
         for index in windows.indices {
             let current = next!
-            next = index + 1 < windows.count ? WindowParse(windows[index + 1], of: files) : nil
+            next = index + 1 < windows.count ? WindowParse(windows[index + 1], of: files, trees: trees) : nil
             for (job, result) in zip(windows[index], current.results()) {
                 let file = files[job.file]
                 if started.insert(job.file).inserted {
@@ -122,9 +134,11 @@ public enum Analyzer {
                     replayer.begin(file)
                 }
                 findings += result.findings
+                if let key = result.treeKey { treeKeys.insert(key) }
                 replayer.apply(result.statements)
             }
         }
+        trees?.prune(keeping: treeKeys)
         replayer.recordGaps(migrations.gaps)
         return replayer.takeModel()
     }
@@ -132,6 +146,8 @@ public enum Analyzer {
     struct FileParse: Sendable {
         var statements: [ParsedStatement] = []
         var findings: [Finding] = []
+        /// The parse tree cache entry this job used or stored, if any.
+        var treeKey: String?
     }
 
     /// Files above this size are split with libpg_query's scanner and parsed in chunks, so a
@@ -175,7 +191,7 @@ public enum Analyzer {
         private let group = DispatchGroup()
         private var slots: [FileParse]
 
-        init(_ jobs: [ParseJob], of files: [MigrationFile]) {
+        init(_ jobs: [ParseJob], of files: [MigrationFile], trees: ParseTreeCache?) {
             slots = [FileParse](repeating: FileParse(), count: jobs.count)
             DispatchQueue.global().async(group: group) { [self] in
                 slots.withUnsafeMutableBufferPointer { buffer in
@@ -184,7 +200,7 @@ public enum Analyzer {
                     DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
                         let job = jobs[index]
                         let file = files[job.file]
-                        output[index] = job.range.map { parseChunk(file, range: $0) } ?? parse(file)
+                        output[index] = parseChunk(file, range: job.range ?? 0..<file.source.bytes.count, trees: trees)
                     }
                 }
             }
@@ -219,10 +235,12 @@ public enum Analyzer {
     /// and parsed statement by statement, so every syntax error is reported and the valid
     /// statements still count. Text the splitter skips (it drops pieces that start with an
     /// unknown word) is parsed on its own too, so that its error is not lost.
-    static func parseChunk(_ file: MigrationFile, range: Range<Int>) -> FileParse {
-        switch SQLParser.parse(file.source, range: range) {
+    static func parseChunk(_ file: MigrationFile, range: Range<Int>, trees: ParseTreeCache?) -> FileParse {
+        let treeKey = trees?.key(for: file.source.bytes[range])
+        let parsed = trees.map { $0.parse(file.source, range: range, key: treeKey!) } ?? SQLParser.parse(file.source, range: range)
+        switch parsed {
         case .success(let statements):
-            return FileParse(statements: statements)
+            return FileParse(statements: statements, treeKey: treeKey)
         case .failure(let error):
             var result = FileParse()
             let inner = SQLParser.split(SourceText(bytes: Array(file.source.bytes[range])))
@@ -239,11 +257,6 @@ public enum Analyzer {
             if result.findings.isEmpty { result.findings.append(syntaxFinding(error, file: file)) }
             return result
         }
-    }
-
-    /// A whole file (see `parseChunk`).
-    static func parse(_ file: MigrationFile) -> FileParse {
-        parseChunk(file, range: 0..<file.source.bytes.count)
     }
 
     /// The splitter's ranges plus every gap between them that holds more than trivia and `;`.

@@ -1,7 +1,8 @@
 import Foundation
 import StewardSQL
 
-/// A content-addressed cache of `steward check` results.
+/// A content-addressed cache of `steward check` results, with a per-file cache of parse
+/// trees below it (`ParseTreeCache`) for runs where only some migrations changed.
 ///
 /// The key covers everything a finding can depend on: Steward's version, the libpg_query
 /// grammar, the layout, every migration's path and bytes in apply order, the manifest's
@@ -52,13 +53,28 @@ public struct ResultCache: Sendable {
 
     /// Best effort: a cache that cannot be written only costs speed.
     func store(_ entry: Entry, key: String) {
+        guard prepare() else { return }
+        try? JSONEncoder().encode(entry).write(to: directory.appendingPathComponent(key + ".json"), options: .atomic)
+    }
+
+    /// The per-file parse tree layer below the results (in `trees/`), or nil when the
+    /// directory cannot be created (read-only home, full disk: run without it).
+    func parseTrees() -> ParseTreeCache? {
+        let trees = directory.appendingPathComponent("trees")
+        guard prepare(), (try? FileManager.default.createDirectory(at: trees, withIntermediateDirectories: true)) != nil else { return nil }
+        return ParseTreeCache(directory: trees.path)
+    }
+
+    /// Creates the directory with a `.gitignore` of its own, so that a cache inside a
+    /// repository is never committed.
+    private func prepare() -> Bool {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let ignore = directory.appendingPathComponent(".gitignore")
-            if !FileManager.default.fileExists(atPath: ignore.path) { try? Data("*\n".utf8).write(to: ignore) }
-            try JSONEncoder().encode(entry).write(to: directory.appendingPathComponent(key + ".json"), options: .atomic)
+            if !FileManager.default.fileExists(atPath: ignore.path) { try Data("*\n".utf8).write(to: ignore) }
+            return true
         } catch {
-            // Read-only home, full disk: run uncached.
+            return false
         }
     }
 }

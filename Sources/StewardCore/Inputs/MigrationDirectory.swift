@@ -154,27 +154,7 @@ struct MigrationDirectory {
         guard status.st_mode & S_IFMT == S_IFREG else {
             return .failure(ReadFailure(message: "not a regular file (a FIFO, socket or device); Steward does not read it"))
         }
-        // The size is only a hint (one spare byte sees the end in the same pass): a file that
-        // changes while being read is read to its actual end.
-        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: min(limit, max(Int(status.st_size), 0) + 1), alignment: 1)
-        defer { buffer.deallocate() }
-        var length = 0
-        while length < limit {
-            if length == buffer.count {
-                let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: min(limit, buffer.count * 2), alignment: 1)
-                larger.copyMemory(from: UnsafeRawBufferPointer(buffer))
-                buffer.deallocate()
-                buffer = larger
-            }
-            let count = Glibc.read(descriptor, buffer.baseAddress! + length, buffer.count - length)
-            if count == 0 { break }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return failure(errno)
-            }
-            length += count
-        }
-        return .success(Array(buffer[0..<length]))
+        return readContents(of: descriptor, sizeHint: Int(status.st_size), limit: limit).flatMapError { failure($0.code) }
     }
 
     /// The first bytes of a file, for layout detection.
@@ -182,6 +162,35 @@ struct MigrationDirectory {
         guard case .success(let contents) = Self.readRegularFile(path(relative), limit: bytes) else { return "" }
         return String(decoding: contents, as: UTF8.self)
     }
+}
+
+/// Everything left to read from an open file (up to `limit` bytes), or why the read failed. The size is only a hint (one spare byte sees the end in the same pass): a
+/// file that changes while being read is read to its actual end.
+func readContents(of descriptor: Int32, sizeHint: Int, limit: Int = .max) -> Result<[UInt8], SystemCallError> {
+    var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: min(limit, max(sizeHint, 0) + 1), alignment: 1)
+    defer { buffer.deallocate() }
+    var length = 0
+    while length < limit {
+        if length == buffer.count {
+            let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: min(limit, buffer.count * 2), alignment: 1)
+            larger.copyMemory(from: UnsafeRawBufferPointer(buffer))
+            buffer.deallocate()
+            buffer = larger
+        }
+        let count = read(descriptor, buffer.baseAddress! + length, buffer.count - length)
+        if count == 0 { break }
+        if count < 0 {
+            if errno == EINTR { continue }
+            return .failure(SystemCallError(code: errno))
+        }
+        length += count
+    }
+    return .success(Array(buffer[0..<length]))
+}
+
+/// An `errno` from a failed system call.
+struct SystemCallError: Error {
+    var code: Int32
 }
 
 /// Blanks a byte range while keeping line breaks, so offsets and line numbers still match the file.

@@ -303,19 +303,21 @@ public struct SchemaReplayer {
                 table.columns.append(copied)
             }
         }
+        // The table's name is taken before its serial sequences are named; its columns are
+        // collected here and stored once.
         model.tables[name] = table
         var pending: [ConstraintDefinition] = []
         for definition in create.columns {
-            if let existing = model.tables[name]?.columns.firstIndex(where: { $0.name == definition.name }) {
+            if let existing = table.columns.firstIndex(where: { $0.name == definition.name }) {
                 // PARTITION OF / INHERITS: a column definition only adds defaults and constraints.
-                if definition.notNull { model.tables[name]?.columns[existing].notNull = true }
-                if let expression = definition.defaultExpression { model.tables[name]?.columns[existing].defaultExpression = expression }
+                if definition.notNull { table.columns[existing].notNull = true }
+                if let expression = definition.defaultExpression { table.columns[existing].defaultExpression = expression }
             } else {
-                let column = makeColumn(definition, table: name)
-                model.tables[name]?.columns.append(column)
+                table.columns.append(makeColumn(definition, table: name))
             }
             pending += definition.constraints
         }
+        model.tables[name]?.columns = table.columns
         pending += create.constraints
         addConstraints(pending, to: name)
         if table.partitionOf != nil { clonePartitionConstraints(inheritedConstraints, into: name) }
@@ -350,8 +352,8 @@ public struct SchemaReplayer {
     }
 
     private mutating func addConstraint(_ definition: ConstraintDefinition, to tableName: ObjectName) {
-        guard let table = model.tables[tableName] else { return }
-        if let name = definition.name, table.constraints.contains(where: { $0.name == name }) {
+        guard let existingConstraints = model.tables[tableName]?.constraints else { return }
+        if let name = definition.name, existingConstraints.contains(where: { $0.name == name }) {
             return issue("ADD CONSTRAINT \(name): \(tableName) already has a constraint of that name", at: definition.offset)
         }
         let schema = tableName.schema!
@@ -362,19 +364,19 @@ public struct SchemaReplayer {
         let name: String
         switch definition.kind {
         case .check:
-            name = definition.name ?? PostgresNaming.choose(table.name.name, definition.expressionColumns.count == 1 ? definition.expressionColumns[0] : nil, "check") {
+            name = definition.name ?? PostgresNaming.choose(tableName.name, definition.expressionColumns.count == 1 ? definition.expressionColumns[0] : nil, "check") {
                 constraintNameTaken(schema, $0)
             }
         case .foreignKey:
-            name = definition.name ?? PostgresNaming.choose(table.name.name, PostgresNaming.addition(columns), "fkey") {
+            name = definition.name ?? PostgresNaming.choose(tableName.name, PostgresNaming.addition(columns), "fkey") {
                 constraintNameTaken(schema, $0)
             }
         case .primaryKey:
-            name = definition.name ?? PostgresNaming.choose(table.name.name, nil, "pkey") {
+            name = definition.name ?? PostgresNaming.choose(tableName.name, nil, "pkey") {
                 relationNameTaken(schema, $0) || constraintNameTaken(schema, $0)
             }
         case .unique, .exclusion:
-            name = definition.name ?? PostgresNaming.choose(table.name.name, PostgresNaming.addition(columns), definition.kind == .unique ? "key" : "excl") {
+            name = definition.name ?? PostgresNaming.choose(tableName.name, PostgresNaming.addition(columns), definition.kind == .unique ? "key" : "excl") {
                 relationNameTaken(schema, $0) || constraintNameTaken(schema, $0)
             }
         }

@@ -18,15 +18,18 @@ struct Check: ParsableCommand {
     var showAllowed = false
 
     @Flag(name: .long, help: ArgumentHelp(
-        "Do not read or write the result cache.",
-        discussion: "The cache (STEWARD_CACHE_DIR, else ~/.cache/steward) is keyed by the content of every input; it is safe to delete."))
+        "Do not read or write the cache.",
+        discussion: """
+            The cache (STEWARD_CACHE_DIR, else $XDG_CACHE_HOME/steward, else ~/.cache/steward) holds a parse tree per \
+            migration file and the findings of whole runs, keyed by content; it is safe to delete.
+            """))
     var noCache = false
 
     func run() throws {
         let analysis: Analysis
         do {
             let cache = noCache ? nil : ResultCache(directory: ResultCache.defaultDirectory())
-            analysis = try Analyzer.analyze(input.analysisOptions(showAllowed: showAllowed, cache: cache))
+            analysis = try Analyzer.analyze(input.analysisOptions(showAllowed: showAllowed, cache: cache, keepModel: false))
         } catch {
             failWithInputErrors(error.errors, colors: output.stderrColors)
         }

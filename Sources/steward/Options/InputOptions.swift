@@ -40,8 +40,9 @@ struct InputOptions: ParsableArguments {
         return path.hasPrefix(current) ? String(path.dropFirst(current.count)) : path
     }
 
-    func analysisOptions(showAllowed: Bool = false, cache: ResultCache? = nil) -> AnalysisOptions {
-        AnalysisOptions(directory: directory, manifestPath: resolvedManifest(), layout: layout, showAllowed: showAllowed, cache: cache)
+    func analysisOptions(showAllowed: Bool = false, cache: ResultCache? = nil, keepModel: Bool = true) -> AnalysisOptions {
+        AnalysisOptions(directory: directory, manifestPath: resolvedManifest(), layout: layout, showAllowed: showAllowed, cache: cache,
+                        keepModel: keepModel)
     }
 }
 
