@@ -8,6 +8,14 @@ enum PostgresNaming {
 
     /// `name1_name2_label`, shortening the longer of name1/name2 first so that the label survives.
     static func makeObjectName(_ name1: String, _ name2: String?, _ label: String?) -> String {
+        let length = name1.utf8.count + (name2.map { $0.utf8.count + 1 } ?? 0) + (label.map { $0.utf8.count + 1 } ?? 0)
+        if length <= maximumIdentifierBytes {
+            // The usual case: nothing to shorten.
+            var result = name1
+            if let name2 { result += "_" + name2 }
+            if let label { result += "_" + label }
+            return result
+        }
         var first = Array(name1.utf8), second = name2.map { Array($0.utf8) }
         var overhead = 0
         if second != nil { overhead += 1 }

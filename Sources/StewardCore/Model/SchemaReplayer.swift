@@ -18,10 +18,10 @@ public struct SchemaReplayer {
     private var tablesWithChildren = Set<ObjectName>()
     /// Reverse indexes that keep drops and renames from scanning the whole model. Like the
     /// sets above they are supersets: entries may be stale, and every use checks the model.
-    private var referencers: [ObjectName: Set<ObjectName>] = [:]
-    private var indexesOf: [ObjectName: Set<ObjectName>] = [:]
-    private var sequencesOf: [ObjectName: Set<ObjectName>] = [:]
-    private var viewsReading: [ObjectName: Set<ObjectName>] = [:]
+    private var referencers = ReverseIndex()
+    private var indexesOf = ReverseIndex()
+    private var sequencesOf = ReverseIndex()
+    private var viewsReading = ReverseIndex()
     /// While replaying a DO block's statements: their own text, and the file line it starts on.
     private var embedded: (source: SourceText, firstLine: Int)?
 
@@ -75,7 +75,7 @@ public struct SchemaReplayer {
         model.tables[name] = Table(name: name, columns: columns, constraints: [primaryKey], triggers: [], comment: nil, partitionOf: nil,
                                    inheritsFrom: [], isPartitioned: false, isUnlogged: false, origin: origin, owner: nil,
                                    managedBy: layout.rawValue)
-        indexesOf[name, default: []].insert(ObjectName(schema: "public", name: "schema_migrations_pkey"))
+        indexesOf.add(ObjectName(schema: "public", name: "schema_migrations_pkey"), to: name)
         model.indexes[ObjectName(schema: "public", name: "schema_migrations_pkey")] = Index(
             name: ObjectName(schema: "public", name: "schema_migrations_pkey"), table: name, columns: ["version"], unique: true,
             method: "btree", predicate: nil, constraint: "schema_migrations_pkey", origin: origin)
@@ -333,7 +333,7 @@ public struct SchemaReplayer {
             let sequence = PostgresNaming.choose(table.name, definition.name, "seq") { relationNameTaken(table.schema!, $0) }
             let sequenceName = ObjectName(schema: table.schema, name: sequence)
             model.sequences[sequenceName] = Sequence(name: sequenceName, ownedBy: table, origin: column.origin)
-            sequencesOf[table, default: []].insert(sequenceName)
+            sequencesOf.add(sequenceName, to: table)
             if definition.type.isSerial {
                 let qualified = table.schema == "public" ? sequence : "\(table.schema!).\(sequence)"
                 column.defaultExpression = "nextval('\(qualified)'::regclass)"
@@ -398,7 +398,7 @@ public struct SchemaReplayer {
                                     referencesOrigin: referencesOrigin)
         model.tables[tableName]?.constraints.append(constraint)
         noteConstraintName(tableName.schema, name)
-        if let references { referencers[references.table, default: []].insert(tableName) }
+        if let references { referencers.add(tableName, to: references.table) }
         if definition.kind == .primaryKey {
             for column in columns { setNotNull(tableName, column, true) }
         }
@@ -411,10 +411,10 @@ public struct SchemaReplayer {
                     index.name = indexKey
                     index.constraint = name
                     model.indexes[indexKey] = index
-                    indexesOf[tableName, default: []].insert(indexKey)
+                    indexesOf.add(indexKey, to: tableName)
                 }
             } else {
-                indexesOf[tableName, default: []].insert(indexKey)
+                indexesOf.add(indexKey, to: tableName)
                 model.indexes[indexKey] = Index(name: indexKey, table: tableName, columns: columns, unique: definition.kind != .exclusion,
                                                 method: "btree", predicate: nil, constraint: name, origin: constraint.origin)
             }
@@ -434,7 +434,7 @@ public struct SchemaReplayer {
                 clone.inherited = true
                 model.tables[partition]?.constraints.append(clone)
                 noteConstraintName(partition.schema, clone.name)
-                if let target = clone.references?.table { referencers[target, default: []].insert(partition) }
+                if let target = clone.references?.table { referencers.add(partition, to: target) }
             case .primaryKey, .unique, .exclusion:
                 addConstraint(ConstraintDefinition(kind: constraint.kind, columns: constraint.columns), to: partition)
                 if let index = model.tables[partition]?.constraints.indices.last { model.tables[partition]?.constraints[index].inherited = true }
@@ -444,12 +444,12 @@ public struct SchemaReplayer {
 
     /// Indexes of a table, in name order.
     private func indexKeys(of table: ObjectName) -> [ObjectName] {
-        (indexesOf[table] ?? []).filter { model.indexes[$0]?.table == table }.sorted()
+        indexesOf.values(of: table).filter { model.indexes[$0]?.table == table }
     }
 
     /// Other tables with a foreign key to `table` (and `table` itself, for self-references).
     private func tablesReferencing(_ table: ObjectName) -> [ObjectName] {
-        ((referencers[table] ?? []).union([table])).filter { other in
+        Set(referencers.values(of: table) + [table]).filter { other in
             model.tables[other]?.constraints.contains { $0.references?.table == table } == true
         }.sorted()
     }
@@ -524,7 +524,7 @@ public struct SchemaReplayer {
             updateColumn(name, column) { $0.identity = kind; $0.notNull = true }
             let sequence = PostgresNaming.choose(name.name, column, "seq") { relationNameTaken(name.schema!, $0) }
             model.sequences[ObjectName(schema: name.schema, name: sequence)] = Sequence(name: ObjectName(schema: name.schema, name: sequence), ownedBy: name, origin: origin(offset))
-            sequencesOf[name, default: []].insert(ObjectName(schema: name.schema, name: sequence))
+            sequencesOf.add(ObjectName(schema: name.schema, name: sequence), to: name)
         case .dropIdentity(let column): updateColumn(name, column) { $0.identity = nil }
         case .dropExpression(let column): updateColumn(name, column) { $0.generated = nil }
         case .attachPartition(let partition):
@@ -598,7 +598,7 @@ public struct SchemaReplayer {
             if !create.ifNotExists { issue("CREATE INDEX \(name): a relation of that name already exists", at: offset) }
             return
         }
-        indexesOf[table, default: []].insert(key)
+        indexesOf.add(key, to: table)
         model.indexes[key] = Index(name: key, table: table, columns: create.columns.map { $0.column ?? $0.expression ?? "" },
                                    unique: create.unique, method: create.method, predicate: create.predicate, constraint: nil,
                                    origin: origin(create.offset))
@@ -659,7 +659,7 @@ public struct SchemaReplayer {
         }
         model.tables[table] = nil
         // Owned sequences (serial, identity) go with the table.
-        for sequence in sequencesOf[table] ?? [] where model.sequences[sequence]?.ownedBy == table { model.sequences[sequence] = nil }
+        for sequence in sequencesOf.values(of: table) where model.sequences[sequence]?.ownedBy == table { model.sequences[sequence] = nil }
     }
 
     private mutating func dropSchema(_ schema: String) {
@@ -699,7 +699,7 @@ public struct SchemaReplayer {
                 backing.name = ObjectName(schema: table.schema, name: rename.newName)
                 backing.constraint = rename.newName
                 model.indexes[backing.name] = backing
-                indexesOf[table, default: []].insert(backing.name)
+                indexesOf.add(backing.name, to: table)
             }
         case .index:
             guard let old = resolve(rename.object, in: model.indexes), var index = model.indexes.removeValue(forKey: old) else {
@@ -715,7 +715,7 @@ public struct SchemaReplayer {
                 index.constraint = rename.newName
             }
             model.indexes[index.name] = index
-            indexesOf[index.table, default: []].insert(index.name)
+            indexesOf.add(index.name, to: index.table)
         case .view, .materializedView:
             guard let old = resolve(rename.object, in: model.views) else { return }
             moveView(old, to: ObjectName(schema: old.schema, name: rename.newName))
@@ -755,17 +755,17 @@ public struct SchemaReplayer {
     private mutating func retargetTable(from old: ObjectName, to new: ObjectName) {
         for constraint in model.tables[new]?.constraints ?? [] {
             noteConstraintName(new.schema, constraint.name)
-            if let target = constraint.references?.table { referencers[target, default: []].insert(new) }
+            if let target = constraint.references?.table { referencers.add(new, to: target) }
         }
-        for key in (indexesOf[old] ?? []).sorted() where model.indexes[key]?.table == old {
+        for key in indexesOf.values(of: old) where model.indexes[key]?.table == old {
             model.indexes[key]!.table = new
-            indexesOf[new, default: []].insert(key)
+            indexesOf.add(key, to: new)
         }
-        let referencing = ((referencers[old] ?? []).union([new])).filter { model.tables[$0] != nil }.sorted()
+        let referencing = Set(referencers.values(of: old) + [new]).filter { model.tables[$0] != nil }.sorted()
         for other in referencing {
             for index in model.tables[other]!.constraints.indices where model.tables[other]!.constraints[index].references?.table == old {
                 model.tables[other]!.constraints[index].references!.table = new
-                referencers[new, default: []].insert(other)
+                referencers.add(other, to: new)
             }
         }
         if tablesWithChildren.contains(old) {
@@ -775,13 +775,13 @@ public struct SchemaReplayer {
                 model.tables[other]!.inheritsFrom = model.tables[other]!.inheritsFrom.map { $0 == old ? new : $0 }
             }
         }
-        for key in (viewsReading[old] ?? []).sorted() where model.views[key]?.reads.contains(old) == true {
+        for key in viewsReading.values(of: old) where model.views[key]?.reads.contains(old) == true {
             model.views[key]!.reads = model.views[key]!.reads.map { $0 == old ? new : $0 }
-            viewsReading[new, default: []].insert(key)
+            viewsReading.add(key, to: new)
         }
-        for key in sequencesOf[old] ?? [] where model.sequences[key]?.ownedBy == old {
+        for key in sequencesOf.values(of: old) where model.sequences[key]?.ownedBy == old {
             model.sequences[key]!.ownedBy = new
-            sequencesOf[new, default: []].insert(key)
+            sequencesOf.add(key, to: new)
         }
     }
 
@@ -827,15 +827,15 @@ public struct SchemaReplayer {
 
     /// After a schema rename every key changed; renames of whole schemas are rare enough to rebuild.
     private mutating func rebuildReverseIndexes() {
-        indexesOf = [:]
-        sequencesOf = [:]
-        referencers = [:]
-        viewsReading = [:]
-        for index in model.indexes.values { indexesOf[index.table, default: []].insert(index.name) }
+        indexesOf = ReverseIndex()
+        sequencesOf = ReverseIndex()
+        referencers = ReverseIndex()
+        viewsReading = ReverseIndex()
+        for index in model.indexes.values { indexesOf.add(index.name, to: index.table) }
         for view in model.views.keys { noteReads(of: view) }
-        for sequence in model.sequences.values { if let owner = sequence.ownedBy { sequencesOf[owner, default: []].insert(sequence.name) } }
+        for sequence in model.sequences.values { if let owner = sequence.ownedBy { sequencesOf.add(sequence.name, to: owner) } }
         for table in model.tables.values {
-            for target in table.constraints.compactMap(\.references?.table) { referencers[target, default: []].insert(table.name) }
+            for target in table.constraints.compactMap(\.references?.table) { referencers.add(table.name, to: target) }
         }
     }
 
@@ -852,7 +852,7 @@ public struct SchemaReplayer {
                 var moved = model.indexes.removeValue(forKey: key)!
                 moved.name = ObjectName(schema: alter.newSchema, name: key.name)
                 model.indexes[moved.name] = moved
-                indexesOf[new, default: []].insert(moved.name)
+                indexesOf.add(moved.name, to: new)
             }
         case .type:
             guard let old = resolve(alter.name, in: model.types) else { return }
@@ -914,7 +914,7 @@ public struct SchemaReplayer {
     }
 
     private mutating func noteReads(of view: ObjectName) {
-        for relation in model.views[view]?.reads ?? [] { viewsReading[relation, default: []].insert(view) }
+        for relation in model.views[view]?.reads ?? [] { viewsReading.add(view, to: relation) }
     }
 
     private mutating func createFunction(_ create: CreateFunction, at offset: Int) {
@@ -944,5 +944,23 @@ extension DataType {
     public static func formatUserType(_ name: ObjectName) -> String {
         guard let schema = name.schema, schema != "public" else { return Identifiers.quote(name.name) }
         return Identifiers.quote(schema) + "." + Identifiers.quote(name.name)
+    }
+}
+
+/// Which objects point at a key (tables referencing a table, indexes of a table, …): a
+/// superset, so that drops and renames need not scan the model. Appending is cheaper than
+/// keeping sets (most keys are written once and never read); readers deduplicate and every
+/// use checks the model, so stale or repeated entries are harmless.
+struct ReverseIndex {
+    private var entries: [ObjectName: [ObjectName]] = [:]
+
+    mutating func add(_ value: ObjectName, to key: ObjectName) {
+        entries[key, default: []].append(value)
+    }
+
+    /// The distinct values recorded for `key`, sorted (callers act on them in a stable order).
+    func values(of key: ObjectName) -> [ObjectName] {
+        guard let values = entries[key] else { return [] }
+        return values.count == 1 ? values : Array(Set(values)).sorted()
     }
 }
