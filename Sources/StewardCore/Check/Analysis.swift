@@ -1,5 +1,4 @@
 import Dispatch
-import CPgQuery
 import Foundation
 import StewardSQL
 
@@ -24,8 +23,9 @@ public struct AnalysisOptions: Sendable {
     public var layout: MigrationLayout?
     /// Keep findings covered by `boundaries.allow` (marked as allowed).
     public var showAllowed: Bool
-    /// Where to reuse results of an identical earlier run (nil: no cache). Only findings are
-    /// cached, so a cached analysis has an empty model: `steward model` never uses it.
+    /// Where to reuse earlier work (nil: no cache): parse trees of unchanged files, and the
+    /// findings of an identical earlier run. A whole-run hit has findings but an empty model,
+    /// so `steward model` never uses the cache.
     public var cache: ResultCache?
     /// Whether the caller reads `Analysis.model` (`steward model` does, `check` does not).
     /// When false the model is released once the rules have run, so that sorting, caching
