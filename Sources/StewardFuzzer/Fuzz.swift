@@ -7,6 +7,7 @@ import StewardSQL
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    checkSerializedTreesRoundTrip(SourceText(bytes: bytes))
     for layout in [MigrationLayout.plain, .goose, .dbmate, .atlas] {
         let file = MigrationDiscovery.file(path: "fuzz.sql", contents: bytes, layout: layout)
         let set = MigrationSet(directory: ".", layout: layout, files: [file], downFiles: [], gaps: [], findings: [])
@@ -18,6 +19,23 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         }
     }
     return 0
+}
+
+/// What the parse-tree cache relies on: statements rebuilt from a stored (serialized) tree
+/// are the statements a direct parse gives, and a syntax error is the same error.
+func checkSerializedTreesRoundTrip(_ source: SourceText) {
+    let range = 0..<source.bytes.count
+    let direct = SQLParser.parse(source, range: range)
+    let viaTree = SQLParser.serializedTree(source, range: range).flatMap { SQLParser.parse(serializedTree: $0, source: source, range: range) }
+    switch (direct, viaTree) {
+    case (.success(let first), .success(let second)):
+        precondition(first.map(\.range) == second.map(\.range), "statement ranges differ through a stored tree")
+        precondition(first.map { "\($0.statement)" } == second.map { "\($0.statement)" }, "statements differ through a stored tree")
+    case (.failure(let first), .failure(let second)):
+        precondition(first == second, "syntax errors differ through a stored tree")
+    default:
+        preconditionFailure("a stored tree changes whether the input parses")
+    }
 }
 
 enum FuzzManifest {

@@ -17,9 +17,12 @@ public struct TextReporter: Sendable {
 
     /// The report in pieces (one per finding, then the summary), so that a report of thousands
     /// of findings can be written as it is produced instead of being held whole in memory.
+    /// Findings are rendered on all cores, a bounded batch at a time.
     public func write(_ analysis: Analysis, to emit: (String) -> Void) {
-        for finding in analysis.findings {
-            emit(render(finding, sources: analysis.sources) + "\n")
+        let batch = 1024
+        for start in stride(from: 0, to: analysis.findings.count, by: batch) {
+            let findings = Array(analysis.findings[start..<Swift.min(start + batch, analysis.findings.count)])
+            for text in findings.concurrentMap({ render($0, sources: analysis.sources) + "\n" }) { emit(text) }
         }
         emit(summary(analysis))
     }

@@ -71,7 +71,11 @@ public enum Analyzer {
         if !options.keepModel {
             var empty = SchemaModel()
             empty.statementCount = analysis.model.statementCount
+            // Freed on another core: tearing down a large model value by value takes longer
+            // than the work that follows (suppressions, sorting, the report).
+            let retired = analysis.model
             analysis.model = empty
+            DispatchQueue.global(qos: .utility).async { withExtendedLifetime(retired) {} }
         }
         analysis.findings = Suppressions.filter(analysis.findings, sources: analysis.sources)
         if !options.showAllowed { analysis.findings.removeAll { $0.allowedBy != nil } }
@@ -105,7 +109,7 @@ public enum Analyzer {
         if let manifest {
             OwnershipResolver.assign(manifest, to: &model)
             let context = RuleContext(model: model, manifest: manifest, migrations: migrations)
-            for rule in RuleRegistry.all { findings += rule.check(context) }
+            findings += RuleRegistry.all.concurrentMap { $0.check(context) }.joined()
         }
         clock.lap("ownership+rules")
         return Analysis(migrations: migrations, model: model, manifest: manifest, findings: findings,
@@ -114,7 +118,7 @@ public enum Analyzer {
 
     /// Parses windows of jobs on all cores and replays them in order, the next window parsing
     /// while this one replays. Each window's trees are dropped after replay, and the replayer's
-    /// lookup indexes when this returns, so memory stays bounded by two windows and the model
+    /// lookup indexes once it is done, so memory stays bounded by two windows and the model
     /// (the rules that run next reuse what was freed), whatever the corpus size.
     static func replay(_ migrations: MigrationSet, trees: ParseTreeCache?, findings: inout [Finding]) -> SchemaModel {
         var replayer = SchemaReplayer()
@@ -140,7 +144,11 @@ public enum Analyzer {
         }
         trees?.prune(keeping: treeKeys)
         replayer.recordGaps(migrations.gaps)
-        return replayer.takeModel()
+        let model = replayer.takeModel()
+        // The replayer's lookup indexes are freed on another core, off the critical path.
+        let retired = replayer
+        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(retired) {} }
+        return model
     }
 
     struct FileParse: Sendable {

@@ -15,20 +15,6 @@ extension MigrationLayoutReader {
     static func candidates(in directory: MigrationDirectory) -> [String] { directory.sqlFiles }
 }
 
-/// `map` on all cores, keeping the order.
-func concurrentMap<Element: Sendable, Result>(_ elements: [Element], _ transform: (Element) -> Result) -> [Result] {
-    let results = UnsafeMutableBufferPointer<Result?>.allocate(capacity: elements.count)
-    results.initialize(repeating: nil)
-    defer { results.deinitialize().deallocate() }
-    // Each iteration writes only its own slot.
-    nonisolated(unsafe) let slots = results
-    withoutActuallyEscaping(transform) { transform in
-        nonisolated(unsafe) let transform = transform
-        DispatchQueue.concurrentPerform(iterations: elements.count) { index in slots[index] = transform(elements[index]) }
-    }
-    return results.map { $0! }
-}
-
 public enum MigrationDiscovery {
     /// Most specific first: a marker file or a strict naming scheme beats content sniffing.
     static let detectionOrder: [any MigrationLayoutReader.Type] = [
@@ -47,7 +33,7 @@ public enum MigrationDiscovery {
         }
         directory.prefetch(reader.candidates(in: directory))
         var set = reader.read(directory)
-        set.files = concurrentMap(set.files, maskPsqlMetaCommands)
+        set.files = set.files.concurrentMap(maskPsqlMetaCommands)
         set.findings += duplicateVersions(in: set)
         return set
     }

@@ -5,9 +5,9 @@ enum Versions {
     /// Numeric comparison of digit strings of any length (golang-migrate uint64, goose int64,
     /// timestamps), without overflow: strip leading zeros, shorter is smaller.
     static func numericLess(_ lhs: String, _ rhs: String) -> Bool {
-        let left = normalizedDigits(lhs), right = normalizedDigits(rhs)
+        let left = normalizedDigits(lhs).utf8, right = normalizedDigits(rhs).utf8
         if left.count != right.count { return left.count < right.count }
-        return left < right
+        return left.lexicographicallyPrecedes(right)
     }
 
     static func normalizedDigits(_ digits: String) -> Substring {
@@ -33,7 +33,7 @@ enum Versions {
     }
 
     static func leadingDigits(_ name: String) -> String? {
-        let digits = name.prefix { $0.isASCII && $0.isNumber }
-        return digits.isEmpty ? nil : String(digits)
+        let digits = name.utf8.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        return digits.isEmpty ? nil : String(decoding: digits, as: UTF8.self)
     }
 }

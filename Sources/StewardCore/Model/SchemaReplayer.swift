@@ -4,7 +4,7 @@ import StewardSQL
 ///
 /// `search_path` is reset at the start of every file: migration tools run files on pooled
 /// or fresh connections, and psql runs each file in its own session.
-public struct SchemaReplayer {
+public struct SchemaReplayer: Sendable {
     public private(set) var model = SchemaModel()
     private var searchPath: [String] = ["$user", "public"] { didSet { refreshEffectivePath() } }
     /// Schemas of the search path that exist (`$user` names no schema in migrations). Kept up
@@ -951,7 +951,7 @@ extension DataType {
 /// superset, so that drops and renames need not scan the model. Appending is cheaper than
 /// keeping sets (most keys are written once and never read); readers deduplicate and every
 /// use checks the model, so stale or repeated entries are harmless.
-struct ReverseIndex {
+struct ReverseIndex: Sendable {
     private var entries: [ObjectName: [ObjectName]] = [:]
 
     mutating func add(_ value: ObjectName, to key: ObjectName) {
