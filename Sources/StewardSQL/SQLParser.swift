@@ -12,6 +12,10 @@ public struct SyntaxError: Error, Sendable, Equatable {
 /// The protobuf result is unpacked by protobuf-c into C structs and walked in place:
 /// measured ~5x faster and ~10x less memory than going through libpg_query's JSON.
 public enum SQLParser {
+    /// The grammar this build parses with, from libpg_query's headers (part of every cache key:
+    /// a new libpg_query release must not reuse trees serialized by the old one).
+    public static let grammarVersion = "PostgreSQL \(PG_VERSION) via libpg_query (\(PG_VERSION_NUM))"
+
     /// Parses every statement of `source`. `source` may contain masked regions (spaces)
     /// but must keep byte offsets identical to the file, so locations map back to it.
     public static func parse(_ source: SourceText) -> Result<[ParsedStatement], SyntaxError> {

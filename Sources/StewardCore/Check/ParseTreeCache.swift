@@ -22,7 +22,7 @@ public struct ParseTreeCache: Sendable {
     func key(for bytes: ArraySlice<UInt8>) -> String {
         var hasher = ContentHasher()
         hasher.add(ResultCache.formatVersion)
-        hasher.add(Array(bytes))
+        hasher.add(bytes)
         return hasher.hexDigest
     }
 

@@ -11,7 +11,8 @@ import StewardSQL
 /// carries its own `.gitignore`.
 public struct ResultCache: Sendable {
     public let directory: URL
-    static let formatVersion = "steward-0.1.0/pg15-libpg_query-4.0.0/cache-1"
+    /// Steward's version and cache format, and the grammar: any change invalidates every entry.
+    static let formatVersion = "steward-0.1.0/cache-2/" + SQLParser.grammarVersion
 
     public init(directory: URL) { self.directory = directory }
 
@@ -85,7 +86,9 @@ struct ContentHasher {
     private var first: UInt64 = 0xcbf2_9ce4_8422_2325
     private var second: UInt64 = 0x84222325_cbf29ce4
 
-    mutating func add(_ bytes: [UInt8]) {
+    mutating func add(_ bytes: [UInt8]) { add(bytes[...]) }
+
+    mutating func add(_ bytes: ArraySlice<UInt8>) {
         bytes.withUnsafeBufferPointer { buffer in
             for byte in buffer {
                 first = (first ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
