@@ -105,10 +105,15 @@ struct RobustnessTests {
         try FileManager.default.createDirectory(at: folder.url.appendingPathComponent("002_dir.sql"), withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: folder.url.appendingPathComponent("003_dangling.sql").path, withDestinationPath: "nowhere.sql")
         #expect(mkfifo(folder.url.appendingPathComponent("004_fifo.sql").path, 0o644) == 0)
+        // A regular file whose read fails even for root (tests run as root, who ignores
+        // permission bits): reading a process's own memory at offset 0 is an I/O error.
+        try FileManager.default.createSymbolicLink(atPath: folder.url.appendingPathComponent("005_eio.sql").path,
+                                                   withDestinationPath: "/proc/self/mem")
         let result = try check(folder)
         #expect(result.status == 1)
         #expect(result.stdout.contains("003_dangling.sql:1:1: error[unreadable-file]"))
         #expect(result.stdout.contains("004_fifo.sql:1:1: error[unreadable-file]: not a regular file"))
+        #expect(result.stdout.contains("005_eio.sql:1:1: error[unreadable-file]: cannot read file (Input/output error)"))
         #expect(!result.stdout.contains("002_dir.sql"))
         #expect(result.stdout.contains("1 migration (plain), 1 statement"))
     }
