@@ -84,6 +84,9 @@ public struct TextReporter: Sendable {
 extension String {
     /// Tabs become 4 spaces so that carets line up whatever the terminal's tab width.
     func replacingTabs() -> String {
-        contains("\t") ? replacingOccurrences(of: "\t", with: "    ") : self
+        guard utf8.contains(UInt8(ascii: "\t")) else { return self }
+        var result = ""
+        for character in self { if character == "\t" { result += "    " } else { result.append(character) } }
+        return result
     }
 }
