@@ -56,6 +56,18 @@ struct RobustnessTests {
         #expect(result.stdout.contains("001_bytes.sql:"))
     }
 
+    @Test func tabsAreExpandedSoThatTheCaretLinesUp() throws {
+        let folder = try Folder()
+        try folder.write("001_tabs.sql", "CREATE TABLE a (id int);\n\tCREATE TABLE b (\tid int,);\n")
+        let lines = try check(folder).stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let source = try #require(lines.firstIndex { $0.hasPrefix("2 |") })
+        #expect(lines[source] == "2 |     CREATE TABLE b (    id int,);")
+        let caret = try #require(lines[source + 1].firstIndex(of: "^"))
+        let parenthesis = try #require(lines[source].firstIndex(of: ")"))
+        #expect(lines[source + 1].distance(from: lines[source + 1].startIndex, to: caret)
+                == lines[source].distance(from: lines[source].startIndex, to: parenthesis), "the caret sits under `)`")
+    }
+
     @Test func aFiftyMegabyteFileIsChecked() throws {
         let folder = try Folder()
         let row = "INSERT INTO blobs (body) VALUES ('" + String(repeating: "x", count: 1000) + "');\n"
