@@ -16,6 +16,10 @@ import StewardSQL
 public struct ParseTreeCache: Sendable {
     public let directory: String
     private static let magic: [UInt8] = Array("STWTREE1".utf8)
+    /// A hit marks its entry as used (its mtime) at most this often, in seconds…
+    private static let refreshInterval = 24 * 60 * 60
+    /// …and entries unused for this long are pruned (see `prune`).
+    private static let retention = 30 * 24 * 60 * 60
 
     public init(directory: String) { self.directory = directory }
 
@@ -44,10 +48,6 @@ public struct ParseTreeCache: Sendable {
         if time(nil) - status.st_mtim.tv_sec > Self.refreshInterval { futimens(descriptor, nil) }
         return tree
     }
-
-    private static let refreshInterval = 24 * 60 * 60
-    /// Entries unused for this long are pruned (see `prune`).
-    private static let retention = 30 * 24 * 60 * 60
 
     /// Best effort: a tree that cannot be stored is parsed again next time.
     func store(_ tree: [UInt8], key: String) {
