@@ -37,6 +37,7 @@ typedef struct {
 static void *steward_arena_alloc(void *data, size_t size) {
     steward_arena *arena = (steward_arena *)data;
     size_t align = sizeof(max_align_t);
+    if (size > ((size_t)1 << 40)) return NULL;  // no real tree needs this; keeps the sums below from overflowing
     size = (size + align - 1) & ~(align - 1);
     steward_arena_block *block = arena->blocks;
     if (block == NULL || block->capacity - block->used < size) {
@@ -76,7 +77,8 @@ static inline void steward_arena_release(steward_arena *arena) {
 static inline PgQuery__ParseResult *steward_unpack_parse_result(steward_arena *arena, size_t length,
                                                                const uint8_t *data) {
     arena->blocks = NULL;
-    arena->next_capacity = length * 4 < 16384 ? 16384 : length * 4;
+    size_t first = length < ((size_t)16 << 20) ? length * 4 : ((size_t)64 << 20);  // at most 64 MiB up front
+    arena->next_capacity = first < 16384 ? 16384 : first;
     ProtobufCAllocator allocator = {steward_arena_alloc, steward_arena_free, arena};
     return pg_query__parse_result__unpack(&allocator, length, data);
 }
