@@ -9,12 +9,6 @@ public struct TextReporter: Sendable {
 
     public init(terminal: Terminal) { self.terminal = terminal }
 
-    public func render(_ analysis: Analysis) -> String {
-        var output = ""
-        write(analysis) { output += $0 }
-        return output
-    }
-
     /// The report in pieces (one per finding, then the summary), so that a report of thousands
     /// of findings can be written as it is produced instead of being held whole in memory.
     /// Findings are rendered on all cores, a bounded batch at a time.

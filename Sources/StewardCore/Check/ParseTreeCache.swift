@@ -92,11 +92,11 @@ public struct ParseTreeCache: Sendable {
         }
     }
 
-    /// 64-bit FNV-1a: entries are checked against accidental damage, not tampering.
+    /// Entries are checked against accidental damage, not tampering.
     private static func checksum(_ bytes: [UInt8]) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return hash
+        var hasher = ContentHasher()
+        hasher.add(bytes)
+        return hasher.checksum
     }
 
     /// Statements of `range`, from the cache when it holds their tree, else parsed (and stored).

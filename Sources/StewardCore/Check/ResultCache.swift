@@ -111,4 +111,7 @@ struct ContentHasher {
     }
 
     var hexDigest: String { String(format: "%016llx%016llx", first, second) }
+
+    /// Both streams folded into 64 bits: a checksum against accidental damage.
+    var checksum: UInt64 { first ^ second }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -119,14 +118,7 @@ struct MigrationDirectory {
     /// Reads regular files in parallel ahead of the layout reader, which then asks for them
     /// one by one in its own order. Files that cannot be read are left for `read` to report.
     func prefetch(_ relatives: [String]) {
-        let results = UnsafeMutableBufferPointer<[UInt8]?>.allocate(capacity: relatives.count)
-        results.initialize(repeating: nil)
-        defer { results.deinitialize().deallocate() }
-        // Each iteration writes only its own slot.
-        nonisolated(unsafe) let slots = results
-        DispatchQueue.concurrentPerform(iterations: relatives.count) { index in
-            if case .success(let bytes) = Self.readRegularFile(path(relatives[index])) { slots[index] = bytes }
-        }
+        let results = relatives.concurrentMap { try? Self.readRegularFile(path($0)).get() }
         for (relative, contents) in zip(relatives, results) where contents != nil { prefetched.contents[relative] = contents }
     }
 
@@ -164,8 +156,9 @@ struct MigrationDirectory {
     }
 }
 
-/// Everything left to read from an open file (up to `limit` bytes), or why the read failed. The size is only a hint (one spare byte sees the end in the same pass): a
-/// file that changes while being read is read to its actual end.
+/// Everything left to read from an open file (up to `limit` bytes), or why the read failed.
+/// The size is only a hint (one spare byte sees the end in the same pass): a file that
+/// changes while being read is read to its actual end.
 func readContents(of descriptor: Int32, sizeHint: Int, limit: Int = .max) -> Result<[UInt8], SystemCallError> {
     var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: min(limit, max(sizeHint, 0) + 1), alignment: 1)
     defer { buffer.deallocate() }

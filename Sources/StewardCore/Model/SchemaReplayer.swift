@@ -770,9 +770,9 @@ public struct SchemaReplayer: Sendable {
         }
         if tablesWithChildren.contains(old) {
             tablesWithChildren.insert(new)
-            for other in model.tables.keys where model.tables[other]!.partitionOf == old || model.tables[other]!.inheritsFrom.contains(old) {
-                if model.tables[other]!.partitionOf == old { model.tables[other]!.partitionOf = new }
-                model.tables[other]!.inheritsFrom = model.tables[other]!.inheritsFrom.map { $0 == old ? new : $0 }
+            for child in children(of: old) {
+                if model.tables[child]!.partitionOf == old { model.tables[child]!.partitionOf = new }
+                model.tables[child]!.inheritsFrom = model.tables[child]!.inheritsFrom.map { $0 == old ? new : $0 }
             }
         }
         for key in viewsReading.values(of: old) where model.views[key]?.reads.contains(old) == true {
