@@ -65,7 +65,7 @@ public struct ModelReporter: Sendable {
             text += line + "\n"
         }
         for index in model.indexes.values.filter({ $0.table == table.name && $0.constraint == nil }).sorted(by: { $0.name < $1.name }) {
-            var line = "    " + terminal.paint(index.unique ? "unique index" : "index", .dim) + " \(index.name.name) (\(index.columns.joined(separator: ", ")))"
+            var line = "    " + terminal.paint(index.unique ? "unique index" : "index", .dim) + " \(index.name.name) (\(index.keys.map(\.text).joined(separator: ", ")))"
             if index.method != "btree" { line += " using \(index.method)" }
             if let predicate = index.predicate { line += " where \(predicate)" }
             text += line + "\n"
@@ -88,7 +88,12 @@ public struct ModelReporter: Sendable {
         if !types.isEmpty {
             text += terminal.paint("types", .bold) + "\n"
             for type in types {
-                let body = type.domainOf.map { "domain over \($0)" } ?? "enum (\(type.values.joined(separator: ", ")))"
+                let body: String
+                switch type.kind {
+                case .enumeration: body = "enum (\(type.values.joined(separator: ", ")))"
+                case .domain: body = "domain over \(type.domainOf ?? "")"
+                case .composite: body = "composite (\(type.attributes.map { "\($0.name) \($0.type)" }.joined(separator: ", ")))"
+                }
                 text += "  \(type.name) \(body) [\(ownerLabel(type.owner))]\n"
             }
             text += "\n"
@@ -144,7 +149,7 @@ public struct ModelReporter: Sendable {
         var views: [ViewRecord]
         var types: [TypeRecord]
         var functions: [FunctionRecord]
-        var sequences: [String]
+        var sequences: [SequenceRecord]
         var indexes: [IndexRecord]
         var unmodelled: Unmodelled
         var issues: [ReplayIssue]
@@ -190,11 +195,17 @@ public struct ModelReporter: Sendable {
         var function: String
     }
 
+    struct SequenceRecord: Encodable {
+        var schema: String
+        var name: String
+        var ownedBy: String?
+    }
+
     struct IndexRecord: Encodable {
         var schema: String
         var name: String
         var table: String
-        var columns: [String]
+        var keys: [IndexKey]
         var unique: Bool
         var method: String
         var predicate: String?
@@ -207,13 +218,17 @@ public struct ModelReporter: Sendable {
         var materialized: Bool
         var owner: String?
         var reads: [String]
+        var query: String?
+        var comment: String?
     }
 
     struct TypeRecord: Encodable {
         var schema: String
         var name: String
+        var kind: String
         var values: [String]
         var domainOf: String?
+        var attributes: [TypeAttribute]
         var owner: String?
     }
 
@@ -255,17 +270,20 @@ public struct ModelReporter: Sendable {
             },
             views: model.views.values.sorted { $0.name < $1.name }.map {
                 ViewRecord(schema: $0.name.schema ?? "public", name: $0.name.name, materialized: $0.materialized,
-                           owner: $0.owner?.service, reads: $0.reads.map(\.description))
+                           owner: $0.owner?.service, reads: $0.reads.map(\.description), query: $0.query, comment: $0.comment)
             },
             types: model.types.values.sorted { $0.name < $1.name }.map {
-                TypeRecord(schema: $0.name.schema ?? "public", name: $0.name.name, values: $0.values, domainOf: $0.domainOf, owner: $0.owner?.service)
+                TypeRecord(schema: $0.name.schema ?? "public", name: $0.name.name, kind: $0.kind.rawValue, values: $0.values,
+                           domainOf: $0.domainOf, attributes: $0.attributes, owner: $0.owner?.service)
             },
             functions: model.functions.values.sorted { $0.signature < $1.signature }.map {
                 FunctionRecord(signature: $0.signature, language: $0.language, owner: $0.owner?.service)
             },
-            sequences: model.sequences.keys.sorted().map(\.description),
+            sequences: model.sequences.values.sorted { $0.name < $1.name }.map {
+                SequenceRecord(schema: $0.name.schema ?? "public", name: $0.name.name, ownedBy: $0.ownedBy?.description)
+            },
             indexes: model.indexes.values.sorted { $0.name < $1.name }.map {
-                IndexRecord(schema: $0.name.schema ?? "public", name: $0.name.name, table: $0.table.description, columns: $0.columns,
+                IndexRecord(schema: $0.name.schema ?? "public", name: $0.name.name, table: $0.table.description, keys: $0.keys,
                             unique: $0.unique, method: $0.method, predicate: $0.predicate, constraint: $0.constraint)
             },
             unmodelled: Unmodelled(count: model.unmodelled.count,

@@ -1,10 +1,13 @@
 import Foundation
 import CPgQuery
 
-/// Renders expression nodes (defaults, CHECK bodies, index predicates) back to SQL text.
+/// Renders expression nodes (defaults, CHECK bodies, index keys and predicates) back to SQL.
 ///
-/// The frequent shapes are rendered here directly; anything else goes through
-/// libpg_query's own deparser, which is exact but costs a pack/unpack round trip.
+/// The frequent shapes are rendered here directly; anything else goes through libpg_query's
+/// own deparser, which is exact but costs a pack/unpack round trip. An operand that is not
+/// an atom (a column, a constant, a function call…) is always parenthesised, so the text
+/// parses back to the same tree whatever the operators' precedence: `(1 + 2) * 3` stays
+/// that, not `1 + 2 * 3` (`ExpressionRenderingTests` proves it against the deparser).
 enum Expressions {
     static func render(_ node: NodePointer) -> String {
         let value = node.pointee
@@ -17,8 +20,9 @@ enum Expressions {
             return text(value.string.pointee.sval)
         case PG_QUERY__NODE__NODE_TYPE_CAST:
             let cast = value.type_cast.pointee
-            let operand = cast.arg.map(render) ?? ""
-            return "\(operand)::\(TypeFormatting.dataType(cast.type_name).formatted)"
+            // `(-1)::bigint`: a negative constant is an operator application once printed.
+            guard let argument = cast.arg, isAtom(argument), !isNegativeConstant(argument) else { return deparse(node) }
+            return "\(render(argument))::\(TypeFormatting.dataType(cast.type_name).formatted)"
         case PG_QUERY__NODE__NODE_COLUMN_REF:
             let reference = value.column_ref.pointee
             return nodes(reference.n_fields, reference.fields).map { field in
@@ -26,25 +30,25 @@ enum Expressions {
             }.joined(separator: ".")
         case PG_QUERY__NODE__NODE_FUNC_CALL:
             let call = value.func_call.pointee
-            guard call.agg_order == nil, call.agg_filter == nil, call.over == nil else { return deparse(node) }
-            let name = strings(call.n_funcname, call.funcname).filter { $0 != "pg_catalog" }.joined(separator: ".")
+            guard isPlainCall(call) else { return deparse(node) }
+            let name = strings(call.n_funcname, call.funcname).filter { $0 != "pg_catalog" }.map(Identifiers.quote).joined(separator: ".")
             let arguments = call.agg_star != 0 ? "*" : nodes(call.n_args, call.args).map(render).joined(separator: ", ")
             return "\(name)(\(call.agg_distinct != 0 ? "DISTINCT " : "")\(arguments))"
         case PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION:
             return sqlValueFunction(value.sqlvalue_function.pointee)
         case PG_QUERY__NODE__NODE_A_EXPR where value.a_expr.pointee.kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP:
             let expression = value.a_expr.pointee
-            let op = strings(expression.n_name, expression.name).last ?? "?"
-            let left = expression.lexpr.map(render)
-            let right = expression.rexpr.map(render) ?? ""
-            return left.map { "\($0) \(op) \(right)" } ?? "\(op) \(right)"
+            let name = strings(expression.n_name, expression.name)
+            // Qualified operators (`OPERATOR(pg_catalog.+)`) and prefix operators: the deparser.
+            guard name.count == 1, let left = expression.lexpr, let right = expression.rexpr else { return deparse(node) }
+            return "\(operand(left)) \(name[0]) \(operand(right))"
         case PG_QUERY__NODE__NODE_NULL_TEST:
             let test = value.null_test.pointee
-            let operand = test.arg.map(render) ?? ""
-            return operand + (test.nulltesttype == PG_QUERY__NULL_TEST_TYPE__IS_NULL ? " IS NULL" : " IS NOT NULL")
+            guard let argument = test.arg else { return deparse(node) }
+            return operand(argument) + (test.nulltesttype == PG_QUERY__NULL_TEST_TYPE__IS_NULL ? " IS NULL" : " IS NOT NULL")
         case PG_QUERY__NODE__NODE_BOOL_EXPR:
             let expression = value.bool_expr.pointee
-            let operands = nodes(expression.n_args, expression.args).map { "(\(render($0)))" }
+            let operands = nodes(expression.n_args, expression.args).map(operand)
             switch expression.boolop {
             case PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR: return operands.joined(separator: " AND ")
             case PG_QUERY__BOOL_EXPR_TYPE__OR_EXPR: return operands.joined(separator: " OR ")
@@ -52,6 +56,41 @@ enum Expressions {
             }
         default:
             return deparse(node)
+        }
+    }
+
+    /// An operand of an operator: parenthesised unless it is an atom.
+    private static func operand(_ node: NodePointer) -> String {
+        isAtom(node) && !isNegativeConstant(node) ? render(node) : "(" + render(node) + ")"
+    }
+
+    /// Nodes whose text binds tighter than any operator, so they never need parentheses.
+    private static func isAtom(_ node: NodePointer) -> Bool {
+        switch node.pointee.node_case {
+        case PG_QUERY__NODE__NODE_A_CONST, PG_QUERY__NODE__NODE_COLUMN_REF, PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION,
+             PG_QUERY__NODE__NODE_PARAM_REF:
+            return true
+        case PG_QUERY__NODE__NODE_FUNC_CALL:
+            return isPlainCall(node.pointee.func_call.pointee)
+        case PG_QUERY__NODE__NODE_TYPE_CAST:
+            return node.pointee.type_cast.pointee.arg.map { isAtom($0) && !isNegativeConstant($0) } ?? false
+        default:
+            return false
+        }
+    }
+
+    /// A call without aggregate decorations, written `name(args)`.
+    private static func isPlainCall(_ call: PgQuery__FuncCall) -> Bool {
+        call.agg_order == nil && call.agg_filter == nil && call.over == nil && call.agg_within_group == 0 && call.func_variadic == 0
+            && call.funcformat == PG_QUERY__COERCION_FORM__COERCE_EXPLICIT_CALL
+    }
+
+    private static func isNegativeConstant(_ node: NodePointer) -> Bool {
+        guard node.pointee.node_case == PG_QUERY__NODE__NODE_A_CONST, let constant = node.pointee.a_const?.pointee else { return false }
+        switch constant.val_case {
+        case PG_QUERY__A__CONST__VAL_IVAL: return (constant.ival?.pointee.ival ?? 0) < 0
+        case PG_QUERY__A__CONST__VAL_FVAL: return text(constant.fval?.pointee.fval).hasPrefix("-")
+        default: return false
         }
     }
 
@@ -90,8 +129,7 @@ enum Expressions {
         }
     }
 
-    /// Exact text for any expression: wrap it as `SELECT <expr>` in a one-statement parse
-    /// result, pack it, and let libpg_query deparse it.
+    /// Exact text for any expression: wrap it as `SELECT <expr>` and let libpg_query deparse it.
     static func deparse(_ expression: NodePointer) -> String {
         var target = PgQuery__ResTarget()
         pg_query__res_target__init(&target)
@@ -113,39 +151,42 @@ enum Expressions {
                         pg_query__node__init(&selectNode)
                         selectNode.node_case = PG_QUERY__NODE__NODE_SELECT_STMT
                         selectNode.select_stmt = selectPointer
-                        return withUnsafeMutablePointer(to: &selectNode) { selectNodePointer -> String in
-                            var raw = PgQuery__RawStmt()
-                            pg_query__raw_stmt__init(&raw)
-                            raw.stmt = selectNodePointer
-                            return withUnsafeMutablePointer(to: &raw) { rawPointer -> String in
-                                var statements: [UnsafeMutablePointer<PgQuery__RawStmt>?] = [rawPointer]
-                                return statements.withUnsafeMutableBufferPointer { statementList -> String in
-                                    var result = PgQuery__ParseResult()
-                                    pg_query__parse_result__init(&result)
-                                    result.version = 150001
-                                    result.n_stmts = 1
-                                    result.stmts = statementList.baseAddress
-                                    return deparsePacked(&result)
-                                }
-                            }
-                        }
+                        let sql = withUnsafeMutablePointer(to: &selectNode) { deparseStatement($0) } ?? "(expression)"
+                        return sql.hasPrefix("SELECT ") ? String(sql.dropFirst(7)) : sql
                     }
                 }
             }
         }
     }
 
-    private static func deparsePacked(_ result: UnsafeMutablePointer<PgQuery__ParseResult>) -> String {
+    /// A whole statement (a view's query) as libpg_query's deparser prints it; nil if it cannot.
+    static func deparseStatement(_ statement: NodePointer) -> String? {
+        var raw = PgQuery__RawStmt()
+        pg_query__raw_stmt__init(&raw)
+        raw.stmt = statement
+        return withUnsafeMutablePointer(to: &raw) { rawPointer -> String? in
+            var statements: [UnsafeMutablePointer<PgQuery__RawStmt>?] = [rawPointer]
+            return statements.withUnsafeMutableBufferPointer { statementList -> String? in
+                var result = PgQuery__ParseResult()
+                pg_query__parse_result__init(&result)
+                result.version = PG_VERSION_NUM
+                result.n_stmts = 1
+                result.stmts = statementList.baseAddress
+                return deparsePacked(&result)
+            }
+        }
+    }
+
+    private static func deparsePacked(_ result: UnsafeMutablePointer<PgQuery__ParseResult>) -> String? {
         let size = pg_query__parse_result__get_packed_size(result)
         var buffer = [UInt8](repeating: 0, count: size)
-        return buffer.withUnsafeMutableBufferPointer { bytes -> String in
+        return buffer.withUnsafeMutableBufferPointer { bytes -> String? in
             _ = pg_query__parse_result__pack(result, bytes.baseAddress)
             let protobuf = PgQueryProtobuf(len: size, data: UnsafeMutableRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self))
             let deparsed = pg_query_deparse_protobuf(protobuf)
             defer { pg_query_free_deparse_result(deparsed) }
-            guard deparsed.error == nil, let query = deparsed.query else { return "(expression)" }
-            let sql = String(cString: query)
-            return sql.hasPrefix("SELECT ") ? String(sql.dropFirst(7)) : sql
+            guard deparsed.error == nil, let query = deparsed.query else { return nil }
+            return String(cString: query)
         }
     }
 }

@@ -40,6 +40,15 @@ struct NodeConverter {
             let statement = value.create_enum_stmt.pointee
             let values = nodes(statement.n_vals, statement.vals).compactMap(stringValue)
             return .createEnum(CreateEnum(name: objectName(strings(statement.n_type_name, statement.type_name)), values: values))
+        case PG_QUERY__NODE__NODE_COMPOSITE_TYPE_STMT:
+            let statement = value.composite_type_stmt.pointee
+            let attributes = nodes(statement.n_coldeflist, statement.coldeflist)
+                .filter { $0.pointee.node_case == PG_QUERY__NODE__NODE_COLUMN_DEF }
+                .map { node -> (name: String, type: DataType) in
+                    let definition = node.pointee.column_def.pointee
+                    return (text(definition.colname), TypeFormatting.dataType(definition.type_name))
+                }
+            return .createCompositeType(CreateCompositeType(name: objectName(statement.typevar), attributes: attributes))
         case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT:
             let statement = value.alter_enum_stmt.pointee
             let name = objectName(strings(statement.n_type_name, statement.type_name))
@@ -300,6 +309,10 @@ struct NodeConverter {
             guard let def = command.def, def.pointee.node_case == PG_QUERY__NODE__NODE_PARTITION_CMD else { return .other("AT_AttachPartition") }
             let partition = objectName(def.pointee.partition_cmd.pointee.name)
             return attach ? .attachPartition(partition) : .detachPartition(partition)
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit, PG_QUERY__ALTER_TABLE_TYPE__AT_DropInherit:
+            guard let def = command.def, def.pointee.node_case == PG_QUERY__NODE__NODE_RANGE_VAR else { return .other("AT_AddInherit") }
+            let parent = objectName(def.pointee.range_var)
+            return command.subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit ? .inherit(parent) : .noInherit(parent)
         case PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner:
             return .changeOwner(role: command.newowner.map { text($0.pointee.rolename) } ?? "")
         default:
@@ -315,6 +328,11 @@ struct NodeConverter {
     // MARK: Indexes, drops, renames
 
     private func createIndex(_ statement: PgQuery__IndexStmt) -> CreateIndex {
+        var expressionColumns: [String] = []
+        func noteColumns(of expression: NodePointer) {
+            for column in columnReferences(expression) where !expressionColumns.contains(column) { expressionColumns.append(column) }
+        }
+        statement.where_clause.map(noteColumns)
         let columns = nodes(statement.n_index_params, statement.index_params)
             .filter { $0.pointee.node_case == PG_QUERY__NODE__NODE_INDEX_ELEM }
             .map { node -> IndexColumn in
@@ -322,6 +340,7 @@ struct NodeConverter {
                 if let column = optionalText(element.name) {
                     return IndexColumn(column: column, expression: nil, nameForGeneratedName: column)
                 }
+                element.expr.map(noteColumns)
                 let expression = element.expr.map(Expressions.render) ?? ""
                 return IndexColumn(column: nil, expression: expression,
                                    nameForGeneratedName: element.expr.map(figureColumnName) ?? "expr")
@@ -335,6 +354,7 @@ struct NodeConverter {
             method: optionalText(statement.access_method) ?? "btree",
             columns: columns,
             predicate: statement.where_clause.map(Expressions.render),
+            expressionColumns: expressionColumns,
             offset: at(statement.relation?.pointee.location))
     }
 
@@ -438,6 +458,7 @@ struct NodeConverter {
     private func view(_ statement: PgQuery__ViewStmt) -> CreateView {
         CreateView(name: objectName(statement.view), materialized: false, orReplace: statement.replace != 0,
                    ifNotExists: false, reads: relationsRead(by: statement.query),
+                   query: statement.query.flatMap(Expressions.deparseStatement),
                    offset: at(statement.view?.pointee.location))
     }
 
@@ -445,6 +466,7 @@ struct NodeConverter {
         let relation = statement.into?.pointee.rel
         return CreateView(name: objectName(relation), materialized: true, orReplace: false,
                           ifNotExists: statement.if_not_exists != 0, reads: relationsRead(by: statement.query),
+                          query: statement.query.flatMap(Expressions.deparseStatement),
                           offset: at(relation?.pointee.location))
     }
 
@@ -485,7 +507,8 @@ struct NodeConverter {
         let name = objectNameOfObject(statement.object)
         switch statement.objtype {
         case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE: return Comment(target: .table(name), text: text)
-        case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW, PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW: return Comment(target: .view(name), text: text)
+        case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW: return Comment(target: .view(name), text: text)
+        case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW: return Comment(target: .materializedView(name), text: text)
         case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN:
             guard let object = statement.object, object.pointee.node_case == PG_QUERY__NODE__NODE_LIST else {
                 return Comment(target: .other("column"), text: text)

@@ -133,6 +133,35 @@ extension SQLParser {
 }
 
 extension SQLParser {
+    /// psql variable interpolations (`:'name'`, `:"name"`, `:name`) found by libpg_query's
+    /// scanner: a `:` token directly followed by a string, an identifier or a keyword. Each
+    /// range covers the whole reference; `colon` is the offset of the `:`.
+    public static func psqlVariableReferences(_ source: SourceText) -> [(colon: Int, range: Range<Int>)] {
+        let cString = cString(source.bytes[...])
+        let result = cString.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_scan($0) }
+        }
+        defer { pg_query_free_scan_result(result) }
+        guard result.error == nil else { return [] }
+        let data = UnsafeRawPointer(result.pbuf.data)?.assumingMemoryBound(to: UInt8.self)
+        guard let scan = pg_query__scan_result__unpack(nil, result.pbuf.len, data) else { return [] }
+        defer { pg_query__scan_result__free_unpacked(scan, nil) }
+        var references: [(colon: Int, range: Range<Int>)] = []
+        var index = 0
+        while index + 1 < scan.pointee.n_tokens {
+            defer { index += 1 }
+            guard let colon = scan.pointee.tokens[index]?.pointee, colon.token == PG_QUERY__TOKEN__ASCII_58,
+                  let next = scan.pointee.tokens[index + 1]?.pointee, next.start == colon.end else { continue }
+            let isName = next.token == PG_QUERY__TOKEN__SCONST || next.token == PG_QUERY__TOKEN__IDENT
+                || next.keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD
+            // `arr[1:n]` slices have a `[` before them; psql variables never do.
+            let previous = index > 0 ? scan.pointee.tokens[index - 1]?.pointee : nil
+            let inSlice = previous.map { $0.token == PG_QUERY__TOKEN__ICONST || $0.token == PG_QUERY__TOKEN__ASCII_91 } ?? false
+            if isName, !inSlice { references.append((Int(colon.start), Int(colon.start)..<Int(next.end))) }
+        }
+        return references
+    }
+
     /// libpg_query reads C strings: an embedded NUL would silently end the input early, so
     /// NULs become spaces (and the parser then reports what follows, if anything is wrong).
     static func cString(_ bytes: ArraySlice<UInt8>) -> [UInt8] {

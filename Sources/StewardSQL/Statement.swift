@@ -43,6 +43,7 @@ public indirect enum Statement: Sendable {
     case rename(Rename)
     case createView(CreateView)
     case createEnum(CreateEnum)
+    case createCompositeType(CreateCompositeType)
     case alterEnum(AlterEnum)
     case createDomain(CreateDomain)
     case createFunction(CreateFunction)
@@ -70,6 +71,7 @@ public indirect enum Statement: Sendable {
         case .rename: "RenameStmt"
         case .createView(let view): view.materialized ? "CreateTableAsStmt" : "ViewStmt"
         case .createEnum: "CreateEnumStmt"
+        case .createCompositeType: "CompositeTypeStmt"
         case .alterEnum: "AlterEnumStmt"
         case .createDomain: "CreateDomainStmt"
         case .createFunction: "CreateFunctionStmt"
@@ -214,6 +216,9 @@ public enum AlterTableAction: Sendable {
     case dropExpression(column: String)
     case attachPartition(ObjectName)
     case detachPartition(ObjectName)
+    /// `INHERIT parent` / `NO INHERIT parent`.
+    case inherit(ObjectName)
+    case noInherit(ObjectName)
     case changeOwner(role: String)
     /// Any other ALTER TABLE subcommand, named after libpg_query's `AlterTableType`.
     case other(String)
@@ -249,6 +254,8 @@ public struct CreateIndex: Sendable {
     public var method: String
     public var columns: [IndexColumn]
     public var predicate: String?
+    /// Columns read by the key expressions and the predicate.
+    public var expressionColumns: [String]
     public var offset: Int
 }
 
@@ -290,12 +297,20 @@ public struct CreateView: Sendable {
     public var ifNotExists: Bool
     /// Relations read by the view's query (CTE names removed).
     public var reads: [ObjectName]
+    /// The query as libpg_query's deparser prints it.
+    public var query: String?
     public var offset: Int
 }
 
 public struct CreateEnum: Sendable {
     public var name: ObjectName
     public var values: [String]
+}
+
+/// `CREATE TYPE name AS (attribute type, …)`.
+public struct CreateCompositeType: Sendable {
+    public var name: ObjectName
+    public var attributes: [(name: String, type: DataType)]
 }
 
 public struct AlterEnum: Sendable {
@@ -327,7 +342,8 @@ public struct CreateTrigger: Sendable {
 
 public struct Comment: Sendable {
     public enum Target: Sendable {
-        case table(ObjectName), column(table: ObjectName, column: String), view(ObjectName), other(String)
+        case table(ObjectName), column(table: ObjectName, column: String), view(ObjectName), materializedView(ObjectName)
+        case other(String)
     }
 
     public var target: Target

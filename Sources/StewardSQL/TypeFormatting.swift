@@ -49,13 +49,39 @@ enum TypeFormatting {
         case "timetz": return ("time\(modifierList) with time zone", false)
         case "bit": return ("bit" + (modifiers.isEmpty ? "(1)" : modifierList), false)
         case "varbit": return ("bit varying" + modifierList, false)
-        case "interval":
-            // The grammar encodes interval fields as a bit mask; only a bare precision is common.
-            return ("interval", false)
+        case "interval": return ("interval" + intervalModifiers(modifiers), false)
         case "char": return ("\"char\"", false)
         default:
             return builtinTypes.contains(name) ? (name + modifierList, false) : nil
         }
+    }
+
+    /// `intervaltypmodout`: the grammar passes the fields as a bit mask (`INTERVAL_MASK` of
+    /// datetime.h), then the seconds precision if one was written.
+    private static func intervalModifiers(_ modifiers: [String]) -> String {
+        let values = modifiers.compactMap { Int($0) }
+        guard values.count == modifiers.count, let mask = values.first else { return "" }
+        let month = 1 << 1, year = 1 << 2, day = 1 << 3, hour = 1 << 10, minute = 1 << 11, second = 1 << 12
+        let fields: String
+        switch mask {
+        case year: fields = " year"
+        case month: fields = " month"
+        case day: fields = " day"
+        case hour: fields = " hour"
+        case minute: fields = " minute"
+        case second: fields = " second"
+        case year | month: fields = " year to month"
+        case day | hour: fields = " day to hour"
+        case day | hour | minute: fields = " day to minute"
+        case day | hour | minute | second: fields = " day to second"
+        case hour | minute: fields = " hour to minute"
+        case hour | minute | second: fields = " hour to second"
+        case minute | second: fields = " minute to second"
+        default: fields = ""  // INTERVAL_FULL_RANGE
+        }
+        let fullPrecision = 0xFFFF
+        guard values.count > 1, values[1] != fullPrecision else { return fields }
+        return fields + "(\(values[1]))"
     }
 
     /// Built-in types that `format_type` prints under their own name.

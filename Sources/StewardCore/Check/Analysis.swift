@@ -294,7 +294,7 @@ public enum Analyzer {
 
     static func syntaxFinding(_ error: SyntaxError, file: MigrationFile) -> Finding {
         let location = file.source.location(ofByte: error.offset)
-        return Finding(ruleID: "syntax-error", severity: .error, message: error.message,
+        return Finding(diagnostic: .syntaxError, message: error.message,
                        help: "PostgreSQL 15 rejects this statement, so the migration would fail; fix the SQL",
                        location: FileLocation(path: file.path, line: location.line, column: location.column))
     }

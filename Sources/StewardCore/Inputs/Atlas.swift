@@ -38,7 +38,7 @@ enum AtlasLayout: MigrationLayoutReader {
         let listed = Set(String(decoding: bytes, as: UTF8.self).split(separator: "\n").dropFirst()
             .compactMap { $0.split(separator: " ").first.map(String.init) })
         return files.filter { !listed.contains(($0.path as NSString).lastPathComponent) }.map { file in
-            Finding(ruleID: "migration-format", severity: .warning,
+            Finding(diagnostic: .migrationFormat,
                     message: "\((file.path as NSString).lastPathComponent) is not listed in atlas.sum; `atlas migrate apply` will reject the directory",
                     help: "run `atlas migrate hash` after adding or renaming a migration",
                     location: FileLocation(path: file.path, line: 1, column: 1))

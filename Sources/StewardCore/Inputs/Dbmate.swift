@@ -44,7 +44,7 @@ enum DbmateLayout: MigrationLayoutReader {
         }
         var notices: [Finding] = []
         if !sawUp {
-            notices.append(Finding(ruleID: "migration-format", severity: .warning,
+            notices.append(Finding(diagnostic: .migrationFormat,
                                    message: "dbmate file has no `-- migrate:up` section; dbmate refuses to run it",
                                    help: "add `-- migrate:up` before the SQL and `-- migrate:down` after it",
                                    location: FileLocation(path: path, line: 1, column: 1)))

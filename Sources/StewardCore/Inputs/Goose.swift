@@ -57,7 +57,7 @@ enum GooseLayout: MigrationLayoutReader {
         }
         var notices: [Finding] = []
         if !sawUp {
-            notices.append(Finding(ruleID: "migration-format", severity: .warning,
+            notices.append(Finding(diagnostic: .migrationFormat,
                                    message: "goose file has no `-- +goose Up` annotation; goose refuses to run it",
                                    help: "start the file with `-- +goose Up`", location: FileLocation(path: path, line: 1, column: 1)))
         }

@@ -93,6 +93,11 @@ struct MigrationDirectory {
 
     func isDirectory(_ relative: String) -> Bool { kind(relative) == .directory }
 
+    /// How many `.sql` entries a folder holds (not recursive); 0 when it cannot be listed.
+    static func sqlFileCount(inFolder path: String) -> Int {
+        ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".sql") && !$0.hasPrefix(".") }.count
+    }
+
     func isRegularFile(_ relative: String) -> Bool { kind(relative) == .regular }
 
     /// Every regular file below the root (Flyway scans locations recursively), skipping

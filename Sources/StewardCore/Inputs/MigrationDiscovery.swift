@@ -18,9 +18,13 @@ extension MigrationLayoutReader {
 public enum MigrationDiscovery {
     /// Most specific first: a marker file or a strict naming scheme beats content sniffing.
     static let detectionOrder: [any MigrationLayoutReader.Type] = [
-        PrismaLayout.self, AtlasLayout.self, GolangMigrateLayout.self, FlywayLayout.self,
+        SqitchLayout.self, PrismaLayout.self, DieselLayout.self, AtlasLayout.self, GolangMigrateLayout.self, FlywayLayout.self,
         GooseLayout.self, DbmateLayout.self, PlainLayout.self,
     ]
+
+    /// Layouts that read only the directory's top level: `.sql` files in its sub-folders are
+    /// not theirs, and are reported rather than silently left out.
+    static let topLevelLayouts: Set<MigrationLayout> = [.plain, .golangMigrate, .goose, .dbmate, .atlas]
 
     /// Finds and orders the migrations of `path`, detecting the layout unless `layout` is given.
     public static func discover(at path: String, layout: MigrationLayout? = nil) throws(InputError) -> MigrationSet {
@@ -33,9 +37,29 @@ public enum MigrationDiscovery {
         }
         directory.prefetch(reader.candidates(in: directory))
         var set = reader.read(directory)
-        set.files = set.files.concurrentMap(maskPsqlMetaCommands)
+        let runByPsql = set.layout == .sqitch
+        set.files = set.files.concurrentMap { maskPsqlMetaCommands($0, runByPsql: runByPsql) }
         set.findings += duplicateVersions(in: set)
+        if topLevelLayouts.contains(set.layout) { set.findings += unreadFolders(in: directory, layout: set.layout) }
+        if set.files.isEmpty {
+            let unread = set.findings.filter { $0.ruleID == Diagnostic.unreadDirectory.id }.compactMap(\.location?.path)
+            throw InputError(path: directory.displayRoot, message: "no migrations found (read as \(set.layout.rawValue))"
+                + (unread.isEmpty ? "" : "; .sql files sit in sub-folders no layout reads here: \(unread.joined(separator: ", "))")
+                + "; pass the folder that holds the migrations, or --layout to name the tool")
+        }
         return set
+    }
+
+    /// Sub-folders (one level down) holding `.sql` files that a top-level layout does not read.
+    static func unreadFolders(in directory: MigrationDirectory, layout: MigrationLayout) -> [Finding] {
+        directory.entries.filter(directory.isDirectory).compactMap { folder -> Finding? in
+            let count = MigrationDirectory.sqlFileCount(inFolder: directory.path(folder))
+            guard count > 0 else { return nil }
+            return Finding(diagnostic: .unreadDirectory,
+                           message: "folder \(folder)/ holds \(count) .sql file\(count == 1 ? "" : "s") that \(layout.rawValue) does not read: they are not checked",
+                           help: "point Steward at that folder, or pass --layout if the tool is another one (diesel, prisma and flyway read sub-folders)",
+                           location: FileLocation(path: directory.displayPath(folder), line: 1, column: 1))
+        }
     }
 
     /// One file's contents as its layout's tool would run them (sections, meta-commands),
@@ -62,7 +86,7 @@ public enum MigrationDiscovery {
         case .success(let bytes):
             return make(directory.displayPath(relative), bytes)
         case .failure(let error):
-            findings.append(Finding(ruleID: "unreadable-file", severity: .error, message: error.message,
+            findings.append(Finding(diagnostic: .unreadableFile, message: error.message,
                                     help: "fix the file's permissions or remove it from the migrations directory",
                                     location: FileLocation(path: error.path, line: 1, column: 1)))
             return nil
@@ -71,8 +95,12 @@ public enum MigrationDiscovery {
 
     /// psql meta-commands (`\connect`, `\set`, `\i`) are client-side: the server (and the
     /// parser) would reject them. They are blanked and reported, unless the backslash sits
-    /// inside a quoted string or a dollar-quoted body.
-    static func maskPsqlMetaCommands(_ file: MigrationFile) -> MigrationFile {
+    /// inside a quoted string or a dollar-quoted body. For tools that run scripts through
+    /// psql (Sqitch) they are features, reported as information; so are psql variables
+    /// (`:'name'`), whose `:` is blanked so that the name stands in for the unknown value.
+    static func maskPsqlMetaCommands(_ file: MigrationFile, runByPsql: Bool = false) -> MigrationFile {
+        var file = file
+        if runByPsql { file = maskPsqlVariables(file) }
         let bytes = file.source.bytes
         guard bytes.contains(UInt8(ascii: "\\")) else { return file }
         var candidates: [Range<Int>] = []
@@ -89,13 +117,34 @@ public enum MigrationDiscovery {
             blank(&masked, candidate)
             let location = file.source.location(ofByte: candidate.lowerBound)
             let command = String(decoding: bytes[candidate], as: UTF8.self).split(separator: " ").first.map(String.init) ?? "\\"
-            result.notices.append(Finding(
-                ruleID: "psql-meta-command", severity: .warning,
+            result.notices.append(runByPsql ? Finding(
+                diagnostic: .psqlMetaCommand, severity: .info,
+                message: "psql meta-command `\(command)`: psql runs it (this tool runs scripts through psql); Steward does not follow it",
+                help: "nothing to fix; Steward cannot see what the meta-command does to the schema",
+                location: FileLocation(path: file.path, line: location.line, column: location.column, length: command.count)) : Finding(diagnostic: .psqlMetaCommand,
                 message: "psql meta-command `\(command)` skipped: only psql understands it, the migration tool sends it to the server",
                 help: "run this file with psql, or replace the meta-command with SQL",
                 location: FileLocation(path: file.path, line: location.line, column: location.column, length: command.count)))
         }
         result.source = SourceText(bytes: masked)
+        return result
+    }
+
+    static func maskPsqlVariables(_ file: MigrationFile) -> MigrationFile {
+        guard file.source.bytes.contains(UInt8(ascii: ":")) else { return file }
+        let references = SQLParser.psqlVariableReferences(file.source)
+        guard let first = references.first else { return file }
+        var masked = file.source.bytes
+        for reference in references { masked[reference.colon] = UInt8(ascii: " ") }
+        var result = file
+        result.source = SourceText(bytes: masked)
+        let location = file.source.location(ofByte: first.colon)
+        let name = String(decoding: file.source.bytes[first.range], as: UTF8.self)
+        result.notices.append(Finding(
+            diagnostic: .psqlMetaCommand, severity: .info,
+            message: "psql variable \(name)\(references.count > 1 ? " and \(references.count - 1) more" : ""): psql substitutes it when this tool runs the script; Steward reads the variable's name in its place",
+            help: "nothing to fix; where the value names a schema object, the model uses the variable's name",
+            location: FileLocation(path: file.path, line: location.line, column: location.column, length: name.count)))
         return result
     }
 
@@ -108,8 +157,7 @@ public enum MigrationDiscovery {
             let key = set.layout == .flyway ? Versions.flywayParts(file.version).joined(separator: ".")
                 : (set.layout == .golangMigrate || set.layout == .goose) ? String(Versions.normalizedDigits(file.version)) : file.version
             if let first = firstByVersion[key] {
-                findings.append(Finding(
-                    ruleID: "duplicate-migration-version", severity: .error,
+                findings.append(Finding(diagnostic: .duplicateMigrationVersion,
                     message: "version \(file.version) is used twice (also by \(first)); \(set.layout.rawValue) refuses or silently skips one of them",
                     help: "give this migration a new, higher version",
                     location: FileLocation(path: file.path, line: 1, column: 1)))

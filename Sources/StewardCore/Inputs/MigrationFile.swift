@@ -2,7 +2,7 @@ import StewardSQL
 
 /// The migration tools whose directory layouts Steward understands.
 public enum MigrationLayout: String, Codable, Sendable, CaseIterable {
-    case plain, golangMigrate = "golang-migrate", flyway, goose, dbmate, atlas, prisma
+    case plain, golangMigrate = "golang-migrate", flyway, goose, dbmate, atlas, prisma, diesel, sqitch
 }
 
 /// How the migration tool wraps a file in transactions. Rules about locks and

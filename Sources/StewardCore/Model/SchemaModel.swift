@@ -69,10 +69,27 @@ public struct Table: Codable, Sendable {
     public var foreignKeys: [Constraint] { constraints.filter { $0.kind == .foreignKey } }
 }
 
+/// One key of an index: a column, or an expression as rendered from the parse tree.
+public struct IndexKey: Codable, Sendable, Hashable {
+    public var column: String?
+    public var expression: String?
+
+    public init(column: String? = nil, expression: String? = nil) {
+        self.column = column
+        self.expression = expression
+    }
+
+    /// The column name, or the expression in parentheses as `pg_get_indexdef` prints it.
+    public var text: String { column.map(Identifiers.quote) ?? "(\(expression ?? ""))" }
+}
+
 public struct Index: Codable, Sendable {
     public var name: ObjectName
     public var table: ObjectName
-    public var columns: [String]
+    public var keys: [IndexKey]
+    /// Every column the index depends on: its key columns and those its expressions and
+    /// predicate read (Postgres drops the index with any of them).
+    public var dependsOnColumns: [String]
     public var unique: Bool
     public var method: String
     public var predicate: String?
@@ -84,6 +101,8 @@ public struct Index: Codable, Sendable {
 public struct View: Codable, Sendable {
     public var name: ObjectName
     public var materialized: Bool
+    /// The query as libpg_query's deparser prints it.
+    public var query: String?
     /// Relations the view reads, resolved against the search path.
     public var reads: [ObjectName]
     public var comment: String?
@@ -91,13 +110,28 @@ public struct View: Codable, Sendable {
     public var owner: Ownership?
 }
 
-public struct EnumType: Codable, Sendable {
+/// A user-defined type: an enum, a domain or a composite type.
+public struct UserType: Codable, Sendable {
+    public enum Kind: String, Codable, Sendable {
+        case enumeration = "enum", domain, composite
+    }
+
     public var name: ObjectName
-    /// Empty for a domain.
+    public var kind: Kind
+    /// Enum labels, in sort order.
     public var values: [String]
+    /// The base type of a domain, as `format_type` prints it.
     public var domainOf: String?
+    /// The attributes of a composite type, in order.
+    public var attributes: [TypeAttribute]
     public var origin: Origin
     public var owner: Ownership?
+}
+
+public struct TypeAttribute: Codable, Sendable, Hashable {
+    public var name: String
+    /// As `format_type` prints it.
+    public var type: String
 }
 
 public struct Function: Codable, Sendable {
@@ -112,7 +146,8 @@ public struct Function: Codable, Sendable {
     public var signature: String { "\(name)(\(argumentTypes.joined(separator: ", ")))" }
 }
 
-public struct Sequence: Codable, Sendable {
+/// A sequence (named so as not to shadow `Swift.Sequence`).
+public struct SequenceObject: Codable, Sendable {
     public var name: ObjectName
     /// The table whose serial or identity column created it (dropped with the table).
     public var ownedBy: ObjectName?
@@ -147,9 +182,9 @@ public struct SchemaModel: Sendable {
     public var tables: [ObjectName: Table] = [:]
     public var indexes: [ObjectName: Index] = [:]
     public var views: [ObjectName: View] = [:]
-    public var types: [ObjectName: EnumType] = [:]
+    public var types: [ObjectName: UserType] = [:]
     public var functions: [String: Function] = [:]
-    public var sequences: [ObjectName: Sequence] = [:]
+    public var sequences: [ObjectName: SequenceObject] = [:]
     public var extensions: Set<String> = []
     public var grants: [GrantRecord] = []
     public var unmodelled: [UnmodelledStatement] = []

@@ -64,11 +64,7 @@ public enum RuleRegistry {
     public static func rule(id: String) -> (any Rule)? { all.first { $0.descriptor.id == id } }
 
     /// Findings Steward reports outside of rules (input and parse problems).
-    public static let diagnostics: [(id: String, severity: Severity, summary: String)] = [
-        ("syntax-error", .error, "PostgreSQL 15's parser rejects the statement; the migration would fail."),
-        ("duplicate-migration-version", .error, "Two migrations share a version; the tool refuses or skips one."),
-        ("unreadable-file", .error, "A migration file cannot be read."),
-        ("psql-meta-command", .warning, "A psql meta-command (\\connect, \\set…) that only psql understands was skipped."),
-        ("migration-format", .warning, "A file breaks its migration tool's conventions (missing section, not in atlas.sum)."),
-    ]
+    public static var diagnostics: [(id: String, severity: Severity, summary: String)] {
+        Diagnostic.allCases.map { ($0.id, $0.defaultSeverity, $0.summary) }
+    }
 }

@@ -55,13 +55,33 @@ struct TestDatabase {
             // golang-migrate creates its table before the first migration (Harbor's migrations alter it).
             try psql(database, ["-c", "CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)"])
         } else if set.layout == .dbmate {
-            try psql(database, ["-c", "CREATE TABLE schema_migrations (version varchar PRIMARY KEY)"])
+            // dbmate's CreateMigrationsTable.
+            try psql(database, ["-c", "CREATE TABLE schema_migrations (version varchar(255) PRIMARY KEY)"])
+        } else if set.layout == .diesel {
+            // diesel's setup_migration_table.sql.
+            try psql(database, ["-c", """
+                CREATE TABLE IF NOT EXISTS __diesel_schema_migrations (
+                    version VARCHAR(50) PRIMARY KEY NOT NULL, run_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)
+                """])
         }
         for (index, file) in set.files.enumerated() {
             let path = scratch.appendingPathComponent(String(format: "%05d.sql", index))
-            try Data(file.source.bytes).write(to: path)
-            let single = file.transaction == .explicitPerFile ? ["--single-transaction"] : []
-            let result = try psql(database, single + ["-f", path.path])
+            let result: CommandResult
+            switch (set.layout, file.transaction) {
+            case (.sqitch, _):
+                // Sqitch runs the script itself through psql, meta-commands and variables included.
+                try Data(file.original.bytes).write(to: path)
+                result = try psql(database, ["--set", "registry=sqitch", "-f", path.path])
+            case (_, .implicitSingleQuery), (_, .explicitPerFile):
+                // One simple-protocol query is one implicit transaction: the same atomicity (and
+                // the same refusal of CREATE INDEX CONCURRENTLY) as psql's --single-transaction,
+                // which, unlike `-c`, has no limit on the file's size.
+                try Data(file.source.bytes).write(to: path)
+                result = try psql(database, ["--single-transaction", "-f", path.path])
+            case (_, .perStatement):
+                try Data(file.source.bytes).write(to: path)
+                result = try psql(database, ["-f", path.path])
+            }
             if result.status != 0 { failures.append("\(file.path): \(result.stderr.prefix(400))") }
         }
         return failures

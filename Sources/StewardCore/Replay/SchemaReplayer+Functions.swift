@@ -1,0 +1,20 @@
+import StewardSQL
+
+// Functions, procedures and triggers.
+extension SchemaReplayer {
+    mutating func createFunction(_ create: CreateFunction, at offset: Int) {
+        let name = qualifyForCreation(create.name)
+        let function = Function(name: name, argumentTypes: create.argumentTypes, returnType: create.returnType,
+                                language: create.language, isProcedure: create.isProcedure, origin: origin(offset), owner: nil)
+        model.functions[function.signature] = function
+    }
+
+    mutating func createTrigger(_ create: CreateTrigger, at offset: Int) {
+        guard let table = resolve(create.table, in: model.tables) else {
+            return issue("CREATE TRIGGER \(create.name) on unknown table \(create.table)", at: offset)
+        }
+        model.tables[table]?.triggers.removeAll { $0.name == create.name }
+        let trigger = Trigger(name: create.name, function: resolveFunctionName(create.function), origin: origin(offset))
+        model.tables[table]?.triggers.append(trigger)
+    }
+}

@@ -1,0 +1,254 @@
+import StewardSQL
+
+// CREATE TABLE, ALTER TABLE (columns, partitions), DROP TABLE.
+extension SchemaReplayer {
+
+    mutating func createTable(_ create: CreateTable, at offset: Int) {
+        let name = qualifyForCreation(create.name)
+        if create.isTemporary { return }
+        if model.tables[name] != nil || model.views[name] != nil {
+            if !create.ifNotExists { issue("CREATE TABLE \(name): a relation of that name already exists", at: offset) }
+            return
+        }
+        if model.schemas[name.schema!] == nil {
+            // A table in a schema no migration created: keep modelling (the replay issue about
+            // the unknown schema is Postgres's to raise; the table is what rules care about).
+            model.schemas[name.schema!] = .some(nil)
+            refreshEffectivePath()
+        }
+        model.everCreatedTables.insert(name)
+        var table = Table(name: name, columns: [], constraints: [], triggers: [], comment: nil, partitionOf: nil, inheritsFrom: [],
+                          isPartitioned: create.isPartitioned, isUnlogged: create.isUnlogged, origin: origin(create.offset), owner: nil,
+                          managedBy: nil)
+        var inheritedConstraints: [Constraint] = []
+        if let parent = create.partitionOf {
+            if let parentName = resolve(parent, in: model.tables), let parentTable = model.tables[parentName] {
+                table.partitionOf = parentName
+                tablesWithChildren.insert(parentName)
+                table.columns = parentTable.columns.map { var column = $0; column.origin = table.origin; return column }
+                inheritedConstraints = parentTable.constraints
+            } else {
+                issue("CREATE TABLE \(name) PARTITION OF unknown table \(parent)", at: offset)
+            }
+        }
+        for parent in create.inherits + create.likeTables {
+            guard let parentName = resolve(parent, in: model.tables), let parentTable = model.tables[parentName] else {
+                issue("CREATE TABLE \(name) copies columns of unknown table \(parent)", at: offset)
+                continue
+            }
+            if create.inherits.contains(parent) {
+                table.inheritsFrom.append(parentName)
+                tablesWithChildren.insert(parentName)
+            }
+            for column in parentTable.columns where table.column(named: column.name) == nil {
+                var copied = column
+                copied.origin = table.origin
+                table.columns.append(copied)
+            }
+        }
+        // The table's name is taken before its serial sequences are named; its columns are
+        // collected here and stored once.
+        model.tables[name] = table
+        var pending: [ConstraintDefinition] = []
+        for definition in create.columns {
+            if let existing = table.columns.firstIndex(where: { $0.name == definition.name }) {
+                // PARTITION OF / INHERITS: a column definition only adds defaults and constraints.
+                if definition.notNull { table.columns[existing].notNull = true }
+                if let expression = definition.defaultExpression { table.columns[existing].defaultExpression = expression }
+            } else {
+                table.columns.append(makeColumn(definition, table: name))
+            }
+            pending += definition.constraints
+        }
+        model.tables[name]?.columns = table.columns
+        pending += create.constraints
+        addConstraints(pending, to: name)
+        if table.partitionOf != nil { clonePartitionConstraints(inheritedConstraints, into: name) }
+    }
+
+    mutating func makeColumn(_ definition: ColumnDefinition, table: ObjectName) -> Column {
+        var column = Column(name: definition.name, type: formatType(definition.type), notNull: definition.notNull,
+                            defaultExpression: definition.defaultExpression, identity: definition.identity,
+                            generated: definition.generated, comment: nil, origin: origin(definition.offset))
+        if definition.type.isSerial || definition.identity != nil {
+            // serial and identity columns are NOT NULL and own a sequence named like an index would be.
+            column.notNull = true
+            let sequence = PostgresNaming.choose(table.name, definition.name, "seq") { relationNameTaken(table.schema!, $0) }
+            let sequenceName = ObjectName(schema: table.schema, name: sequence)
+            model.sequences[sequenceName] = SequenceObject(name: sequenceName, ownedBy: table, origin: column.origin)
+            sequencesOf.add(sequenceName, to: table)
+            if definition.type.isSerial {
+                let qualified = table.schema == "public" ? sequence : "\(table.schema!).\(sequence)"
+                column.defaultExpression = "nextval('\(qualified)'::regclass)"
+            }
+        }
+        return column
+    }
+
+
+    mutating func setNotNull(_ table: ObjectName, _ column: String, _ value: Bool) {
+        guard let index = model.tables[table]?.columns.firstIndex(where: { $0.name == column }) else { return }
+        model.tables[table]?.columns[index].notNull = value
+    }
+
+    mutating func alterTable(_ alter: AlterTable, at offset: Int) {
+        switch alter.relationKind {
+        case .table, .foreignTable: break
+        case .view, .materializedView, .index, .sequence, .type:
+            // ALTER VIEW/INDEX/SEQUENCE … (owner, options): nothing the model tracks.
+            return
+        }
+        guard let name = resolve(alter.name, in: model.tables) else {
+            if !alter.ifExists { issue("ALTER TABLE of unknown table \(alter.name)", at: offset) }
+            return
+        }
+        var pendingConstraints: [ConstraintDefinition] = []
+        for action in alter.actions {
+            applyColumnAction(action, to: name, at: offset, constraints: &pendingConstraints)
+        }
+        addConstraints(pendingConstraints, to: name)
+    }
+
+    mutating func applyColumnAction(_ action: AlterTableAction, to name: ObjectName, at offset: Int,
+                                            constraints: inout [ConstraintDefinition]) {
+        // Column changes on a partitioned or inherited parent reach its children too.
+        let family = [name] + descendants(of: name)
+        switch action {
+        case .addColumn(let definition, let ifNotExists):
+            if model.tables[name]?.column(named: definition.name) != nil {
+                if !ifNotExists { issue("ADD COLUMN \(definition.name): column already exists in \(name)", at: offset) }
+                return
+            }
+            // Children share the parent's column (and its sequence, for serial/identity).
+            let column = makeColumn(definition, table: name)
+            for member in family { model.tables[member]?.columns.append(column) }
+            constraints += definition.constraints
+        case .dropColumn(let column, let ifExists, _):
+            guard model.tables[name]?.column(named: column) != nil else {
+                if !ifExists { issue("DROP COLUMN \(column): no such column in \(name)", at: offset) }
+                return
+            }
+            for member in family { dropColumn(column, from: member) }
+        case .alterColumnType(let column, let type, _):
+            let formatted = formatType(type)
+            for member in family { updateColumn(member, column) { $0.type = formatted } }
+        case .setNotNull(let column): for member in family { setNotNull(member, column, true) }
+        case .dropNotNull(let column): for member in family { setNotNull(member, column, false) }
+        case .setDefault(let column, let expression): for member in family { updateColumn(member, column) { $0.defaultExpression = expression } }
+        case .dropDefault(let column): for member in family { updateColumn(member, column) { $0.defaultExpression = nil } }
+        case .addConstraint(let definition): constraints.append(definition)
+        case .dropConstraint(let constraint, let ifExists, _):
+            guard model.tables[name]?.constraints.contains(where: { $0.name == constraint }) == true else {
+                if !ifExists { issue("DROP CONSTRAINT \(constraint): no such constraint on \(name)", at: offset) }
+                return
+            }
+            for member in family { dropConstraint(constraint, from: member) }
+        case .validateConstraint(let constraint):
+            if let index = model.tables[name]?.constraints.firstIndex(where: { $0.name == constraint }) {
+                model.tables[name]?.constraints[index].validated = true
+            }
+        case .addIdentity(let column, let kind):
+            updateColumn(name, column) { $0.identity = kind; $0.notNull = true }
+            let sequence = PostgresNaming.choose(name.name, column, "seq") { relationNameTaken(name.schema!, $0) }
+            let sequenceName = ObjectName(schema: name.schema, name: sequence)
+            model.sequences[sequenceName] = SequenceObject(name: sequenceName, ownedBy: name, origin: origin(offset))
+            sequencesOf.add(sequenceName, to: name)
+        case .dropIdentity(let column): updateColumn(name, column) { $0.identity = nil }
+        case .dropExpression(let column): updateColumn(name, column) { $0.generated = nil }
+        case .attachPartition(let partition):
+            guard let partitionName = resolve(partition, in: model.tables) else { return issue("ATTACH PARTITION of unknown table \(partition)", at: offset) }
+            if let refusal = attachRefusal(partitionName, to: name) { return issue("ATTACH PARTITION \(partitionName) to \(name): \(refusal)", at: offset) }
+            model.tables[partitionName]?.partitionOf = name
+            tablesWithChildren.insert(name)
+            let inherited = model.tables[name]?.constraints ?? []
+            clonePartitionConstraints(inherited.filter { constraint in
+                !(model.tables[partitionName]?.constraints.contains { $0.name == constraint.name } ?? false)
+            }, into: partitionName)
+        case .detachPartition(let partition):
+            guard let partitionName = resolve(partition, in: model.tables) else { return }
+            model.tables[partitionName]?.partitionOf = nil
+            for index in model.tables[partitionName]?.constraints.indices ?? 0..<0 where model.tables[partitionName]?.constraints[index].kind == .foreignKey {
+                // Detached partitions keep the cloned foreign keys as their own constraints.
+                model.tables[partitionName]?.constraints[index].inherited = false
+            }
+        case .inherit(let parent):
+            guard let parentName = resolve(parent, in: model.tables) else { return issue("INHERIT of unknown table \(parent)", at: offset) }
+            // Postgres: "circular inheritance not allowed".
+            if parentName == name || descendants(of: name).contains(parentName) {
+                return issue("INHERIT \(parentName): circular inheritance is not allowed (\(name) would inherit from itself)", at: offset)
+            }
+            guard model.tables[name]?.partitionOf == nil, model.tables[parentName]?.isPartitioned == false,
+                  model.tables[name]?.inheritsFrom.contains(parentName) == false else {
+                return issue("INHERIT \(parentName): Postgres refuses it for \(name)", at: offset)
+            }
+            model.tables[name]?.inheritsFrom.append(parentName)
+            tablesWithChildren.insert(parentName)
+        case .noInherit(let parent):
+            guard let parentName = resolve(parent, in: model.tables), model.tables[name]?.inheritsFrom.contains(parentName) == true else {
+                return issue("NO INHERIT \(parent): \(name) does not inherit from it", at: offset)
+            }
+            model.tables[name]?.inheritsFrom.removeAll { $0 == parentName }
+        case .changeOwner, .other: break
+        }
+    }
+
+    /// Why Postgres refuses to attach `partition` to `parent`, or nil if it accepts.
+    private func attachRefusal(_ partition: ObjectName, to parent: ObjectName) -> String? {
+        guard let table = model.tables[partition], let parentTable = model.tables[parent] else { return "unknown table" }
+        if partition == parent || descendants(of: partition).contains(parent) {
+            return "a table cannot be attached to itself or to one of its own partitions"
+        }
+        if !parentTable.isPartitioned { return "\(parent) is not partitioned" }
+        if table.partitionOf != nil { return "\(partition) is already a partition" }
+        if !table.inheritsFrom.isEmpty { return "\(partition) inherits from another table" }
+        return nil
+    }
+
+
+    mutating func updateColumn(_ table: ObjectName, _ column: String, _ change: (inout Column) -> Void) {
+        guard let index = model.tables[table]?.columns.firstIndex(where: { $0.name == column }) else { return }
+        change(&model.tables[table]!.columns[index])
+    }
+
+    /// Postgres drops the indexes and constraints that use a dropped column, and (with
+    /// CASCADE) foreign keys of other tables that reference it.
+    mutating func dropColumn(_ column: String, from table: ObjectName) {
+        model.tables[table]?.columns.removeAll { $0.name == column }
+        let doomed = model.tables[table]?.constraints.filter { $0.columns.contains(column) || $0.expressionColumns.contains(column) } ?? []
+        for constraint in doomed { dropConstraint(constraint.name, from: table) }
+        for key in indexKeys(of: table) where model.indexes[key]!.dependsOnColumns.contains(column) { model.indexes[key] = nil }
+        for other in tablesReferencing(table) {
+            model.tables[other]?.constraints.removeAll { $0.references?.table == table && $0.references?.columns.contains(column) == true }
+        }
+    }
+
+    /// Drops a table and, as Postgres does, its partitions (recursively); inheritance
+    /// children stay and lose the parent. Iterative and cycle-safe: a model that somehow
+    /// holds a cycle cannot make it recurse.
+    mutating func dropTable(_ table: ObjectName) {
+        var doomed: [ObjectName] = []
+        var seen: Set<ObjectName> = [table]
+        var queue = [table]
+        while let next = queue.popLast() {
+            doomed.append(next)
+            for child in children(of: next) {
+                if model.tables[child]?.partitionOf == next {
+                    if seen.insert(child).inserted { queue.append(child) }
+                } else {
+                    model.tables[child]?.inheritsFrom.removeAll { $0 == next }
+                }
+            }
+        }
+        for member in doomed.reversed() { dropSingleTable(member) }
+    }
+
+    private mutating func dropSingleTable(_ table: ObjectName) {
+        for key in indexKeys(of: table) { model.indexes[key] = nil }
+        for other in tablesReferencing(table) where other != table {
+            model.tables[other]?.constraints.removeAll { $0.references?.table == table }
+        }
+        model.tables[table] = nil
+        // Owned sequences (serial, identity) go with the table.
+        for sequence in sequencesOf.values(of: table) where model.sequences[sequence]?.ownedBy == table { model.sequences[sequence] = nil }
+    }
+}

@@ -1,0 +1,132 @@
+import StewardSQL
+
+/// Applies parsed migrations, in order, to a `SchemaModel` the way Postgres would.
+///
+/// `search_path` is reset at the start of every file: migration tools run files on pooled
+/// or fresh connections, and psql runs each file in its own session.
+public struct SchemaReplayer: Sendable {
+    public internal(set) var model = SchemaModel()
+    /// The search path in effect: a `SET LOCAL` value until its transaction ends, else the session's.
+    var searchPath: [String] = ["$user", "public"] { didSet { refreshEffectivePath() } }
+    var sessionSearchPath: [String] = ["$user", "public"] { didSet { searchPath = localSearchPath ?? sessionSearchPath } }
+    var localSearchPath: [String]? { didSet { searchPath = localSearchPath ?? sessionSearchPath } }
+    /// Whether statements run inside a transaction block (where `SET LOCAL` has an effect).
+    var inTransactionBlock = false
+    /// Schemas of the search path that exist (`$user` names no schema in migrations). Kept up
+    /// to date rather than computed: every unqualified name is resolved along it.
+    var effectivePath: [String] = ["public"]
+    var path = ""
+    var source = SourceText(bytes: [])
+    /// Superset of (schema, constraint name) pairs ever present; see `constraintNameTaken`.
+    var constraintNamesEverUsed = Set<ObjectName>()
+    /// Superset of tables that ever had partitions or inheritance children.
+    var tablesWithChildren = Set<ObjectName>()
+    /// Reverse indexes that keep drops and renames from scanning the whole model. Like the
+    /// sets above they are supersets: entries may be stale, and every use checks the model.
+    var referencers = ReverseIndex()
+    var indexesOf = ReverseIndex()
+    var sequencesOf = ReverseIndex()
+    var viewsReading = ReverseIndex()
+    /// While replaying a DO block's statements: their own text, and the file line it starts on.
+    var embedded: (source: SourceText, firstLine: Int)?
+
+    public init() {}
+
+    /// Starts a new file: later statements' locations refer to it, and search_path is reset.
+    public mutating func begin(_ file: MigrationFile) {
+        path = file.path
+        source = file.source
+        sessionSearchPath = ["$user", "public"]
+        localSearchPath = nil
+        // Layouts that run the file in one transaction (explicit or implicit) start inside it.
+        inTransactionBlock = file.transaction != .perStatement
+    }
+
+    /// Replays statements of the current file (a file may arrive in several chunks).
+    public mutating func apply(_ statements: [ParsedStatement]) {
+        for statement in statements {
+            model.statementCount += 1
+            if case .doBlock(let block) = statement.statement {
+                applyDoBlock(block, range: statement.range)
+            } else {
+                apply(statement.statement, at: statement.range.lowerBound)
+            }
+        }
+    }
+
+    public mutating func recordGaps(_ gaps: [MigrationGap]) { model.gaps += gaps }
+
+    /// The finished model, moved out so that the caller holds its only reference: ownership
+    /// then updates tables in place instead of copying every one of them.
+    public mutating func takeModel() -> SchemaModel {
+        defer { model = SchemaModel() }
+        return model
+    }
+
+    // MARK: Dispatch
+
+    /// The one place a statement is applied to the model.
+    mutating func apply(_ statement: Statement, at offset: Int) {
+        switch statement {
+        case .createTable(let create): createTable(create, at: offset)
+        case .alterTable(let alter): alterTable(alter, at: offset)
+        case .createIndex(let create): createIndex(create, at: offset)
+        case .drop(let drop): self.drop(drop, at: offset)
+        case .rename(let rename): self.rename(rename, at: offset)
+        case .createView(let view): createView(view, at: offset)
+        case .createEnum(let create): createEnum(create, at: offset)
+        case .createCompositeType(let create): createCompositeType(create, at: offset)
+        case .alterEnum(let alter): alterEnum(alter, at: offset)
+        case .createDomain(let create): createDomain(create, at: offset)
+        case .createSequence(let create): createSequence(create, at: offset)
+        case .createFunction(let create): createFunction(create, at: offset)
+        case .createTrigger(let create): createTrigger(create, at: offset)
+        case .comment(let comment): self.comment(comment, at: offset)
+        case .grant(let grant): self.grant(grant, at: offset)
+        case .createSchema(let create): createSchema(create, at: offset)
+        case .setSearchPath(let set): setSearchPath(set)
+        case .alterObjectSchema(let alter): setSchema(alter, at: offset)
+        case .createExtension(let name): model.extensions.insert(name)
+        case .transaction(let kind): transaction(kind)
+        case .doBlock: model.unmodelled.append(UnmodelledStatement(kind: "DoStmt", origin: origin(offset)))
+        case .other(let kind): model.unmodelled.append(UnmodelledStatement(kind: kind, origin: origin(offset)))
+        }
+    }
+
+    // MARK: Schemas, search path, transactions
+
+    mutating func createSchema(_ create: CreateSchema, at offset: Int) {
+        if model.schemas[create.name] == nil {
+            model.schemas[create.name] = origin(offset)
+            refreshEffectivePath()
+        }
+        // Elements of CREATE SCHEMA are created in the new schema, whatever the search path.
+        let saved = searchPath
+        searchPath = [create.name] + searchPath
+        for element in create.elements { apply(element, at: offset) }
+        searchPath = saved
+    }
+
+    mutating func setSearchPath(_ set: SetSearchPath) {
+        let schemas = set.schemas ?? ["$user", "public"]
+        if set.isLocal {
+            // Outside a transaction block Postgres warns and ignores SET LOCAL.
+            if inTransactionBlock { localSearchPath = schemas }
+        } else {
+            localSearchPath = nil
+            sessionSearchPath = schemas
+        }
+    }
+
+    /// `SET LOCAL` ends with its transaction. (Rolled-back DDL is not undone: migrations
+    /// that roll back their own work are not replayed statement by statement.)
+    mutating func transaction(_ kind: TransactionKind) {
+        switch kind {
+        case .begin: inTransactionBlock = true
+        case .commit, .rollback, .prepare:
+            inTransactionBlock = false
+            localSearchPath = nil
+        default: break
+        }
+    }
+}
