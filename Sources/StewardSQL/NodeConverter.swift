@@ -53,9 +53,11 @@ struct NodeConverter {
             let statement = value.alter_enum_stmt.pointee
             let name = objectName(strings(statement.n_type_name, statement.type_name))
             if let old = optionalText(statement.old_val) {
-                return .alterEnum(AlterEnum(name: name, addedValue: nil, renamedValue: (old, text(statement.new_val))))
+                return .alterEnum(AlterEnum(name: name, addedValue: nil, neighbor: nil, addedAfterNeighbor: false,
+                                            renamedValue: (old, text(statement.new_val))))
             }
-            return .alterEnum(AlterEnum(name: name, addedValue: text(statement.new_val), renamedValue: nil))
+            return .alterEnum(AlterEnum(name: name, addedValue: text(statement.new_val), neighbor: optionalText(statement.new_val_neighbor),
+                                        addedAfterNeighbor: statement.new_val_is_after != 0, renamedValue: nil))
         case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT:
             let statement = value.create_domain_stmt.pointee
             return .createDomain(CreateDomain(name: objectName(strings(statement.n_domainname, statement.domainname)),

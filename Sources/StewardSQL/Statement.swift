@@ -316,6 +316,9 @@ public struct CreateCompositeType: Sendable {
 public struct AlterEnum: Sendable {
     public var name: ObjectName
     public var addedValue: String?
+    /// `ADD VALUE x BEFORE|AFTER neighbor`.
+    public var neighbor: String?
+    public var addedAfterNeighbor: Bool
     public var renamedValue: (from: String, to: String)?
 }
 

@@ -136,7 +136,7 @@ public enum Identifiers {
 extension String {
     /// SQL quote escaping: every `quote` written twice. Pure Swift, and a no-op for the usual
     /// string without one (Foundation's `replacingOccurrences` is slow on this hot path).
-    func doubling(_ quote: Character) -> String {
+    public func doubling(_ quote: Character) -> String {
         guard contains(quote) else { return self }
         var result = ""
         result.reserveCapacity(utf8.count + 2)

@@ -41,6 +41,9 @@ extension SchemaReplayer {
         if let name = definition.name, existingConstraints.contains(where: { $0.name == name }) {
             return issue("ADD CONSTRAINT \(name): \(tableName) already has a constraint of that name", at: definition.offset)
         }
+        if definition.kind == .primaryKey, existingConstraints.contains(where: { $0.kind == .primaryKey }) {
+            return issue("PRIMARY KEY: multiple primary keys for table \(tableName) are not allowed", at: definition.offset)
+        }
         let schema = tableName.schema!
         var columns = definition.columns
         if let indexName = definition.usingIndex, let index = model.indexes[ObjectName(schema: schema, name: indexName)] {

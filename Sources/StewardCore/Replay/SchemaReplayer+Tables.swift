@@ -78,8 +78,10 @@ extension SchemaReplayer {
             model.sequences[sequenceName] = SequenceObject(name: sequenceName, ownedBy: table, origin: column.origin)
             sequencesOf.add(sequenceName, to: table)
             if definition.type.isSerial {
-                let qualified = table.schema == "public" ? sequence : "\(table.schema!).\(sequence)"
-                column.defaultExpression = "nextval('\(qualified)'::regclass)"
+                // The regclass literal names the sequence as `regclassout` prints it: quoted where
+                // needed, qualified outside `public`.
+                let qualified = DataType.formatUserType(sequenceName)
+                column.defaultExpression = "nextval('\(qualified.doubling("'"))'::regclass)"
             }
         }
         return column

@@ -35,7 +35,14 @@ extension SchemaReplayer {
         guard let name = resolve(alter.name, in: model.types), var type = model.types[name], type.kind == .enumeration else {
             return issue("ALTER TYPE of unknown enum type \(alter.name)", at: offset)
         }
-        if let added = alter.addedValue, !type.values.contains(added) { type.values.append(added) }
+        if let added = alter.addedValue, !type.values.contains(added) {
+            // ADD VALUE … BEFORE / AFTER an existing label; at the end otherwise.
+            if let neighbor = alter.neighbor, let position = type.values.firstIndex(of: neighbor) {
+                type.values.insert(added, at: alter.addedAfterNeighbor ? position + 1 : position)
+            } else {
+                type.values.append(added)
+            }
+        }
         if let renamed = alter.renamedValue, let index = type.values.firstIndex(of: renamed.from) { type.values[index] = renamed.to }
         model.types[name] = type
     }

@@ -1,0 +1,2 @@
+-- Must never be replayed: a down migration.
+DROP TABLE users;

@@ -1,0 +1,4 @@
+CREATE TABLE tags (
+    id SERIAL PRIMARY KEY,
+    label TEXT NOT NULL
+);

@@ -1,0 +1,1 @@
+DROP TABLE app.users; DROP TABLE audit_log;

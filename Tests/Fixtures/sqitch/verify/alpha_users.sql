@@ -1,0 +1,1 @@
+SELECT id, name FROM app.users WHERE false; DROP TABLE audit_log;

@@ -1,0 +1,1 @@
+SELECT label FROM app.user_label WHERE false;
