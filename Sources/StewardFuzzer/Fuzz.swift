@@ -8,7 +8,7 @@ import StewardSQL
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     checkSerializedTreesRoundTrip(SourceText(bytes: bytes))
-    for layout in [MigrationLayout.plain, .goose, .dbmate, .atlas] {
+    for layout in [MigrationLayout.plain, .goose, .dbmate, .atlas, .sqitch] {
         let file = MigrationDiscovery.file(path: "fuzz.sql", contents: bytes, layout: layout)
         let set = MigrationSet(directory: ".", layout: layout, files: [file], downFiles: [], gaps: [], findings: [])
         let analysis = Analyzer.analyze(set, manifest: FuzzManifest.manifest)
@@ -78,5 +78,77 @@ struct FuzzMain {
             print("ok: \(path)")
         }
         #endif
+    }
+}
+
+#if FUZZING
+@_silgen_name("LLVMFuzzerMutate")
+func LLVMFuzzerMutate(_ data: UnsafeMutablePointer<UInt8>, _ size: Int, _ maxSize: Int) -> Int
+#endif
+
+/// Replay bugs live in combinations of statements (attach, then drop; rename, then alter),
+/// not of bytes. Statement-level mutations, with statement boundaries from libpg_query's
+/// scanner: repeat, drop or swap whole statements; otherwise libFuzzer's byte mutations.
+@_cdecl("LLVMFuzzerCustomMutator")
+public func mutate(_ data: UnsafeMutablePointer<UInt8>, _ size: Int, _ maxSize: Int, _ seed: UInt32) -> Int {
+    var generator = SplitMix(seed: UInt64(seed))
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    var statements = StatementSplice.statements(of: bytes)
+    if statements.count >= 1, generator.next() % 4 != 0 {
+        let pick = Int(generator.next() % UInt64(statements.count))
+        switch generator.next() % 3 {
+        case 0: statements.insert(statements[pick], at: Int(generator.next() % UInt64(statements.count + 1)))
+        case 1 where statements.count > 1: statements.remove(at: pick)
+        default: statements.swapAt(pick, Int(generator.next() % UInt64(statements.count)))
+        }
+        return StatementSplice.write(statements, to: data, maxSize: maxSize)
+    }
+    #if FUZZING
+    return LLVMFuzzerMutate(data, size, maxSize)
+    #else
+    return size
+    #endif
+}
+
+/// Splices whole statements of two inputs (seeds from different migration sets meet here).
+@_cdecl("LLVMFuzzerCustomCrossOver")
+public func crossOver(_ first: UnsafePointer<UInt8>, _ firstSize: Int, _ second: UnsafePointer<UInt8>, _ secondSize: Int,
+                      _ output: UnsafeMutablePointer<UInt8>, _ maxSize: Int, _ seed: UInt32) -> Int {
+    var generator = SplitMix(seed: UInt64(seed))
+    let left = StatementSplice.statements(of: Array(UnsafeBufferPointer(start: first, count: firstSize)))
+    let right = StatementSplice.statements(of: Array(UnsafeBufferPointer(start: second, count: secondSize)))
+    var spliced: [[UInt8]] = []
+    var (i, j) = (0, 0)
+    while i < left.count || j < right.count {
+        if j >= right.count || (i < left.count && generator.next() % 2 == 0) { spliced.append(left[i]); i += 1 } else { spliced.append(right[j]); j += 1 }
+    }
+    return StatementSplice.write(spliced, to: output, maxSize: maxSize)
+}
+
+enum StatementSplice {
+    static func statements(of bytes: [UInt8]) -> [[UInt8]] {
+        guard case .success(let ranges) = SQLParser.split(SourceText(bytes: bytes)) else { return [bytes] }
+        return ranges.filter { $0.upperBound <= bytes.count }.map { Array(bytes[$0]) + Array(";\n".utf8) }
+    }
+
+    static func write(_ statements: [[UInt8]], to output: UnsafeMutablePointer<UInt8>, maxSize: Int) -> Int {
+        var written = 0
+        for statement in statements where written + statement.count <= maxSize {
+            for byte in statement { output[written] = byte; written += 1 }
+        }
+        return written
+    }
+}
+
+/// A small deterministic generator: libFuzzer hands over the seed so that runs reproduce.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
     }
 }

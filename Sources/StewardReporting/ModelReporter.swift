@@ -177,6 +177,7 @@ public struct ModelReporter: Sendable {
         var columns: [String]
         var references: ReferenceRecord?
         var expression: String?
+        var expressionPredatesRename: Bool
         var validated: Bool
         var inherited: Bool
         var origin: Origin
@@ -210,6 +211,7 @@ public struct ModelReporter: Sendable {
         var method: String
         var predicate: String?
         var constraint: String?
+        var expressionPredatesRename: Bool
     }
 
     struct ViewRecord: Encodable {
@@ -219,6 +221,7 @@ public struct ModelReporter: Sendable {
         var owner: String?
         var reads: [String]
         var query: String?
+        var queryPredatesRename: Bool
         var comment: String?
     }
 
@@ -262,7 +265,8 @@ public struct ModelReporter: Sendable {
                                 ReferenceRecord(schema: $0.table.schema ?? "public", table: $0.table.name, columns: $0.columns,
                                                 onDelete: $0.onDelete.rawValue, onUpdate: $0.onUpdate.rawValue)
                             },
-                            expression: constraint.expression, validated: constraint.validated, inherited: constraint.inherited,
+                            expression: constraint.expression, expressionPredatesRename: constraint.expressionPredatesRename,
+                            validated: constraint.validated, inherited: constraint.inherited,
                             origin: constraint.origin)
                     },
                     triggers: table.triggers.map { TriggerRecord(name: $0.name, function: $0.function.description) },
@@ -270,7 +274,8 @@ public struct ModelReporter: Sendable {
             },
             views: model.views.values.sorted { $0.name < $1.name }.map {
                 ViewRecord(schema: $0.name.schema ?? "public", name: $0.name.name, materialized: $0.materialized,
-                           owner: $0.owner?.service, reads: $0.reads.map(\.description), query: $0.query, comment: $0.comment)
+                           owner: $0.owner?.service, reads: $0.reads.map(\.description), query: $0.query,
+                           queryPredatesRename: $0.queryPredatesRename, comment: $0.comment)
             },
             types: model.types.values.sorted { $0.name < $1.name }.map {
                 TypeRecord(schema: $0.name.schema ?? "public", name: $0.name.name, kind: $0.kind.rawValue, values: $0.values,
@@ -284,7 +289,8 @@ public struct ModelReporter: Sendable {
             },
             indexes: model.indexes.values.sorted { $0.name < $1.name }.map {
                 IndexRecord(schema: $0.name.schema ?? "public", name: $0.name.name, table: $0.table.description, keys: $0.keys,
-                            unique: $0.unique, method: $0.method, predicate: $0.predicate, constraint: $0.constraint)
+                            unique: $0.unique, method: $0.method, predicate: $0.predicate, constraint: $0.constraint,
+                            expressionPredatesRename: $0.expressionPredatesRename)
             },
             unmodelled: Unmodelled(count: model.unmodelled.count,
                                    byKind: Dictionary(grouping: model.unmodelled, by: \.kind).mapValues(\.count),

@@ -59,6 +59,13 @@ enum Expressions {
         }
     }
 
+    /// A string constant or NULL: its type is the column's, fixed when the default is stored
+    /// (`DEFAULT 'USD'` on a `char(3)` column is `'USD'::bpchar` for good).
+    static func isUntypedLiteral(_ node: NodePointer) -> Bool {
+        guard node.pointee.node_case == PG_QUERY__NODE__NODE_A_CONST, let constant = node.pointee.a_const?.pointee else { return false }
+        return constant.isnull != 0 || constant.val_case == PG_QUERY__A__CONST__VAL_SVAL
+    }
+
     /// An operand of an operator: parenthesised unless it is an atom.
     private static func operand(_ node: NodePointer) -> String {
         isAtom(node) && !isNegativeConstant(node) ? render(node) : "(" + render(node) + ")"

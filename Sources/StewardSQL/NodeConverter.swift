@@ -159,6 +159,7 @@ struct NodeConverter {
             type: TypeFormatting.dataType(definition.type_name),
             notNull: definition.is_not_null != 0,
             defaultExpression: definition.raw_default.map(Expressions.render),
+            defaultIsUntypedLiteral: definition.raw_default.map(Expressions.isUntypedLiteral) ?? false,
             identity: nil, generated: nil, constraints: [],
             offset: at(definition.location))
         for node in nodes(definition.n_constraints, definition.constraints) where node.pointee.node_case == PG_QUERY__NODE__NODE_CONSTRAINT {
@@ -166,7 +167,9 @@ struct NodeConverter {
             switch constraint.contype {
             case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL: result.notNull = true
             case PG_QUERY__CONSTR_TYPE__CONSTR_NULL: result.notNull = false
-            case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT: result.defaultExpression = constraint.raw_expr.map(Expressions.render)
+            case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
+                result.defaultExpression = constraint.raw_expr.map(Expressions.render)
+                result.defaultIsUntypedLiteral = constraint.raw_expr.map(Expressions.isUntypedLiteral) ?? false
             case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
                 result.identity = text(constraint.generated_when) == "a" ? "always" : "by default"
             case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED: result.generated = constraint.raw_expr.map(Expressions.render)
@@ -291,7 +294,9 @@ struct NodeConverter {
         case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull: return .setNotNull(column: name)
         case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull: return .dropNotNull(column: name)
         case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault:
-            if let def = command.def { return .setDefault(column: name, expression: Expressions.render(def)) }
+            if let def = command.def {
+                return .setDefault(column: name, expression: Expressions.render(def), untypedLiteral: Expressions.isUntypedLiteral(def))
+            }
             return .dropDefault(column: name)
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
             guard let def = command.def, def.pointee.node_case == PG_QUERY__NODE__NODE_CONSTRAINT else { return .other("AT_AddConstraint") }

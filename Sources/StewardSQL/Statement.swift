@@ -99,12 +99,16 @@ public struct DataType: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Set when the base type is not a built-in, so it can be resolved against user types.
     public var userType: ObjectName?
     public var arrayDimensions: Int
+    /// The type without its modifiers, e.g. `character varying` for `character varying(16)`:
+    /// the type of a constant of this type (`'en'::character varying`).
+    public var unmodified: String
 
-    public init(formatted: String, isSerial: Bool = false, userType: ObjectName? = nil, arrayDimensions: Int = 0) {
+    public init(formatted: String, isSerial: Bool = false, userType: ObjectName? = nil, arrayDimensions: Int = 0, unmodified: String? = nil) {
         self.formatted = formatted
         self.isSerial = isSerial
         self.userType = userType
         self.arrayDimensions = arrayDimensions
+        self.unmodified = unmodified ?? formatted
     }
 
     public var description: String { formatted }
@@ -176,6 +180,8 @@ public struct ColumnDefinition: Sendable {
     public var type: DataType
     public var notNull: Bool
     public var defaultExpression: String?
+    /// The default is a string constant or NULL, typed by the column (see `Column`).
+    public var defaultIsUntypedLiteral: Bool
     /// `always` or `by default` for identity columns.
     public var identity: String?
     /// Expression of a `GENERATED ALWAYS AS (…) STORED` column.
@@ -206,7 +212,7 @@ public enum AlterTableAction: Sendable {
     case alterColumnType(column: String, type: DataType, hasUsing: Bool)
     case setNotNull(column: String)
     case dropNotNull(column: String)
-    case setDefault(column: String, expression: String)
+    case setDefault(column: String, expression: String, untypedLiteral: Bool)
     case dropDefault(column: String)
     case addConstraint(ConstraintDefinition)
     case dropConstraint(name: String, ifExists: Bool, cascade: Bool)

@@ -14,7 +14,10 @@ enum TypeFormatting {
         let schema = parts.count >= 2 ? parts[parts.count - 2] : nil
         let name = parts.last ?? "unknown"
         if schema == nil || schema == "pg_catalog", let builtin = builtinName(name, modifiers: modifiers) {
-            return DataType(formatted: builtin.name + arraySuffix, isSerial: builtin.serial, arrayDimensions: dimensions)
+            // The same type without its modifiers (typmod -1): how Postgres types a constant.
+            let unmodified = modifiers.isEmpty ? builtin.name : (builtinName(name, modifiers: [])?.name ?? builtin.name)
+            return DataType(formatted: builtin.name + arraySuffix, isSerial: builtin.serial, arrayDimensions: dimensions,
+                            unmodified: (name == "bit" ? "bit" : unmodified) + arraySuffix)
         }
         let user = ObjectName(schema: schema, name: name)
         return DataType(formatted: formatUserType(user) + arraySuffix, userType: user, arrayDimensions: dimensions)

@@ -37,6 +37,41 @@ struct RobustnessTests {
         #expect(findings.contains { $0["rule"] as? String == "psql-meta-command" })
     }
 
+    /// Every regression file alone: the exit code is exactly what its findings say.
+    @Test func eachPostgresRegressionFileAloneEndsWithTheExitCodeItsFindingsCallFor() throws {
+        let folder = Paths.shared.appendingPathComponent("corpus/pg-regress/sql")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }.sorted()
+        try #require(names.count == 109)
+        for name in names {
+            let single = try Folder()
+            try single.write(name, try Data(contentsOf: folder.appendingPathComponent(name)))
+            let result = try run(Paths.steward, ["check", single.url.path, "--format", "json", "--no-cache"], in: single.url)
+            let document = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            let errors = (document?["summary"] as? [String: Any])?["errors"] as? Int
+            #expect(errors != nil, "\(name): no JSON summary (exit \(result.status)): \(result.stderr.suffix(300))")
+            #expect(result.status == ((errors ?? 0) > 0 ? 1 : 0), "\(name): exit \(result.status) with \(errors ?? -1) errors")
+        }
+    }
+
+    /// Statements PostgreSQL rejects must not enter the model: a table attached to itself or
+    /// to its own partition, circular inheritance. Dropping the table afterwards used to
+    /// recurse without end (SIGSEGV).
+    @Test(arguments: [
+        ("CREATE TABLE p (a int) PARTITION BY LIST (a);\nALTER TABLE p ATTACH PARTITION p FOR VALUES IN (0);\nDROP TABLE p;\n", 2),
+        ("CREATE TABLE p (a int) PARTITION BY LIST (a);\nCREATE TABLE q (a int) PARTITION BY LIST (a);\nALTER TABLE p ATTACH PARTITION q FOR VALUES IN (1);\nALTER TABLE q ATTACH PARTITION p FOR VALUES IN (0);\nDROP TABLE p;\nDROP TABLE q;\n", 4),
+        ("CREATE TABLE a (x int);\nCREATE TABLE b () INHERITS (a);\nALTER TABLE a INHERIT b;\nALTER TABLE a INHERIT a;\nDROP TABLE a;\nDROP TABLE b;\n", 3),
+    ])
+    func referenceCyclesAreRefusedAndNeverRecursedInto(_ sql: String, refusedLine: Int) throws {
+        let folder = try Folder()
+        try folder.write("001_cycle.sql", sql)
+        let check = try run(Paths.steward, ["check", folder.url.path, "--no-cache"], in: folder.url)
+        #expect(check.status == 0, "\(check.stderr.suffix(400))")
+        let model = try run(Paths.steward, ["model", folder.url.path], in: folder.url)
+        #expect(model.status == 0)
+        #expect(model.stdout.contains("001_cycle.sql:\(refusedLine): "), "the refused statement is reported at its line: \(model.stdout)")
+        #expect(model.stdout.contains("itself"))
+    }
+
     @Test func emptyAndCommentOnlyFilesAreFine() throws {
         let folder = try Folder()
         try folder.write("001_empty.sql", "")

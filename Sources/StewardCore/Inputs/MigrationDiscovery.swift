@@ -75,7 +75,7 @@ public enum MigrationDiscovery {
         default:
             file = MigrationFile(path: path, version: "1", name: path, direction: .up, transaction: .perStatement, original: SourceText(bytes: contents))
         }
-        return maskPsqlMetaCommands(file)
+        return maskPsqlMetaCommands(file, runByPsql: layout == .sqitch)
     }
 
     /// Loads one file and turns it into a `MigrationFile` after a layout-specific transform

@@ -15,6 +15,11 @@ public struct Column: Codable, Sendable {
     public var type: String
     public var notNull: Bool
     public var defaultExpression: String?
+    /// The default is a string constant or NULL: Postgres types it by the column when it is
+    /// stored, and keeps that type when the column's type changes later.
+    public var defaultIsUntypedLiteral: Bool = false
+    /// `type` without modifiers (`character varying` for `character varying(16)`).
+    public var unmodifiedType: String = ""
     public var identity: String?
     public var generated: String?
     public var comment: String?
@@ -42,6 +47,9 @@ public struct Constraint: Codable, Sendable {
     public var origin: Origin
     /// For foreign keys: the `REFERENCES` clause, where a finding should point.
     public var referencesOrigin: Origin?
+    /// Set when a column the CHECK expression reads was renamed afterwards: `expression`
+    /// still shows the name it was written with (Postgres would print the new one).
+    public var expressionPredatesRename: Bool = false
 }
 
 public struct Trigger: Codable, Sendable {
@@ -96,6 +104,9 @@ public struct Index: Codable, Sendable {
     /// Set when the index implements a PRIMARY KEY / UNIQUE constraint of that name.
     public var constraint: String?
     public var origin: Origin
+    /// Set when a column its expressions or predicate read was renamed afterwards (their text
+    /// still shows the old name).
+    public var expressionPredatesRename: Bool = false
 }
 
 public struct View: Codable, Sendable {
@@ -103,6 +114,9 @@ public struct View: Codable, Sendable {
     public var materialized: Bool
     /// The query as libpg_query's deparser prints it.
     public var query: String?
+    /// Set when a relation or column the query reads was renamed afterwards: `query` still
+    /// shows the names it was written with (Postgres tracks them by identity).
+    public var queryPredatesRename: Bool = false
     /// Relations the view reads, resolved against the search path.
     public var reads: [ObjectName]
     public var comment: String?

@@ -54,7 +54,10 @@ extension SchemaReplayer {
             if let existing = table.columns.firstIndex(where: { $0.name == definition.name }) {
                 // PARTITION OF / INHERITS: a column definition only adds defaults and constraints.
                 if definition.notNull { table.columns[existing].notNull = true }
-                if let expression = definition.defaultExpression { table.columns[existing].defaultExpression = expression }
+                if let expression = definition.defaultExpression {
+                    table.columns[existing].defaultExpression = expression
+                    table.columns[existing].defaultIsUntypedLiteral = definition.defaultIsUntypedLiteral
+                }
             } else {
                 table.columns.append(makeColumn(definition, table: name))
             }
@@ -68,8 +71,10 @@ extension SchemaReplayer {
 
     mutating func makeColumn(_ definition: ColumnDefinition, table: ObjectName) -> Column {
         var column = Column(name: definition.name, type: formatType(definition.type), notNull: definition.notNull,
-                            defaultExpression: definition.defaultExpression, identity: definition.identity,
+                            defaultExpression: definition.defaultExpression, defaultIsUntypedLiteral: definition.defaultIsUntypedLiteral,
+                            identity: definition.identity,
                             generated: definition.generated, comment: nil, origin: origin(definition.offset))
+        column.unmodifiedType = definition.type.userType == nil ? definition.type.unmodified : column.type
         if definition.type.isSerial || definition.identity != nil {
             // serial and identity columns are NOT NULL and own a sequence named like an index would be.
             column.notNull = true
@@ -133,11 +138,24 @@ extension SchemaReplayer {
             for member in family { dropColumn(column, from: member) }
         case .alterColumnType(let column, let type, _):
             let formatted = formatType(type)
-            for member in family { updateColumn(member, column) { $0.type = formatted } }
+            let unmodified = type.userType == nil ? type.unmodified : formatted
+            for member in family {
+                updateColumn(member, column) { column in
+                    // A literal default keeps the type it was stored with, now cast to the new one.
+                    if column.defaultIsUntypedLiteral, let value = column.defaultExpression, column.type != formatted {
+                        column.defaultExpression = "\(value)::\(column.unmodifiedType)"
+                        column.defaultIsUntypedLiteral = false
+                    }
+                    column.type = formatted
+                    column.unmodifiedType = unmodified
+                }
+            }
         case .setNotNull(let column): for member in family { setNotNull(member, column, true) }
         case .dropNotNull(let column): for member in family { setNotNull(member, column, false) }
-        case .setDefault(let column, let expression): for member in family { updateColumn(member, column) { $0.defaultExpression = expression } }
-        case .dropDefault(let column): for member in family { updateColumn(member, column) { $0.defaultExpression = nil } }
+        case .setDefault(let column, let expression, let untypedLiteral):
+            for member in family { updateColumn(member, column) { $0.defaultExpression = expression; $0.defaultIsUntypedLiteral = untypedLiteral } }
+        case .dropDefault(let column):
+            for member in family { updateColumn(member, column) { $0.defaultExpression = nil; $0.defaultIsUntypedLiteral = false } }
         case .addConstraint(let definition): constraints.append(definition)
         case .dropConstraint(let constraint, let ifExists, _):
             guard model.tables[name]?.constraints.contains(where: { $0.name == constraint }) == true else {

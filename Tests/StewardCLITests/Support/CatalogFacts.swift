@@ -13,7 +13,7 @@ enum CatalogFacts {
     static let notCompared = [
         "grants: the model keeps GRANT/REVOKE statements, not effective privileges (aclexplode)",
         "index INCLUDE columns, operator classes, collations and ordering; indexes that partitions inherit from a partitioned index",
-        "expressions after a RENAME COLUMN (they keep the text they were written with)",
+        "CHECK and index expressions, and view queries, that read a column or relation renamed later (the model marks them `expression_predates_rename` / `query_predates_rename`: they keep the text they were written with); those facts are skipped on both sides",
         "domain constraints and defaults, function bodies, triggers",
     ]
 
@@ -93,10 +93,11 @@ enum CatalogFacts {
 
     /// The same facts from `steward model --format json`, expressions normalised by probes
     /// against `name` (which holds the migrated schema).
-    static func fromModel(_ json: String, _ database: TestDatabase, _ name: String, managed: Set<String>) throws -> Set<String> {
+    static func fromModel(_ json: String, _ database: TestDatabase, _ name: String, managed: Set<String>) throws -> (facts: Set<String>, skipped: Set<String>) {
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         var facts = Set<String>()
         var probes: [(key: String, sql: String)] = []
+        var skipped = Set<String>()
         func qualified(_ schema: String, _ name: String) -> String { quoteIdentifier(schema) + "." + quoteIdentifier(name) }
         func probe(_ fact: String, _ sql: String) { probes.append((fact, sql)) }
 
@@ -128,6 +129,8 @@ enum CatalogFacts {
                 switch constraint["kind"] as? String {
                 case "primary key", "unique":
                     facts.insert("key \(key) \(constraintName) \(constraint["kind"] as? String ?? "") (\(columns))")
+                case "check" where constraint["expression_predates_rename"] as? Bool == true:
+                    skipped.insert("check \(key) \(constraintName) ")
                 case "check" where constraint["inherited"] as? Bool != true:
                     let suffix = constraint["validated"] as? Bool == false ? " not valid" : ""
                     probe("check \(key) \(constraintName) = ", """
@@ -141,6 +144,10 @@ enum CatalogFacts {
         for index in document["indexes"] as? [[String: Any]] ?? [] where index["constraint"] == nil {
             let schema = index["schema"] as? String ?? "", indexName = index["name"] as? String ?? ""
             let table = index["table"] as? String ?? ""
+            if index["expression_predates_rename"] as? Bool == true {
+                skipped.insert("index \(schema).\(indexName) ")
+                continue
+            }
             let parts = table.split(separator: ".", maxSplits: 1).map(String.init)
             let target = parts.count == 2 ? qualified(parts[0], parts[1]) : quoteIdentifier(table)
             let keys = (index["keys"] as? [[String: Any]] ?? []).map { key -> String in
@@ -163,7 +170,9 @@ enum CatalogFacts {
             let reads = Set(view["reads"] as? [String] ?? []).sorted().joined(separator: ", ")
             facts.insert("\(kind) \(schema).\(viewName) reads \(reads)")
             if let comment = view["comment"] as? String { facts.insert("comment view \(schema).\(viewName) = \(comment)") }
-            if let query = view["query"] as? String {
+            if view["query_predates_rename"] as? Bool == true {
+                skipped.insert("viewdef \(schema).\(viewName) ")
+            } else if let query = view["query"] as? String {
                 probe("viewdef \(schema).\(viewName) = ", """
                     CREATE TEMPORARY VIEW steward_probe AS \(query);
                     SELECT pg_get_viewdef('pg_temp.steward_probe'::regclass, true)
@@ -185,7 +194,7 @@ enum CatalogFacts {
             facts.insert("sequence \(sequence["schema"] as? String ?? "").\(sequence["name"] as? String ?? "")\(owner)")
         }
         _ = managed
-        return facts.union(try runProbes(probes, database, name))
+        return (facts.union(try runProbes(probes, database, name)), skipped)
     }
 
     /// Runs each probe in its own savepoint of one transaction that is rolled back, and
@@ -220,8 +229,9 @@ enum CatalogFacts {
     static func literal(_ text: String) -> String { text.replacingOccurrences(of: "'", with: "''") }
 
     /// Human-readable differences, empty when both sides hold the same facts.
-    static func differences(model: Set<String>, database: Set<String>) -> [String] {
-        model.subtracting(database).sorted().map { "only in model:    \($0)" }
-            + database.subtracting(model).sorted().map { "only in postgres: \($0)" }
+    static func differences(model: (facts: Set<String>, skipped: Set<String>), database: Set<String>) -> [String] {
+        let database = database.filter { fact in !model.skipped.contains { fact.hasPrefix($0) } }
+        return model.facts.subtracting(database).sorted().map { "only in model:    \($0)" }
+            + database.subtracting(model.facts).sorted().map { "only in postgres: \($0)" }
     }
 }
