@@ -133,6 +133,24 @@ extension SQLParser {
 }
 
 extension SQLParser {
+    /// Whether `text` is one whole `COPY … FROM STDIN;` statement (as pg_dump writes it on one
+    /// line), judged by libpg_query's parser: psql then reads data rows up to `\.`.
+    public static func isCopyFromStdin(_ text: [UInt8]) -> Bool {
+        let cString = cString(text[...])
+        let result = cString.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_parse_protobuf($0) }
+        }
+        defer { pg_query_free_protobuf_parse_result(result) }
+        guard result.error == nil else { return false }
+        let data = UnsafeRawPointer(result.parse_tree.data)?.assumingMemoryBound(to: UInt8.self)
+        guard let tree = pg_query__parse_result__unpack(nil, result.parse_tree.len, data) else { return false }
+        defer { pg_query__parse_result__free_unpacked(tree, nil) }
+        guard tree.pointee.n_stmts == 1, let node = tree.pointee.stmts[0]?.pointee.stmt,
+              node.pointee.node_case == PG_QUERY__NODE__NODE_COPY_STMT, let copy = node.pointee.copy_stmt?.pointee else { return false }
+        // FROM (is_from) with no file name and no PROGRAM: STDIN.
+        return copy.is_from != 0 && copy.is_program == 0 && optionalText(copy.filename) == nil
+    }
+
     /// psql variable interpolations (`:'name'`, `:"name"`, `:name`) found by libpg_query's
     /// scanner: a `:` token directly followed by a string, an identifier or a keyword. Each
     /// range covers the whole reference; `colon` is the offset of the `:`.

@@ -99,7 +99,7 @@ public enum MigrationDiscovery {
     /// psql (Sqitch) they are features, reported as information; so are psql variables
     /// (`:'name'`), whose `:` is blanked so that the name stands in for the unknown value.
     static func maskPsqlMetaCommands(_ file: MigrationFile, runByPsql: Bool = false) -> MigrationFile {
-        var file = file
+        var file = maskCopyData(file)
         if runByPsql { file = maskPsqlVariables(file) }
         let bytes = file.source.bytes
         guard bytes.contains(UInt8(ascii: "\\")) else { return file }
@@ -128,6 +128,41 @@ public enum MigrationDiscovery {
         }
         result.source = SourceText(bytes: masked)
         return result
+    }
+
+    /// pg_dump-style `COPY … FROM stdin;` lines are followed by data rows up to a `\.` line:
+    /// data, not SQL. The statement is recognised by libpg_query; candidates are the lines
+    /// that start with the COPY keyword.
+    static func maskCopyData(_ file: MigrationFile) -> MigrationFile {
+        let bytes = file.source.bytes
+        let lines = lineRanges(bytes)
+        guard lines.contains(where: { isTerminator(bytes, $0) }) else { return file }
+        var masked = bytes
+        var index = 0
+        var changed = false
+        while index < lines.count {
+            let line = lines[index]
+            index += 1
+            guard startsWithCopy(bytes, line), SQLParser.isCopyFromStdin(Array(bytes[line])) else { continue }
+            guard let end = lines[index...].firstIndex(where: { isTerminator(bytes, $0) }) else { break }
+            for data in lines[index...end] { blank(&masked, data) }
+            changed = true
+            index = end + 1
+        }
+        guard changed else { return file }
+        var result = file
+        result.source = SourceText(bytes: masked)
+        return result
+    }
+
+    private static func isTerminator(_ bytes: [UInt8], _ line: Range<Int>) -> Bool {
+        let trimmed = line.upperBound > line.lowerBound && bytes[line.upperBound - 1] == 0x0D ? line.lowerBound..<(line.upperBound - 1) : line
+        return trimmed.count == 2 && bytes[trimmed.lowerBound] == UInt8(ascii: "\\") && bytes[trimmed.lowerBound + 1] == UInt8(ascii: ".")
+    }
+
+    private static func startsWithCopy(_ bytes: [UInt8], _ line: Range<Int>) -> Bool {
+        guard line.count >= 5 else { return false }
+        return String(decoding: bytes[line.lowerBound..<(line.lowerBound + 5)], as: UTF8.self).lowercased() == "copy "
     }
 
     static func maskPsqlVariables(_ file: MigrationFile) -> MigrationFile {
