@@ -11,6 +11,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // SHA-256 for cache keys (a cache shared by CI jobs is a trust boundary).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // libpg_query (Debian: libpg-query-dev, libprotobuf-c-dev). No pkg-config file exists, hence the module map.
@@ -18,7 +20,9 @@ let package = Package(
         // The real PostgreSQL parser, walked as protobuf-c structs, turned into typed Swift statements.
         .target(name: "StewardSQL", dependencies: ["CPgQuery"]),
         // Migration discovery, ownership manifest, schema model, replay and rules. No CLI code.
-        .target(name: "StewardCore", dependencies: ["StewardSQL", .product(name: "Yams", package: "Yams")]),
+        .target(name: "StewardCore", dependencies: [
+            "StewardSQL", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // One type per output format.
         .target(name: "StewardReporting", dependencies: ["StewardCore"]),
         // Argument parsing only.

@@ -114,5 +114,7 @@ struct RelationReferenceCollector {
     }
 }
 
+// Addresses of protobuf-c's static, never-written descriptors: only compared, never
+// dereferenced for writing, so sharing them across threads is safe.
 nonisolated(unsafe) private let rangeVarDescriptor = steward_range_var_descriptor()
 nonisolated(unsafe) private let commonTableExprDescriptor = steward_common_table_expr_descriptor()

@@ -120,8 +120,18 @@ struct CheckCommandTests {
         #expect(unknown.status == 2)
     }
 
-    @Test func colorIsOffWithNoColorAndOnlyUsedForTerminals() throws {
-        let result = try steward(["check", "--no-color"], in: root, environment: ["NO_COLOR": ""])
-        #expect(!result.stdout.contains("\u{1B}["))
+    /// On a real (pseudo-)terminal the report is colored, unless --no-color or NO_COLOR says
+    /// otherwise; through a pipe it never is.
+    @Test func colorIsUsedOnTerminalsOnlyAndCanBeTurnedOff() throws {
+        let escape = "\u{1B}["
+        let colored = try runOnTerminal(Paths.steward, ["check"], in: root, environment: ["NO_COLOR": ""])
+        #expect(colored.status == 1)
+        #expect(colored.stdout.contains(escape + "1;31merror"), "no color on a terminal: \(colored.stdout.prefix(300))")
+        let flag = try runOnTerminal(Paths.steward, ["check", "--no-color"], in: root, environment: ["NO_COLOR": ""])
+        #expect(flag.stdout.contains("error[cross-service-foreign-key]") && !flag.stdout.contains(escape))
+        let variable = try runOnTerminal(Paths.steward, ["check"], in: root, environment: ["NO_COLOR": "1"])
+        #expect(variable.stdout.contains("error[cross-service-foreign-key]") && !variable.stdout.contains(escape))
+        let piped = try steward(["check"], in: root, environment: ["NO_COLOR": ""])
+        #expect(piped.stdout.contains("error[cross-service-foreign-key]") && !piped.stdout.contains(escape))
     }
 }

@@ -31,24 +31,32 @@ public struct AnalysisOptions: Sendable {
     /// When false the model is released once the rules have run, so that sorting, caching
     /// and reporting findings reuse its memory instead of adding to the peak.
     public var keepModel: Bool
+    /// Told when each phase of the pipeline ends (the CLI times them for `STEWARD_TIMING=1`;
+    /// the library itself reads no clock).
+    public var onPhaseEnd: (@Sendable (AnalysisPhase) -> Void)?
 
     public init(directory: String, manifestPath: String?, layout: MigrationLayout? = nil, showAllowed: Bool = false,
-                cache: ResultCache? = nil, keepModel: Bool = true) {
+                cache: ResultCache? = nil, keepModel: Bool = true, onPhaseEnd: (@Sendable (AnalysisPhase) -> Void)? = nil) {
         self.directory = directory
         self.manifestPath = manifestPath
         self.layout = layout
         self.showAllowed = showAllowed
         self.cache = cache
         self.keepModel = keepModel
+        self.onPhaseEnd = onPhaseEnd
     }
+}
+
+/// The phases of `Analyzer.analyze`, in order.
+public enum AnalysisPhase: String, Sendable {
+    case discover, cacheHit = "cache hit", parseAndReplay = "parse+replay", ownershipAndRules = "ownership+rules"
 }
 
 public enum Analyzer {
     /// Discovers, parses (in parallel), replays (in order), assigns ownership and runs the rules.
     /// Throws only for input that stops everything: a missing directory or an invalid manifest.
     public static func analyze(_ options: AnalysisOptions) throws(InputErrors) -> Analysis {
-        var clock = PhaseClock()
-        defer { clock.report() }
+        let phaseEnded = options.onPhaseEnd ?? { _ in }
         let manifest = try options.manifestPath.map { path throws(InputErrors) in try ManifestLoader.load(path: path) }
         let migrations: MigrationSet
         do {
@@ -57,17 +65,17 @@ public enum Analyzer {
             throw InputErrors(errors: [error])
         }
 
-        clock.lap("discover")
+        phaseEnded(.discover)
         let cacheKey = options.cache.map { _ in ResultCache.key(migrations: migrations, manifest: manifest, options: options) }
         if let cache = options.cache, let key = cacheKey, let entry = cache.load(key) {
             var model = SchemaModel()
             model.statementCount = entry.statementCount
-            clock.lap("cache hit")
+            phaseEnded(.cacheHit)
             return Analysis(migrations: migrations, model: model, manifest: manifest, findings: entry.findings,
                             sources: sources(of: migrations, manifest: manifest))
         }
 
-        var analysis = analyze(migrations, manifest: manifest, trees: options.cache?.parseTrees(), clock: &clock)
+        var analysis = analyze(migrations, manifest: manifest, trees: options.cache?.parseTrees(), phaseEnded: phaseEnded)
         if !options.keepModel {
             var empty = SchemaModel()
             empty.statementCount = analysis.model.statementCount
@@ -89,8 +97,7 @@ public enum Analyzer {
     /// The pipeline after discovery, on migrations already in memory: parse (in parallel),
     /// replay (in order), ownership, rules. Findings are unsorted and unsuppressed.
     public static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?) -> Analysis {
-        var clock = PhaseClock()
-        return analyze(migrations, manifest: manifest, trees: nil, clock: &clock)
+        analyze(migrations, manifest: manifest, trees: nil, phaseEnded: { _ in })
     }
 
     /// The original text of every file a finding can point into, for carets and suppressions.
@@ -102,16 +109,16 @@ public enum Analyzer {
     }
 
     static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?, trees: ParseTreeCache?,
-                        clock: inout PhaseClock) -> Analysis {
+                        phaseEnded: (AnalysisPhase) -> Void) -> Analysis {
         var findings = migrations.findings
         var model = replay(migrations, trees: trees, findings: &findings)
-        clock.lap("parse+replay")
+        phaseEnded(.parseAndReplay)
         if let manifest {
             OwnershipResolver.assign(manifest, to: &model)
             let context = RuleContext(model: model, manifest: manifest, migrations: migrations)
             findings += RuleRegistry.all.concurrentMap { $0.check(context) }.joined()
         }
-        clock.lap("ownership+rules")
+        phaseEnded(.ownershipAndRules)
         return Analysis(migrations: migrations, model: model, manifest: manifest, findings: findings,
                         sources: sources(of: migrations, manifest: manifest))
     }
@@ -164,7 +171,7 @@ public enum Analyzer {
     static let chunkSize = 256 << 10
 
     /// A unit of parsing work: a whole file, or a chunk of whole statements of a big file.
-    struct ParseJob {
+    struct ParseJob: Sendable {
         var file: Int
         var range: Range<Int>?
     }
@@ -195,28 +202,25 @@ public enum Analyzer {
 
     /// One window being parsed in the background on all cores; `results()` waits for it.
     /// Results keep the jobs' order, so output is deterministic.
-    final class WindowParse: @unchecked Sendable {
+    final class WindowParse: Sendable {
         private let group = DispatchGroup()
-        private var slots: [FileParse]
+        private let slots: LockedSlots<FileParse>
 
         init(_ jobs: [ParseJob], of files: [MigrationFile], trees: ParseTreeCache?) {
-            slots = [FileParse](repeating: FileParse(), count: jobs.count)
-            DispatchQueue.global().async(group: group) { [self] in
-                slots.withUnsafeMutableBufferPointer { buffer in
-                    // Each iteration writes only its own slot.
-                    nonisolated(unsafe) let output = buffer
-                    DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
-                        let job = jobs[index]
-                        let file = files[job.file]
-                        output[index] = parseChunk(file, range: job.range ?? 0..<file.source.bytes.count, trees: trees)
-                    }
+            let slots = LockedSlots<FileParse>(count: jobs.count)
+            self.slots = slots
+            DispatchQueue.global().async(group: group) {
+                DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+                    let job = jobs[index]
+                    let file = files[job.file]
+                    slots.set(index, parseChunk(file, range: job.range ?? 0..<file.source.bytes.count, trees: trees))
                 }
             }
         }
 
         func results() -> [FileParse] {
             group.wait()
-            return slots
+            return slots.values()
         }
     }
 
@@ -297,37 +301,5 @@ public enum Analyzer {
         return Finding(diagnostic: .syntaxError, message: error.message,
                        help: "PostgreSQL 15 rejects this statement, so the migration would fail; fix the SQL",
                        location: FileLocation(path: file.path, line: location.line, column: location.column))
-    }
-}
-
-/// `STEWARD_TIMING=1` prints how long each phase took to stderr (for profiling, not for tests).
-struct PhaseClock {
-    private let enabled = ProcessInfo.processInfo.environment["STEWARD_TIMING"] == "1"
-    private var last = DispatchTime.now()
-    private var laps: [(String, Double)] = []
-
-    mutating func lap(_ name: String) {
-        guard enabled else { return }
-        let now = DispatchTime.now()
-        let memory = Self.memory()
-        laps.append(("\(name) (rss \(memory.resident) MB, peak \(memory.peak) MB)", Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e6))
-        last = now
-    }
-
-    /// Resident and peak resident (high-water mark) memory, in MB, from /proc/self/status.
-    static func memory() -> (resident: Int, peak: Int) {
-        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-        func megabytes(_ field: String) -> Int {
-            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
-                  let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return 0 }
-            return kilobytes / 1024
-        }
-        return (megabytes("VmRSS"), megabytes("VmHWM"))
-    }
-
-    func report() {
-        guard enabled else { return }
-        let text = laps.map { "\($0.0) \(String(format: "%.0f", $0.1)) ms" }.joined(separator: ", ")
-        FileHandle.standardError.write(Data("steward timing: \(text)\n".utf8))
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import StewardSQL
 
@@ -12,15 +13,15 @@ import StewardSQL
 public struct ResultCache: Sendable {
     public let directory: URL
     /// Steward's version and cache format, and the grammar: any change invalidates every entry.
-    static let formatVersion = "steward-0.1.0/cache-2/" + SQLParser.grammarVersion
+    static let formatVersion = "steward-0.1.0/cache-3/" + SQLParser.grammarVersion
 
     public init(directory: URL) { self.directory = directory }
 
     /// `STEWARD_CACHE_DIR`, else `$XDG_CACHE_HOME/steward`, else `~/.cache/steward`.
-    public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+    public static func defaultDirectory(environment: [String: String], home: URL) -> URL {
         if let explicit = environment["STEWARD_CACHE_DIR"], !explicit.isEmpty { return URL(fileURLWithPath: explicit) }
         if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return URL(fileURLWithPath: xdg).appendingPathComponent("steward") }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/steward")
+        return home.appendingPathComponent(".cache/steward")
     }
 
     struct Entry: Codable {
@@ -80,38 +81,24 @@ public struct ResultCache: Sendable {
     }
 }
 
-/// Two independent 64-bit FNV-1a streams (128 bits): fast, dependency-free, and ample for
-/// telling inputs apart (this is not a security boundary).
+/// SHA-256 over length-delimited parts. Cache entries are keyed by it: a cache directory
+/// shared by CI jobs is a trust boundary, and a crafted migration must not be able to
+/// collide with the key of a clean result.
 struct ContentHasher {
-    private var first: UInt64 = 0xcbf2_9ce4_8422_2325
-    private var second: UInt64 = 0x84222325_cbf29ce4
+    private var sha = SHA256()
 
     mutating func add(_ bytes: [UInt8]) { add(bytes[...]) }
 
     mutating func add(_ bytes: ArraySlice<UInt8>) {
-        bytes.withUnsafeBufferPointer { buffer in
-            for byte in buffer {
-                first = (first ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-                second = (second ^ UInt64(byte)) &* 0x0000_0001_0000_0193 &+ 0x9E37_79B9
-            }
-        }
+        bytes.withUnsafeBytes { sha.update(bufferPointer: $0) }
         // Length-delimit so that ("ab", "c") and ("a", "bc") differ.
-        add(length: bytes.count)
+        withUnsafeBytes(of: UInt64(bytes.count).littleEndian) { sha.update(bufferPointer: $0) }
     }
 
     mutating func add(_ text: String) { add(Array(text.utf8)) }
 
-    private mutating func add(length: Int) {
-        var value = UInt64(length)
-        for _ in 0..<8 {
-            first = (first ^ (value & 0xFF)) &* 0x0000_0100_0000_01B3
-            second = (second ^ (value & 0xFF)) &* 0x0000_0001_0000_0193 &+ 0x9E37_79B9
-            value >>= 8
-        }
-    }
+    var hexDigest: String { sha.finalize().map { String(format: "%02x", $0) }.joined() }
 
-    var hexDigest: String { String(format: "%016llx%016llx", first, second) }
-
-    /// Both streams folded into 64 bits: a checksum against accidental damage.
-    var checksum: UInt64 { first ^ second }
+    /// The first 64 bits of the digest: a checksum against accidental damage of an entry.
+    var checksum: UInt64 { sha.finalize().prefix(8).reduce(0) { $0 << 8 | UInt64($1) } }
 }

@@ -30,7 +30,7 @@ public struct InputError: Error, Sendable, CustomStringConvertible {
 ///
 /// Paths are joined as strings and files read with POSIX calls: `URL` path arithmetic and
 /// `FileHandle` cost more than the reads themselves on a few thousand small files.
-struct MigrationDirectory {
+struct MigrationDirectory: Sendable {
     /// The directory as a path without a trailing slash (`/` stays `/`).
     let rootPath: String
     let displayRoot: String
@@ -39,16 +39,30 @@ struct MigrationDirectory {
     /// Top-level `.sql` entries that are not directories (a directory named `x.sql` is not a
     /// migration). Dangling links and FIFOs are kept so that reading them reports the problem.
     let sqlFiles: [String]
-    let fileManager = FileManager.default
     /// Contents read ahead on all cores (see `prefetch`); `read` serves them first.
     private let prefetched = Prefetched()
 
+    /// Sendable because every access to `contents` holds `lock`.
     final class Prefetched: @unchecked Sendable {
-        var contents: [String: [UInt8]] = [:]
+        private let lock = NSLock()
+        private var contents: [String: [UInt8]] = [:]
+
+        func store(_ bytes: [UInt8], for relative: String) {
+            lock.lock()
+            defer { lock.unlock() }
+            contents[relative] = bytes
+        }
+
+        func take(_ relative: String) -> [UInt8]? {
+            lock.lock()
+            defer { lock.unlock() }
+            return contents.removeValue(forKey: relative)
+        }
     }
 
     init(path: String) throws(InputError) {
         var isDirectory: ObjCBool = false
+        let fileManager = FileManager.default
         guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw InputError(path: path, message: "no such directory; pass the folder that holds your migrations (default: schema/)")
         }
@@ -110,7 +124,7 @@ struct MigrationDirectory {
             guard depth < 32, let resolved = realpath(directory, nil) else { return }
             defer { free(resolved) }
             guard visited.insert(String(cString: resolved)).inserted,
-                  let children = try? fileManager.contentsOfDirectory(atPath: directory) else { return }
+                  let children = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
             for child in children.sorted() where !child.hasPrefix(".") {
                 let childPath = relative.isEmpty ? child : relative + "/" + child
                 if isDirectory(childPath) { walk(childPath, depth: depth + 1) } else { result.append(childPath) }
@@ -123,12 +137,13 @@ struct MigrationDirectory {
     /// Reads regular files in parallel ahead of the layout reader, which then asks for them
     /// one by one in its own order. Files that cannot be read are left for `read` to report.
     func prefetch(_ relatives: [String]) {
-        let results = relatives.concurrentMap { try? Self.readRegularFile(path($0)).get() }
-        for (relative, contents) in zip(relatives, results) where contents != nil { prefetched.contents[relative] = contents }
+        let root = rootPath
+        let results = relatives.concurrentMap { try? Self.readRegularFile(root == "/" ? "/" + $0 : root + "/" + $0).get() }
+        for (relative, contents) in zip(relatives, results) { if let contents { prefetched.store(contents, for: relative) } }
     }
 
     func read(_ relative: String) -> Result<[UInt8], InputError> {
-        if let contents = prefetched.contents.removeValue(forKey: relative) { return .success(contents) }
+        if let contents = prefetched.take(relative) { return .success(contents) }
         return Self.readRegularFile(path(relative)).mapError { InputError(path: displayPath(relative), message: $0.message) }
     }
 

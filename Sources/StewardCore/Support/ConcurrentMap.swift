@@ -1,18 +1,36 @@
 import Dispatch
+import Foundation
 
 extension Array where Element: Sendable {
     /// `map` on all cores, keeping the order: for independent, CPU-bound work on each element
     /// (masking files, running rules, rendering findings).
-    public func concurrentMap<Result>(_ transform: (Element) -> Result) -> [Result] {
-        let results = UnsafeMutableBufferPointer<Result?>.allocate(capacity: count)
-        results.initialize(repeating: nil)
-        defer { results.deinitialize().deallocate() }
-        // Each iteration writes only its own slot.
-        nonisolated(unsafe) let slots = results
-        withoutActuallyEscaping(transform) { transform in
-            nonisolated(unsafe) let transform = transform
-            DispatchQueue.concurrentPerform(iterations: count) { index in slots[index] = transform(self[index]) }
-        }
-        return results.map { $0! }
+    public func concurrentMap<Mapped: Sendable>(_ transform: @Sendable (Element) -> Mapped) -> [Mapped] {
+        let slots = LockedSlots<Mapped>(count: count)
+        let elements = self
+        DispatchQueue.concurrentPerform(iterations: count) { index in slots.set(index, transform(elements[index])) }
+        return slots.values()
+    }
+}
+
+/// One result slot per work item, filled from any thread. Sendable because every access to
+/// `slots` holds `lock` (items are coarse: a file, a rule, a parse job; the lock costs
+/// nothing next to them).
+final class LockedSlots<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Value?]
+
+    init(count: Int) { slots = [Value?](repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: Value) {
+        lock.lock()
+        defer { lock.unlock() }
+        slots[index] = value
+    }
+
+    /// Every slot's value; call once all `set`s are done.
+    func values() -> [Value] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.map { $0! }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import StewardCore
 import StewardReporting
 
@@ -26,12 +27,18 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let analysis: Analysis
+        let clock = PhaseClock.fromEnvironment()
+        var onPhaseEnd: (@Sendable (AnalysisPhase) -> Void)?
+        if let clock { onPhaseEnd = { clock.lap($0) } }
+        let cache = noCache ? nil : ResultCache(directory: ResultCache.defaultDirectory(
+            environment: ProcessInfo.processInfo.environment, home: FileManager.default.homeDirectoryForCurrentUser))
+        let options = input.analysisOptions(showAllowed: showAllowed, cache: cache, keepModel: false, onPhaseEnd: onPhaseEnd)
         do {
-            let cache = noCache ? nil : ResultCache(directory: ResultCache.defaultDirectory())
-            analysis = try Analyzer.analyze(input.analysisOptions(showAllowed: showAllowed, cache: cache, keepModel: false))
+            analysis = try Analyzer.analyze(options)
         } catch {
             failWithInputErrors(error.errors, colors: output.stderrColors)
         }
+        clock?.report()
         switch output.format {
         case .text:
             var standardOutput = ChunkedOutput()

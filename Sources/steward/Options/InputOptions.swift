@@ -13,7 +13,13 @@ struct InputOptions: ParsableArguments {
         completion: .file(extensions: ["yml", "yaml"]))
     var manifest: String?
 
-    @Option(name: .long, help: ArgumentHelp("Migration tool layout (default: detected).", valueName: "layout"))
+    @Option(name: .long, help: ArgumentHelp(
+        "Migration tool layout (default: detected).",
+        discussion: """
+            One of: \(MigrationLayout.allCases.map(\.rawValue).joined(separator: ", ")). sqitch scripts run through psql, \
+            so psql meta-commands (\\set) and variables (:'name') are features there, reported as notes.
+            """,
+        valueName: "layout"))
     var layout: MigrationLayout?
 
     /// The manifest to use: the explicit one (which must exist), else one discovered upward.
@@ -40,9 +46,10 @@ struct InputOptions: ParsableArguments {
         return path.hasPrefix(current) ? String(path.dropFirst(current.count)) : path
     }
 
-    func analysisOptions(showAllowed: Bool = false, cache: ResultCache? = nil, keepModel: Bool = true) -> AnalysisOptions {
+    func analysisOptions(showAllowed: Bool = false, cache: ResultCache? = nil, keepModel: Bool = true,
+                         onPhaseEnd: (@Sendable (AnalysisPhase) -> Void)? = nil) -> AnalysisOptions {
         AnalysisOptions(directory: directory, manifestPath: resolvedManifest(), layout: layout, showAllowed: showAllowed, cache: cache,
-                        keepModel: keepModel)
+                        keepModel: keepModel, onPhaseEnd: onPhaseEnd)
     }
 }
 

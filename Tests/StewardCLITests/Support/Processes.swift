@@ -64,16 +64,29 @@ func steward(_ arguments: [String], in directory: URL? = nil, environment: [Stri
     return try run(Paths.steward, arguments, in: directory, environment: environment)
 }
 
-/// Compares output with a stored expectation; STEWARD_UPDATE_SNAPSHOTS=1 rewrites it.
+/// Compares output with a stored expectation. STEWARD_UPDATE_SNAPSHOTS=1 (never set in CI)
+/// rewrites it; a missing snapshot is a failure, never written silently.
 func assertSnapshot(_ actual: String, named file: URL, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    if ProcessInfo.processInfo.environment["STEWARD_UPDATE_SNAPSHOTS"] == "1" || !FileManager.default.fileExists(atPath: file.path) {
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
-            Issue.record("missing snapshot \(file.path): run the tests locally and commit it", sourceLocation: sourceLocation)
-            return
-        }
+    if ProcessInfo.processInfo.environment["STEWARD_UPDATE_SNAPSHOTS"] == "1", ProcessInfo.processInfo.environment["CI"] != "true" {
         try actual.write(to: file, atomically: true, encoding: .utf8)
+        return
+    }
+    guard FileManager.default.fileExists(atPath: file.path) else {
+        Issue.record("missing snapshot \(file.path): run with STEWARD_UPDATE_SNAPSHOTS=1, review it and commit it", sourceLocation: sourceLocation)
         return
     }
     let expected = try String(contentsOf: file, encoding: .utf8)
     #expect(actual == expected, "output differs from \(file.lastPathComponent) (STEWARD_UPDATE_SNAPSHOTS=1 to accept)", sourceLocation: sourceLocation)
+}
+
+/// Runs a program with its stdout on a pseudo-terminal (as in an interactive shell), through
+/// Python's `pty` module, and returns what it wrote there: the only honest way to test
+/// terminal-only behaviour. (Glibc's pty functions are not visible to Swift.)
+func runOnTerminal(_ executable: String, _ arguments: [String], in directory: URL? = nil,
+                   environment: [String: String] = [:]) throws -> CommandResult {
+    let spawn = "import os, pty, sys; sys.exit(os.waitstatus_to_exitcode(pty.spawn(sys.argv[1:])))"
+    var result = try run("/usr/bin/env", ["python3", "-c", spawn, executable] + arguments, in: directory, environment: environment)
+    // The terminal turns every "\n" into "\r\n".
+    result.stdout = result.stdout.replacingOccurrences(of: "\r\n", with: "\n")
+    return result
 }

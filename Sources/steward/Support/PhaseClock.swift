@@ -1,0 +1,44 @@
+import Dispatch
+import Foundation
+import StewardCore
+
+/// `STEWARD_TIMING=1` prints how long each phase of the analysis took, with resident and peak
+/// memory, to stderr (for profiling, not for tests). The CLI owns the clock, the environment
+/// and /proc; the library only says when a phase ends.
+final class PhaseClock: Sendable {
+    /// Sendable because every access to `state` holds `lock`.
+    private let lock = NSLock()
+    nonisolated(unsafe) private var state: (last: DispatchTime, laps: [String]) = (.now(), [])
+
+    /// The clock when timing is asked for, else nil.
+    static func fromEnvironment() -> PhaseClock? {
+        ProcessInfo.processInfo.environment["STEWARD_TIMING"] == "1" ? PhaseClock() : nil
+    }
+
+    func lap(_ phase: AnalysisPhase) {
+        let now = DispatchTime.now()
+        let memory = Self.memory()
+        lock.lock()
+        defer { lock.unlock() }
+        let milliseconds = Double(now.uptimeNanoseconds - state.last.uptimeNanoseconds) / 1e6
+        state.laps.append("\(phase.rawValue) (rss \(memory.resident) MB, peak \(memory.peak) MB) \(String(format: "%.0f", milliseconds)) ms")
+        state.last = now
+    }
+
+    func report() {
+        lock.lock()
+        defer { lock.unlock() }
+        FileHandle.standardError.write(Data("steward timing: \(state.laps.joined(separator: ", "))\n".utf8))
+    }
+
+    /// Resident and peak resident (high-water mark) memory, in MB, from /proc/self/status.
+    private static func memory() -> (resident: Int, peak: Int) {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        func megabytes(_ field: String) -> Int {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
+                  let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return 0 }
+            return kilobytes / 1024
+        }
+        return (megabytes("VmRSS"), megabytes("VmHWM"))
+    }
+}
