@@ -133,6 +133,21 @@ extension SQLParser {
 }
 
 extension SQLParser {
+    /// `sql` parsed and printed back by libpg_query's deparser: one canonical text for
+    /// equivalent SQL (`(1 + 2) * 3` and `((1+2)*3)` print alike, `1 + 2 * 3` does not).
+    public static func deparse(_ sql: String) -> String? {
+        let cString = cString(Array(sql.utf8)[...])
+        let result = cString.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_parse_protobuf($0) }
+        }
+        defer { pg_query_free_protobuf_parse_result(result) }
+        guard result.error == nil else { return nil }
+        let deparsed = pg_query_deparse_protobuf(result.parse_tree)
+        defer { pg_query_free_deparse_result(deparsed) }
+        guard deparsed.error == nil, let query = deparsed.query else { return nil }
+        return String(cString: query)
+    }
+
     /// Whether `text` is one whole `COPY … FROM STDIN;` statement (as pg_dump writes it on one
     /// line), judged by libpg_query's parser: psql then reads data rows up to `\.`.
     public static func isCopyFromStdin(_ text: [UInt8]) -> Bool {

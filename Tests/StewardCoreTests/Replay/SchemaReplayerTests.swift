@@ -1,0 +1,163 @@
+import Foundation
+@testable import StewardCore
+import StewardSQL
+import Testing
+
+/// Replay behaviours checked one by one (the agreement test checks them against PostgreSQL).
+struct SchemaReplayerTests {
+    /// Replays `files` (in order, each with the given transaction mode) and returns the model.
+    func replay(_ files: [(sql: String, transaction: TransactionMode)]) throws -> SchemaModel {
+        var replayer = SchemaReplayer()
+        for (index, file) in files.enumerated() {
+            let migration = MigrationFile(path: "\(index + 1).sql", version: "\(index + 1)", name: "m", direction: .up,
+                                          transaction: file.transaction, original: SourceText(file.sql))
+            replayer.begin(migration)
+            replayer.apply(try SQLParser.parse(migration.source).get())
+        }
+        return replayer.takeModel()
+    }
+
+    func replay(_ sql: String, transaction: TransactionMode = .perStatement) throws -> SchemaModel {
+        try replay([(sql, transaction)])
+    }
+
+    func table(_ model: SchemaModel, _ schema: String, _ name: String) throws -> Table {
+        try #require(model.tables[ObjectName(schema: schema, name: name)], "no table \(schema).\(name)")
+    }
+
+    @Test func aPrimaryKeyThatIsAlsoUniqueHasNoRedundantUniqueConstraint() throws {
+        let model = try replay("""
+            CREATE TABLE u (id int PRIMARY KEY UNIQUE);
+            CREATE TABLE v (id int PRIMARY KEY, CONSTRAINT v_named UNIQUE (id), code text UNIQUE);
+            """)
+        #expect(try table(model, "public", "u").constraints.map(\.name) == ["u_pkey"])
+        // The primary key takes the eliminated constraint's name, as transformIndexConstraints does.
+        #expect(try table(model, "public", "v").constraints.map(\.name) == ["v_named", "v_code_key"])
+        #expect(model.indexes[ObjectName(schema: "public", name: "u_id_key")] == nil)
+    }
+
+    @Test func aSecondPrimaryKeyIsRefused() throws {
+        let model = try replay("CREATE TABLE q (a int PRIMARY KEY, b int);\nALTER TABLE q ADD PRIMARY KEY (b);")
+        #expect(try table(model, "public", "q").constraints.filter { $0.kind == .primaryKey }.map(\.columns) == [["a"]])
+        #expect(model.issues.map(\.origin.line) == [2])
+    }
+
+    @Test func droppingAMaterializedViewDropsItsIndexes() throws {
+        let model = try replay("""
+            CREATE TABLE t (a int);
+            CREATE MATERIALIZED VIEW mv AS SELECT a FROM t;
+            CREATE UNIQUE INDEX mv_a ON mv (a);
+            DROP MATERIALIZED VIEW mv;
+            CREATE INDEX mv_a ON t (a);
+            """)
+        #expect(model.views.isEmpty)
+        #expect(model.indexes[ObjectName(schema: "public", name: "mv_a")]?.table == ObjectName(schema: "public", name: "t"))
+        #expect(model.issues.isEmpty, "the index name is free again: \(model.issues.map(\.message))")
+    }
+
+    @Test func compositeTypesAreModelledAndDroppable() throws {
+        let model = try replay("""
+            CREATE TYPE pair AS (x integer, label varchar(10));
+            CREATE TABLE uses (p pair);
+            CREATE TYPE gone AS (y text);
+            DROP TYPE gone;
+            """)
+        let pair = try #require(model.types[ObjectName(schema: "public", name: "pair")])
+        #expect(pair.kind == .composite)
+        #expect(pair.attributes == [TypeAttribute(name: "x", type: "integer"), TypeAttribute(name: "label", type: "character varying(10)")])
+        #expect(model.types[ObjectName(schema: "public", name: "gone")] == nil)
+        #expect(model.issues.isEmpty)
+    }
+
+    @Test func setLocalSearchPathEndsWithItsTransaction() throws {
+        let model = try replay("""
+            CREATE SCHEMA app;
+            BEGIN;
+            SET LOCAL search_path TO app;
+            CREATE TABLE inside (id int);
+            COMMIT;
+            CREATE TABLE after (id int);
+            """)
+        #expect(model.tables[ObjectName(schema: "app", name: "inside")] != nil)
+        #expect(model.tables[ObjectName(schema: "public", name: "after")] != nil)
+    }
+
+    @Test func setLocalOutsideATransactionBlockDoesNothing() throws {
+        let sql = "CREATE SCHEMA app;\nSET LOCAL search_path TO app;\nCREATE TABLE t (id int);\n"
+        // psql -f: each statement autocommits, so SET LOCAL is ignored (Postgres warns).
+        #expect(try replay(sql, transaction: .perStatement).tables[ObjectName(schema: "public", name: "t")] != nil)
+        // A tool that wraps the file in one transaction: SET LOCAL lasts to the end of the file.
+        #expect(try replay(sql, transaction: .explicitPerFile).tables[ObjectName(schema: "app", name: "t")] != nil)
+    }
+
+    @Test func commentOnAMissingObjectIsAReplayIssue() throws {
+        let model = try replay("""
+            CREATE TABLE t (a int);
+            COMMENT ON TABLE missing IS 'x';
+            COMMENT ON COLUMN t.nope IS 'x';
+            COMMENT ON COLUMN t.a IS 'the a';
+            COMMENT ON VIEW nothing IS 'x';
+            """)
+        #expect(model.issues.map(\.origin.line) == [2, 3, 5])
+        #expect(try table(model, "public", "t").column(named: "a")?.comment == "the a")
+    }
+
+    @Test func enumValuesGoWhereAddValuePutsThem() throws {
+        let model = try replay("""
+            CREATE TYPE mood AS ENUM ('sad', 'happy');
+            ALTER TYPE mood ADD VALUE 'ok' BEFORE 'happy';
+            ALTER TYPE mood ADD VALUE 'ecstatic' AFTER 'happy';
+            ALTER TYPE mood ADD VALUE 'last';
+            """)
+        #expect(model.types[ObjectName(schema: "public", name: "mood")]?.values == ["sad", "ok", "happy", "ecstatic", "last"])
+    }
+
+    @Test func serialDefaultsNameTheirSequenceAsRegclassPrintsIt() throws {
+        let model = try replay("CREATE SCHEMA s;\nCREATE TABLE \"Mixed\" (\"Id\" serial);\nCREATE TABLE s.plain (id bigserial);")
+        #expect(try table(model, "public", "Mixed").columns[0].defaultExpression == "nextval('\"Mixed_Id_seq\"'::regclass)")
+        #expect(try table(model, "s", "plain").columns[0].defaultExpression == "nextval('s.plain_id_seq'::regclass)")
+    }
+
+    @Test func aLiteralDefaultKeepsItsTypeWhenTheColumnTypeChanges() throws {
+        let model = try replay("CREATE TABLE t (c char(3) DEFAULT 'USD', n int DEFAULT 0);\nALTER TABLE t ALTER COLUMN c TYPE text, ALTER COLUMN n TYPE bigint;")
+        let columns = try table(model, "public", "t").columns
+        #expect(columns[0].defaultExpression == "'USD'::bpchar")
+        #expect(columns[1].defaultExpression == "0")
+    }
+
+    @Test func droppingAColumnDropsTheIndexesThatReadIt() throws {
+        let model = try replay("""
+            CREATE TABLE t (a int, b text, c int);
+            CREATE INDEX by_lower_b ON t (lower(b));
+            CREATE INDEX partial_c ON t (a) WHERE c > 0;
+            CREATE INDEX plain_a ON t (a);
+            ALTER TABLE t DROP COLUMN b, DROP COLUMN c;
+            """)
+        #expect(model.indexes.keys.map(\.name).sorted() == ["plain_a"])
+    }
+
+    @Test func renamedColumnsMarkTheExpressionsWrittenWithTheOldName() throws {
+        let model = try replay("""
+            CREATE TABLE t (a int CHECK (a > 0), b int CHECK (b > 0));
+            CREATE VIEW v AS SELECT a FROM t;
+            ALTER TABLE t RENAME COLUMN a TO z;
+            """)
+        let checks = try table(model, "public", "t").constraints
+        #expect(checks.map(\.expressionPredatesRename) == [true, false])
+        #expect(checks[0].expressionColumns == ["z"])
+        #expect(model.views[ObjectName(schema: "public", name: "v")]?.queryPredatesRename == true)
+    }
+
+    @Test func partitionCyclesAreRefusedAndDropsFinish() throws {
+        let model = try replay("""
+            CREATE TABLE p (a int) PARTITION BY LIST (a);
+            CREATE TABLE q (a int) PARTITION BY LIST (a);
+            ALTER TABLE p ATTACH PARTITION q FOR VALUES IN (1);
+            ALTER TABLE q ATTACH PARTITION p FOR VALUES IN (0);
+            ALTER TABLE p ATTACH PARTITION p FOR VALUES IN (2);
+            DROP TABLE p;
+            """)
+        #expect(model.issues.map(\.origin.line) == [4, 5])
+        #expect(model.tables.isEmpty, "dropping the parent drops its partition")
+    }
+}
