@@ -14,6 +14,37 @@ struct CheckCommandTests {
         try assertSnapshot(result.stdout, named: snapshot("check-example.txt"))
     }
 
+    /// Diesel: version order across dashed and undashed folders, down.sql never replayed (the
+    /// foreign key across services is reported, so the tables exist in the model).
+    @Test func aDieselProjectIsCheckedInDieselsOrder() throws {
+        let result = try steward(["check", "Tests/Fixtures/diesel/migrations"], in: root)
+        #expect(result.status == 1)
+        try assertSnapshot(result.stdout, named: snapshot("check-diesel.txt"))
+        let model = try steward(["model", "Tests/Fixtures/diesel/migrations"], in: root)
+        #expect(model.stdout.contains("table public.users"), "down.sql dropped the table: \(model.stdout)")
+    }
+
+    /// Sqitch: plan order, the reworked change's scripts, psql features as notes.
+    @Test func aSqitchProjectIsCheckedInPlanOrder() throws {
+        let result = try steward(["check", "Tests/Fixtures/sqitch"], in: root)
+        #expect(result.status == 0)
+        try assertSnapshot(result.stdout, named: snapshot("check-sqitch.txt"))
+        let forced = try steward(["check", "Tests/Fixtures/sqitch", "--layout", "sqitch", "--format", "json"], in: root)
+        #expect(forced.status == 0)
+        #expect(forced.stdout.contains("\"layout\" : \"sqitch\""))
+    }
+
+    @Test func aFolderWithNothingToCheckIsAnInputError() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("steward-empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty.appendingPathComponent("nested"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        try Data("SELECT 1;".utf8).write(to: empty.appendingPathComponent("nested/001_a.sql"))
+        let result = try steward(["check", empty.path])
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("no migrations found (read as plain)") && result.stderr.contains("nested"), "\(result.stderr)")
+    }
+
     @Test func showAllowedListsTheDocumentedExceptions() throws {
         let result = try steward(["check", "schema", "--manifest", "ownership.yml", "--show-allowed"], in: root)
         #expect(result.status == 1)
