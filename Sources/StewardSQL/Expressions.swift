@@ -66,6 +66,10 @@ enum Expressions {
         return constant.isnull != 0 || constant.val_case == PG_QUERY__A__CONST__VAL_SVAL
     }
 
+    static func isNullConstant(_ node: NodePointer) -> Bool {
+        node.pointee.node_case == PG_QUERY__NODE__NODE_A_CONST && node.pointee.a_const?.pointee.isnull != 0
+    }
+
     /// An operand of an operator: parenthesised unless it is an atom.
     private static func operand(_ node: NodePointer) -> String {
         isAtom(node) && !isNegativeConstant(node) ? render(node) : "(" + render(node) + ")"

@@ -99,7 +99,12 @@ struct NodeConverter {
                                                         newSchema: text(statement.newschema)))
         case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
             let statement = value.create_seq_stmt.pointee
-            return .createSequence(CreateSequence(name: objectName(statement.sequence), ifNotExists: statement.if_not_exists != 0))
+            return .createSequence(CreateSequence(name: objectName(statement.sequence), ifNotExists: statement.if_not_exists != 0,
+                                                  ownedBy: sequenceOwner(statement.n_options, statement.options)))
+        case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT:
+            let statement = value.alter_seq_stmt.pointee
+            return .alterSequence(AlterSequence(name: objectName(statement.sequence), ifExists: statement.missing_ok != 0,
+                                                ownedBy: sequenceOwner(statement.n_options, statement.options)))
         case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT:
             return .createExtension(name: text(value.create_extension_stmt.pointee.extname))
         case PG_QUERY__NODE__NODE_DO_STMT:
@@ -116,6 +121,18 @@ struct NodeConverter {
         default:
             return .other(kind: nodeKindName(node))
         }
+    }
+
+    /// The `owned_by` option of CREATE/ALTER SEQUENCE: the name parts, `[]` for NONE.
+    private func sequenceOwner(_ count: Int, _ options: NodeList?) -> [String]? {
+        for option in nodes(count, options) where option.pointee.node_case == PG_QUERY__NODE__NODE_DEF_ELEM {
+            let element = option.pointee.def_elem.pointee
+            guard text(element.defname) == "owned_by", let argument = element.arg,
+                  argument.pointee.node_case == PG_QUERY__NODE__NODE_LIST else { continue }
+            let parts = strings(argument.pointee.list.pointee.n_items, argument.pointee.list.pointee.items)
+            return parts.count == 1 && parts[0] == "none" ? [] : parts
+        }
+        return nil
     }
 
     // MARK: Tables
@@ -160,6 +177,7 @@ struct NodeConverter {
             notNull: definition.is_not_null != 0,
             defaultExpression: definition.raw_default.map(Expressions.render),
             defaultIsUntypedLiteral: definition.raw_default.map(Expressions.isUntypedLiteral) ?? false,
+            defaultIsNull: definition.raw_default.map(Expressions.isNullConstant) ?? false,
             identity: nil, generated: nil, constraints: [],
             offset: at(definition.location))
         for node in nodes(definition.n_constraints, definition.constraints) where node.pointee.node_case == PG_QUERY__NODE__NODE_CONSTRAINT {
@@ -170,6 +188,7 @@ struct NodeConverter {
             case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
                 result.defaultExpression = constraint.raw_expr.map(Expressions.render)
                 result.defaultIsUntypedLiteral = constraint.raw_expr.map(Expressions.isUntypedLiteral) ?? false
+                result.defaultIsNull = constraint.raw_expr.map(Expressions.isNullConstant) ?? false
             case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
                 result.identity = text(constraint.generated_when) == "a" ? "always" : "by default"
             case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED: result.generated = constraint.raw_expr.map(Expressions.render)
@@ -295,7 +314,8 @@ struct NodeConverter {
         case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull: return .dropNotNull(column: name)
         case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault:
             if let def = command.def {
-                return .setDefault(column: name, expression: Expressions.render(def), untypedLiteral: Expressions.isUntypedLiteral(def))
+                return .setDefault(column: name, expression: Expressions.render(def), untypedLiteral: Expressions.isUntypedLiteral(def),
+                                   isNull: Expressions.isNullConstant(def))
             }
             return .dropDefault(column: name)
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:

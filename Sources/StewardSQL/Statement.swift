@@ -54,6 +54,7 @@ public indirect enum Statement: Sendable {
     case setSearchPath(SetSearchPath)
     case alterObjectSchema(AlterObjectSchema)
     case createSequence(CreateSequence)
+    case alterSequence(AlterSequence)
     case createExtension(name: String)
     case transaction(TransactionKind)
     /// `DO $$ … $$`: the body, whose embedded statements the replay can follow.
@@ -82,6 +83,7 @@ public indirect enum Statement: Sendable {
         case .setSearchPath: "VariableSetStmt"
         case .alterObjectSchema: "AlterObjectSchemaStmt"
         case .createSequence: "CreateSeqStmt"
+        case .alterSequence: "AlterSeqStmt"
         case .createExtension: "CreateExtensionStmt"
         case .transaction: "TransactionStmt"
         case .doBlock: "DoStmt"
@@ -182,6 +184,8 @@ public struct ColumnDefinition: Sendable {
     public var defaultExpression: String?
     /// The default is a string constant or NULL, typed by the column (see `Column`).
     public var defaultIsUntypedLiteral: Bool
+    /// The default is the NULL constant (Postgres may not store it at all).
+    public var defaultIsNull: Bool
     /// `always` or `by default` for identity columns.
     public var identity: String?
     /// Expression of a `GENERATED ALWAYS AS (…) STORED` column.
@@ -212,7 +216,7 @@ public enum AlterTableAction: Sendable {
     case alterColumnType(column: String, type: DataType, hasUsing: Bool)
     case setNotNull(column: String)
     case dropNotNull(column: String)
-    case setDefault(column: String, expression: String, untypedLiteral: Bool)
+    case setDefault(column: String, expression: String, untypedLiteral: Bool, isNull: Bool)
     case dropDefault(column: String)
     case addConstraint(ConstraintDefinition)
     case dropConstraint(name: String, ifExists: Bool, cascade: Bool)
@@ -392,6 +396,15 @@ public struct AlterObjectSchema: Sendable {
 public struct CreateSequence: Sendable {
     public var name: ObjectName
     public var ifNotExists: Bool
+    /// `OWNED BY [schema.]table.column` (the parts as written), or `[]` for `OWNED BY NONE`.
+    public var ownedBy: [String]?
+}
+
+/// `ALTER SEQUENCE name …`: what the model tracks is `OWNED BY`.
+public struct AlterSequence: Sendable {
+    public var name: ObjectName
+    public var ifExists: Bool
+    public var ownedBy: [String]?
 }
 
 public enum TransactionKind: String, Sendable {

@@ -163,8 +163,10 @@ public struct Function: Codable, Sendable {
 /// A sequence (named so as not to shadow `Swift.Sequence`).
 public struct SequenceObject: Codable, Sendable {
     public var name: ObjectName
-    /// The table whose serial or identity column created it (dropped with the table).
+    /// The table whose column owns it (serial, identity, `OWNED BY`): dropped with the table
+    /// or the column.
     public var ownedBy: ObjectName?
+    public var ownedByColumn: String?
     public var origin: Origin
 }
 

@@ -55,7 +55,7 @@ extension SchemaReplayer {
                 // PARTITION OF / INHERITS: a column definition only adds defaults and constraints.
                 if definition.notNull { table.columns[existing].notNull = true }
                 if let expression = definition.defaultExpression {
-                    table.columns[existing].defaultExpression = expression
+                    table.columns[existing].defaultExpression = storedDefault(expression, isNull: definition.defaultIsNull, of: table.columns[existing])
                     table.columns[existing].defaultIsUntypedLiteral = definition.defaultIsUntypedLiteral
                 }
             } else {
@@ -75,12 +75,13 @@ extension SchemaReplayer {
                             identity: definition.identity,
                             generated: definition.generated, comment: nil, origin: origin(definition.offset))
         column.unmodifiedType = definition.type.userType == nil ? definition.type.unmodified : column.type
+        column.defaultExpression = storedDefault(column.defaultExpression, isNull: definition.defaultIsNull, of: column)
         if definition.type.isSerial || definition.identity != nil {
             // serial and identity columns are NOT NULL and own a sequence named like an index would be.
             column.notNull = true
             let sequence = PostgresNaming.choose(table.name, definition.name, "seq") { relationNameTaken(table.schema!, $0) }
             let sequenceName = ObjectName(schema: table.schema, name: sequence)
-            model.sequences[sequenceName] = SequenceObject(name: sequenceName, ownedBy: table, origin: column.origin)
+            model.sequences[sequenceName] = SequenceObject(name: sequenceName, ownedBy: table, ownedByColumn: definition.name, origin: column.origin)
             sequencesOf.add(sequenceName, to: table)
             if definition.type.isSerial {
                 // The regclass literal names the sequence as `regclassout` prints it: quoted where
@@ -152,8 +153,15 @@ extension SchemaReplayer {
             }
         case .setNotNull(let column): for member in family { setNotNull(member, column, true) }
         case .dropNotNull(let column): for member in family { setNotNull(member, column, false) }
-        case .setDefault(let column, let expression, let untypedLiteral):
-            for member in family { updateColumn(member, column) { $0.defaultExpression = expression; $0.defaultIsUntypedLiteral = untypedLiteral } }
+        case .setDefault(let column, let expression, let untypedLiteral, let isNull):
+            for member in family {
+                guard let current = model.tables[member]?.column(named: column) else { continue }
+                let stored = storedDefault(expression, isNull: isNull, of: current)
+                updateColumn(member, column) {
+                    $0.defaultExpression = stored
+                    $0.defaultIsUntypedLiteral = untypedLiteral
+                }
+            }
         case .dropDefault(let column):
             for member in family { updateColumn(member, column) { $0.defaultExpression = nil; $0.defaultIsUntypedLiteral = false } }
         case .addConstraint(let definition): constraints.append(definition)
@@ -171,7 +179,7 @@ extension SchemaReplayer {
             updateColumn(name, column) { $0.identity = kind; $0.notNull = true }
             let sequence = PostgresNaming.choose(name.name, column, "seq") { relationNameTaken(name.schema!, $0) }
             let sequenceName = ObjectName(schema: name.schema, name: sequence)
-            model.sequences[sequenceName] = SequenceObject(name: sequenceName, ownedBy: name, origin: origin(offset))
+            model.sequences[sequenceName] = SequenceObject(name: sequenceName, ownedBy: name, ownedByColumn: column, origin: origin(offset))
             sequencesOf.add(sequenceName, to: name)
         case .dropIdentity(let column): updateColumn(name, column) { $0.identity = nil }
         case .dropExpression(let column): updateColumn(name, column) { $0.generated = nil }
@@ -230,10 +238,25 @@ extension SchemaReplayer {
         change(&model.tables[table]!.columns[index])
     }
 
-    /// Postgres drops the indexes and constraints that use a dropped column, and (with
-    /// CASCADE) foreign keys of other tables that reference it.
+    /// `DEFAULT NULL` is stored only when coercing NULL to the column's type is more than a
+    /// constant, i.e. when the type has modifiers (a length coercion): Postgres's
+    /// AddRelationNewConstraints skips a default that is a plain NULL constant.
+    /// A domain's NULL is stored too (the value goes through CoerceToDomain).
+    func storedDefault(_ expression: String?, isNull: Bool, of column: Column) -> String? {
+        guard isNull else { return expression }
+        let hasModifiers = column.type != column.unmodifiedType && !column.unmodifiedType.isEmpty
+        let isDomain = model.types.values.contains { $0.kind == .domain && DataType.formatUserType($0.name) == column.type }
+        return hasModifiers || isDomain ? expression : nil
+    }
+
+    /// Postgres drops the indexes and constraints that use a dropped column, the sequences it
+    /// owns, and (with CASCADE) foreign keys of other tables that reference it.
     mutating func dropColumn(_ column: String, from table: ObjectName) {
         model.tables[table]?.columns.removeAll { $0.name == column }
+        for sequence in sequencesOf.values(of: table) where model.sequences[sequence]?.ownedBy == table
+            && model.sequences[sequence]?.ownedByColumn == column {
+            model.sequences[sequence] = nil
+        }
         let doomed = model.tables[table]?.constraints.filter { $0.columns.contains(column) || $0.expressionColumns.contains(column) } ?? []
         for constraint in doomed { dropConstraint(constraint.name, from: table) }
         for key in indexKeys(of: table) where model.indexes[key]!.dependsOnColumns.contains(column) { model.indexes[key] = nil }

@@ -53,7 +53,32 @@ extension SchemaReplayer {
             if !create.ifNotExists { issue("CREATE SEQUENCE \(name): a relation of that name already exists", at: offset) }
             return
         }
-        model.sequences[name] = SequenceObject(name: name, ownedBy: nil, origin: origin(offset))
+        model.sequences[name] = SequenceObject(name: name, ownedBy: nil, ownedByColumn: nil, origin: origin(offset))
+        if let owner = create.ownedBy { setSequenceOwner(name, owner, at: offset) }
+    }
+
+    mutating func alterSequence(_ alter: AlterSequence, at offset: Int) {
+        guard let name = resolve(alter.name, in: model.sequences) else {
+            if !alter.ifExists { issue("ALTER SEQUENCE of unknown sequence \(alter.name)", at: offset) }
+            return
+        }
+        if let owner = alter.ownedBy { setSequenceOwner(name, owner, at: offset) }
+    }
+
+    /// `OWNED BY [schema.]table.column` (the sequence then goes with the column), or NONE.
+    private mutating func setSequenceOwner(_ sequence: ObjectName, _ parts: [String], at offset: Int) {
+        guard let column = parts.last, parts.count >= 2 else {
+            model.sequences[sequence]?.ownedBy = nil
+            model.sequences[sequence]?.ownedByColumn = nil
+            return
+        }
+        let tableName = ObjectName(schema: parts.count >= 3 ? parts[parts.count - 3] : nil, name: parts[parts.count - 2])
+        guard let table = resolve(tableName, in: model.tables), model.tables[table]?.column(named: column) != nil else {
+            return issue("OWNED BY \(parts.joined(separator: ".")): no such table column", at: offset)
+        }
+        model.sequences[sequence]?.ownedBy = table
+        model.sequences[sequence]?.ownedByColumn = column
+        sequencesOf.add(sequence, to: table)
     }
 }
 

@@ -79,6 +79,7 @@ public struct SchemaReplayer: Sendable {
         case .alterEnum(let alter): alterEnum(alter, at: offset)
         case .createDomain(let create): createDomain(create, at: offset)
         case .createSequence(let create): createSequence(create, at: offset)
+        case .alterSequence(let alter): alterSequence(alter, at: offset)
         case .createFunction(let create): createFunction(create, at: offset)
         case .createTrigger(let create): createTrigger(create, at: offset)
         case .comment(let comment): self.comment(comment, at: offset)

@@ -160,4 +160,26 @@ struct SchemaReplayerTests {
         #expect(model.issues.map(\.origin.line) == [4, 5])
         #expect(model.tables.isEmpty, "dropping the parent drops its partition")
     }
+
+    @Test func sequencesGoWithTheColumnThatOwnsThem() throws {
+        let model = try replay("""
+            CREATE TABLE t (id bigserial PRIMARY KEY, n int, m int);
+            CREATE SEQUENCE n_seq OWNED BY t.n;
+            CREATE SEQUENCE m_seq;
+            ALTER SEQUENCE m_seq OWNED BY t.m;
+            ALTER TABLE t RENAME COLUMN m TO mm;
+            ALTER TABLE t DROP COLUMN id, DROP COLUMN n;
+            """)
+        #expect(model.sequences.keys.map(\.name) == ["m_seq"])
+        #expect(model.sequences.values.first?.ownedByColumn == "mm")
+    }
+
+    @Test func aNullDefaultIsStoredOnlyWhereCoercingNullIsMoreThanAConstant() throws {
+        let model = try replay("""
+            CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
+            CREATE TABLE t (a timestamptz DEFAULT NULL, b varchar(10) DEFAULT NULL, c positive DEFAULT NULL, d text);
+            ALTER TABLE t ALTER COLUMN d SET DEFAULT NULL;
+            """)
+        #expect(try table(model, "public", "t").columns.map(\.defaultExpression) == [nil, "NULL", "NULL", nil])
+    }
 }

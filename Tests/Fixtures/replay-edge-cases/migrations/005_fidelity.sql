@@ -40,3 +40,12 @@ SET LOCAL search_path TO scoped;
 CREATE TABLE inside_transaction (id int);
 COMMIT;
 CREATE TABLE after_transaction (id int);
+
+CREATE DOMAIN positive_int AS integer CHECK (VALUE > 0);
+CREATE TABLE null_defaults (a timestamptz DEFAULT NULL, b varchar(10) DEFAULT NULL, c positive_int DEFAULT NULL, d text, n int, m int);
+ALTER TABLE null_defaults ALTER COLUMN d SET DEFAULT NULL;
+CREATE SEQUENCE null_defaults_n_seq OWNED BY null_defaults.n;
+CREATE SEQUENCE null_defaults_m_seq;
+ALTER SEQUENCE null_defaults_m_seq OWNED BY null_defaults.m;
+ALTER TABLE null_defaults RENAME COLUMN m TO mm;
+ALTER TABLE null_defaults DROP COLUMN n;
