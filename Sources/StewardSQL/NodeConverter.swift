@@ -108,12 +108,18 @@ struct NodeConverter {
         case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT:
             return .createExtension(name: text(value.create_extension_stmt.pointee.extname))
         case PG_QUERY__NODE__NODE_DO_STMT:
-            var block = DoBlock(body: "", language: "plpgsql")
+            var block = DoBlock(body: "", language: "plpgsql", bodyOffset: nil)
             let statement = value.do_stmt.pointee
             for argument in nodes(statement.n_args, statement.args) where argument.pointee.node_case == PG_QUERY__NODE__NODE_DEF_ELEM {
                 let element = argument.pointee.def_elem.pointee
                 guard let value = element.arg.flatMap(stringValue) else { continue }
-                if text(element.defname) == "as" { block.body = value } else if text(element.defname) == "language" { block.language = value }
+                if text(element.defname) == "as" {
+                    block.body = value
+                    // The grammar gives the `as` item the location of its string constant.
+                    block.bodyOffset = element.location >= 0 ? at(element.location) : nil
+                } else if text(element.defname) == "language" {
+                    block.language = value
+                }
             }
             return .doBlock(block)
         case PG_QUERY__NODE__NODE_TRANSACTION_STMT:

@@ -414,4 +414,6 @@ public enum TransactionKind: String, Sendable {
 public struct DoBlock: Sendable {
     public var body: String
     public var language: String
+    /// File offset of the string constant holding the body (its first line is the body's line 1).
+    public var bodyOffset: Int?
 }

@@ -8,9 +8,7 @@ extension SchemaReplayer {
     /// exist). A block with nothing Steward can follow is counted as not modelled.
     mutating func applyDoBlock(_ block: DoBlock, range: Range<Int>) {
         let steps = block.language.lowercased() == "plpgsql" ? SQLParser.steps(inPlpgsqlBody: block.body) : []
-        let statementText = source.text(range)
-        let bodyStart = statementText.range(of: block.body).map { range.lowerBound + statementText.utf8.distance(from: statementText.startIndex, to: $0.lowerBound) }
-        let bodyLine = bodyStart.map { source.location(ofByte: $0).line } ?? source.location(ofByte: range.lowerBound).line
+        let bodyLine = source.location(ofByte: block.bodyOffset ?? range.lowerBound).line
         if !applySteps(steps, bodyLine: bodyLine) {
             model.unmodelled.append(UnmodelledStatement(kind: "DoStmt", origin: origin(range.lowerBound)))
         }

@@ -182,4 +182,11 @@ struct SchemaReplayerTests {
             """)
         #expect(try table(model, "public", "t").columns.map(\.defaultExpression) == [nil, "NULL", "NULL", nil])
     }
+
+    @Test func statementsInsideDoBlocksKeepTheirFileLines() throws {
+        let model = try replay("-- header\n\nDO $$\nBEGIN\n  IF true THEN\n    CREATE TABLE in_do (a int);\n  END IF;\nEND\n$$;\n"
+            + "DO LANGUAGE plpgsql\n  'BEGIN\n  CREATE TABLE in_do2 (a int);\n  END';\n")
+        #expect(try table(model, "public", "in_do").origin.line == 6)
+        #expect(try table(model, "public", "in_do2").origin.line == 12)
+    }
 }
