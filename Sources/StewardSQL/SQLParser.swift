@@ -106,33 +106,6 @@ public enum SQLParser {
 }
 
 extension SQLParser {
-    /// Byte ranges of string constants and comments, from libpg_query's scanner. Used to
-    /// tell a psql meta-command line (`\connect`) from a backslash inside a quoted body.
-    public static func quotedRanges(_ source: SourceText) -> [Range<Int>] {
-        let cString = cString(source.bytes[...])
-        let result = cString.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_scan($0) }
-        }
-        defer { pg_query_free_scan_result(result) }
-        guard result.error == nil else { return [] }
-        let data = UnsafeRawPointer(result.pbuf.data)?.assumingMemoryBound(to: UInt8.self)
-        guard let scan = pg_query__scan_result__unpack(nil, result.pbuf.len, data) else { return [] }
-        defer { pg_query__scan_result__free_unpacked(scan, nil) }
-        var ranges: [Range<Int>] = []
-        for index in 0..<scan.pointee.n_tokens {
-            guard let token = scan.pointee.tokens[index]?.pointee else { continue }
-            switch token.token {
-            case PG_QUERY__TOKEN__SCONST, PG_QUERY__TOKEN__USCONST, PG_QUERY__TOKEN__BCONST, PG_QUERY__TOKEN__XCONST,
-                 PG_QUERY__TOKEN__SQL_COMMENT, PG_QUERY__TOKEN__C_COMMENT, PG_QUERY__TOKEN__IDENT:
-                ranges.append(Int(token.start)..<Int(token.end))
-            default: break
-            }
-        }
-        return ranges
-    }
-}
-
-extension SQLParser {
     /// `sql` parsed and printed back by libpg_query's deparser: one canonical text for
     /// equivalent SQL (`(1 + 2) * 3` and `((1+2)*3)` print alike, `1 + 2 * 3` does not).
     public static func deparse(_ sql: String) -> String? {
@@ -164,35 +137,6 @@ extension SQLParser {
               node.pointee.node_case == PG_QUERY__NODE__NODE_COPY_STMT, let copy = node.pointee.copy_stmt?.pointee else { return false }
         // FROM (is_from) with no file name and no PROGRAM: STDIN.
         return copy.is_from != 0 && copy.is_program == 0 && optionalText(copy.filename) == nil
-    }
-
-    /// psql variable interpolations (`:'name'`, `:"name"`, `:name`) found by libpg_query's
-    /// scanner: a `:` token directly followed by a string, an identifier or a keyword. Each
-    /// range covers the whole reference; `colon` is the offset of the `:`.
-    public static func psqlVariableReferences(_ source: SourceText) -> [(colon: Int, range: Range<Int>)] {
-        let cString = cString(source.bytes[...])
-        let result = cString.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_scan($0) }
-        }
-        defer { pg_query_free_scan_result(result) }
-        guard result.error == nil else { return [] }
-        let data = UnsafeRawPointer(result.pbuf.data)?.assumingMemoryBound(to: UInt8.self)
-        guard let scan = pg_query__scan_result__unpack(nil, result.pbuf.len, data) else { return [] }
-        defer { pg_query__scan_result__free_unpacked(scan, nil) }
-        var references: [(colon: Int, range: Range<Int>)] = []
-        var index = 0
-        while index + 1 < scan.pointee.n_tokens {
-            defer { index += 1 }
-            guard let colon = scan.pointee.tokens[index]?.pointee, colon.token == PG_QUERY__TOKEN__ASCII_58,
-                  let next = scan.pointee.tokens[index + 1]?.pointee, next.start == colon.end else { continue }
-            let isName = next.token == PG_QUERY__TOKEN__SCONST || next.token == PG_QUERY__TOKEN__IDENT
-                || next.keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD
-            // `arr[1:n]` slices have a `[` before them; psql variables never do.
-            let previous = index > 0 ? scan.pointee.tokens[index - 1]?.pointee : nil
-            let inSlice = previous.map { $0.token == PG_QUERY__TOKEN__ICONST || $0.token == PG_QUERY__TOKEN__ASCII_91 } ?? false
-            if isName, !inSlice { references.append((Int(colon.start), Int(colon.start)..<Int(next.end))) }
-        }
-        return references
     }
 
     /// libpg_query reads C strings: an embedded NUL would silently end the input early, so

@@ -1,0 +1,64 @@
+import CPgQuery
+
+/// One token of libpg_query's scanner (PostgreSQL's own lexer), as Swift values.
+struct ScannedToken {
+    var start: Int
+    var end: Int
+    var kind: PgQuery__Token
+    var isKeyword: Bool
+}
+
+extension SQLParser {
+    /// Every token of `source` from libpg_query's scanner; nil when the scanner fails.
+    static func tokens(_ source: SourceText) -> [ScannedToken]? {
+        let cString = cString(source.bytes[...])
+        let result = cString.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_scan($0) }
+        }
+        defer { pg_query_free_scan_result(result) }
+        guard result.error == nil else { return nil }
+        let data = UnsafeRawPointer(result.pbuf.data)?.assumingMemoryBound(to: UInt8.self)
+        guard let scan = pg_query__scan_result__unpack(nil, result.pbuf.len, data) else { return nil }
+        defer { pg_query__scan_result__free_unpacked(scan, nil) }
+        var tokens: [ScannedToken] = []
+        tokens.reserveCapacity(scan.pointee.n_tokens)
+        for index in 0..<scan.pointee.n_tokens {
+            guard let token = scan.pointee.tokens[index]?.pointee else { continue }
+            tokens.append(ScannedToken(start: Int(token.start), end: Int(token.end), kind: token.token,
+                                       isKeyword: token.keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD))
+        }
+        return tokens
+    }
+
+    /// Byte ranges of string constants and comments, from libpg_query's scanner. Used to
+    /// tell a psql meta-command line (`\connect`) from a backslash inside a quoted body.
+    public static func quotedRanges(_ source: SourceText) -> [Range<Int>] {
+        (tokens(source) ?? []).compactMap { token in
+            switch token.kind {
+            case PG_QUERY__TOKEN__SCONST, PG_QUERY__TOKEN__USCONST, PG_QUERY__TOKEN__BCONST, PG_QUERY__TOKEN__XCONST,
+                 PG_QUERY__TOKEN__SQL_COMMENT, PG_QUERY__TOKEN__C_COMMENT, PG_QUERY__TOKEN__IDENT:
+                return token.start..<token.end
+            default:
+                return nil
+            }
+        }
+    }
+
+    /// psql variable interpolations (`:'name'`, `:"name"`, `:name`) found by libpg_query's
+    /// scanner: a `:` token directly followed by a string, an identifier or a keyword. Each
+    /// range covers the whole reference; `colon` is the offset of the `:`.
+    public static func psqlVariableReferences(_ source: SourceText) -> [(colon: Int, range: Range<Int>)] {
+        guard let tokens = tokens(source) else { return [] }
+        var references: [(colon: Int, range: Range<Int>)] = []
+        for index in tokens.indices.dropLast() {
+            let colon = tokens[index], next = tokens[index + 1]
+            guard colon.kind == PG_QUERY__TOKEN__ASCII_58, next.start == colon.end else { continue }
+            let isName = next.kind == PG_QUERY__TOKEN__SCONST || next.kind == PG_QUERY__TOKEN__IDENT || next.isKeyword
+            // `arr[1:n]` slices have a number or `[` before the colon; psql variables never do.
+            let previous = index > 0 ? tokens[index - 1].kind : nil
+            let inSlice = previous == PG_QUERY__TOKEN__ICONST || previous == PG_QUERY__TOKEN__ASCII_91
+            if isName, !inSlice { references.append((colon.start, colon.start..<next.end)) }
+        }
+        return references
+    }
+}
