@@ -10,52 +10,85 @@ import CPgQuery
 /// that, not `1 + 2 * 3` (`ExpressionRenderingTests` proves it against the deparser).
 enum Expressions {
     static func render(_ node: NodePointer) -> String {
+        var writer = ExpressionWriter()
+        write(node, to: &writer)
+        return writer.text
+    }
+
+    /// The text with the places where it names columns, so that it can follow renames.
+    static func renderTracked(_ node: NodePointer) -> RenderedExpression {
+        var writer = ExpressionWriter()
+        write(node, to: &writer)
+        return RenderedExpression(text: writer.text, columns: writer.columns, isOpaque: writer.isOpaque)
+    }
+
+    private static func write(_ node: NodePointer, to writer: inout ExpressionWriter) {
         let value = node.pointee
         switch value.node_case {
         case PG_QUERY__NODE__NODE_A_CONST:
-            return constant(value.a_const)
+            writer.append(constant(value.a_const))
         case PG_QUERY__NODE__NODE_INTEGER:
-            return String(value.integer.pointee.ival)
+            writer.append(String(value.integer.pointee.ival))
         case PG_QUERY__NODE__NODE_STRING:
-            return text(value.string.pointee.sval)
+            writer.append(text(value.string.pointee.sval))
         case PG_QUERY__NODE__NODE_TYPE_CAST:
             let cast = value.type_cast.pointee
             // `(-1)::bigint`: a negative constant is an operator application once printed.
-            guard let argument = cast.arg, isAtom(argument), !isNegativeConstant(argument) else { return deparse(node) }
-            return "\(render(argument))::\(TypeFormatting.dataType(cast.type_name).formatted)"
+            guard let argument = cast.arg, isAtom(argument), !isNegativeConstant(argument) else { return writer.appendOpaque(deparse(node)) }
+            write(argument, to: &writer)
+            writer.append("::" + TypeFormatting.dataType(cast.type_name).formatted)
         case PG_QUERY__NODE__NODE_COLUMN_REF:
-            let reference = value.column_ref.pointee
-            return nodes(reference.n_fields, reference.fields).map { field in
-                field.pointee.node_case == PG_QUERY__NODE__NODE_A_STAR ? "*" : Identifiers.quote(stringValue(field) ?? "")
-            }.joined(separator: ".")
+            let fields = nodes(value.column_ref.pointee.n_fields, value.column_ref.pointee.fields)
+            if fields.count == 1, let name = stringValue(fields[0]) {
+                writer.appendColumn(name)
+            } else {
+                // Qualified (`t.c`) or `*`: printed, but not followed through renames.
+                writer.appendOpaque(fields.map { field in
+                    field.pointee.node_case == PG_QUERY__NODE__NODE_A_STAR ? "*" : Identifiers.quote(stringValue(field) ?? "")
+                }.joined(separator: "."))
+            }
         case PG_QUERY__NODE__NODE_FUNC_CALL:
             let call = value.func_call.pointee
-            guard isPlainCall(call) else { return deparse(node) }
-            let name = strings(call.n_funcname, call.funcname).filter { $0 != "pg_catalog" }.map(Identifiers.quote).joined(separator: ".")
-            let arguments = call.agg_star != 0 ? "*" : nodes(call.n_args, call.args).map(render).joined(separator: ", ")
-            return "\(name)(\(call.agg_distinct != 0 ? "DISTINCT " : "")\(arguments))"
+            guard isPlainCall(call) else { return writer.appendOpaque(deparse(node)) }
+            writer.append(strings(call.n_funcname, call.funcname).filter { $0 != "pg_catalog" }.map(Identifiers.quote).joined(separator: ".") + "(")
+            if call.agg_distinct != 0 { writer.append("DISTINCT ") }
+            if call.agg_star != 0 { writer.append("*") }
+            for (index, argument) in nodes(call.n_args, call.args).enumerated() {
+                if index > 0 { writer.append(", ") }
+                write(argument, to: &writer)
+            }
+            writer.append(")")
         case PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION:
-            return sqlValueFunction(value.sqlvalue_function.pointee)
+            writer.append(sqlValueFunction(value.sqlvalue_function.pointee))
         case PG_QUERY__NODE__NODE_A_EXPR where value.a_expr.pointee.kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP:
             let expression = value.a_expr.pointee
             let name = strings(expression.n_name, expression.name)
             // Qualified operators (`OPERATOR(pg_catalog.+)`) and prefix operators: the deparser.
-            guard name.count == 1, let left = expression.lexpr, let right = expression.rexpr else { return deparse(node) }
-            return "\(operand(left)) \(name[0]) \(operand(right))"
+            guard name.count == 1, let left = expression.lexpr, let right = expression.rexpr else { return writer.appendOpaque(deparse(node)) }
+            writeOperand(left, to: &writer)
+            writer.append(" \(name[0]) ")
+            writeOperand(right, to: &writer)
         case PG_QUERY__NODE__NODE_NULL_TEST:
             let test = value.null_test.pointee
-            guard let argument = test.arg else { return deparse(node) }
-            return operand(argument) + (test.nulltesttype == PG_QUERY__NULL_TEST_TYPE__IS_NULL ? " IS NULL" : " IS NOT NULL")
+            guard let argument = test.arg else { return writer.appendOpaque(deparse(node)) }
+            writeOperand(argument, to: &writer)
+            writer.append(test.nulltesttype == PG_QUERY__NULL_TEST_TYPE__IS_NULL ? " IS NULL" : " IS NOT NULL")
         case PG_QUERY__NODE__NODE_BOOL_EXPR:
             let expression = value.bool_expr.pointee
-            let operands = nodes(expression.n_args, expression.args).map(operand)
+            let separator: String
             switch expression.boolop {
-            case PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR: return operands.joined(separator: " AND ")
-            case PG_QUERY__BOOL_EXPR_TYPE__OR_EXPR: return operands.joined(separator: " OR ")
-            default: return "NOT " + operands.joined()
+            case PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR: separator = " AND "
+            case PG_QUERY__BOOL_EXPR_TYPE__OR_EXPR: separator = " OR "
+            default:
+                separator = ""
+                writer.append("NOT ")
+            }
+            for (index, argument) in nodes(expression.n_args, expression.args).enumerated() {
+                if index > 0 { writer.append(separator) }
+                writeOperand(argument, to: &writer)
             }
         default:
-            return deparse(node)
+            writer.appendOpaque(deparse(node))
         }
     }
 
@@ -71,8 +104,11 @@ enum Expressions {
     }
 
     /// An operand of an operator: parenthesised unless it is an atom.
-    private static func operand(_ node: NodePointer) -> String {
-        isAtom(node) && !isNegativeConstant(node) ? render(node) : "(" + render(node) + ")"
+    private static func writeOperand(_ node: NodePointer, to writer: inout ExpressionWriter) {
+        let bare = isAtom(node) && !isNegativeConstant(node)
+        if !bare { writer.append("(") }
+        write(node, to: &writer)
+        if !bare { writer.append(")") }
     }
 
     /// Nodes whose text binds tighter than any operator, so they never need parentheses.
@@ -199,5 +235,71 @@ enum Expressions {
             guard deparsed.error == nil, let query = deparsed.query else { return nil }
             return String(cString: query)
         }
+    }
+}
+
+/// Text being rendered, with the byte ranges where it names a column.
+struct ExpressionWriter {
+    var text = ""
+    var columns: [RenderedExpression.ColumnSpan] = []
+    var isOpaque = false
+
+    mutating func append(_ piece: String) { text += piece }
+
+    mutating func appendColumn(_ name: String) {
+        let start = text.utf8.count
+        text += Identifiers.quote(name)
+        columns.append(RenderedExpression.ColumnSpan(start: start, end: text.utf8.count, name: name))
+    }
+
+    /// Text whose column references are not known (the deparser's, or qualified names).
+    mutating func appendOpaque(_ piece: String) {
+        text += piece
+        isOpaque = true
+    }
+}
+
+/// An expression as Steward prints it, with the unqualified column names it contains, so
+/// that a RENAME COLUMN can be followed as PostgreSQL follows it (it stores attribute
+/// numbers, and prints the current names).
+public struct RenderedExpression: Sendable, Hashable, Codable {
+    public struct ColumnSpan: Sendable, Hashable, Codable {
+        /// UTF-8 offsets in `text`.
+        public var start: Int
+        public var end: Int
+        public var name: String
+    }
+
+    public var text: String
+    public var columns: [ColumnSpan]
+    /// Part of the text came from the deparser or names qualified columns: references in
+    /// that part are not known.
+    public var isOpaque: Bool
+
+    public init(text: String, columns: [ColumnSpan] = [], isOpaque: Bool = true) {
+        self.text = text
+        self.columns = columns
+        self.isOpaque = isOpaque
+    }
+
+    /// The expression after `old` was renamed to `new`, for an expression that reads `old`;
+    /// nil when it cannot tell (an opaque part might name the column).
+    public func renamingColumn(_ old: String, to new: String) -> RenderedExpression? {
+        guard !isOpaque else { return nil }
+        guard columns.contains(where: { $0.name == old }) else { return self }
+        var bytes: [UInt8] = []
+        var spans: [ColumnSpan] = []
+        var position = 0
+        let utf8 = Array(text.utf8)
+        for span in columns {
+            bytes += utf8[position..<span.start]
+            let name = span.name == old ? new : span.name
+            let start = bytes.count
+            bytes += Array(Identifiers.quote(name).utf8)
+            spans.append(ColumnSpan(start: start, end: bytes.count, name: name))
+            position = span.end
+        }
+        bytes += utf8[position...]
+        return RenderedExpression(text: String(decoding: bytes, as: UTF8.self), columns: spans, isOpaque: false)
     }
 }

@@ -197,7 +197,7 @@ struct NodeConverter {
                 result.defaultIsNull = constraint.raw_expr.map(Expressions.isNullConstant) ?? false
             case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
                 result.identity = text(constraint.generated_when) == "a" ? "always" : "by default"
-            case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED: result.generated = constraint.raw_expr.map(Expressions.render)
+            case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED: result.generated = constraint.raw_expr.map(Expressions.renderTracked)
             case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY, PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE, PG_QUERY__CONSTR_TYPE__CONSTR_CHECK,
                  PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN, PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION:
                 var converted = self.constraint(constraint)
@@ -242,7 +242,7 @@ struct NodeConverter {
             name: optionalText(constraint.conname),
             columns: columns,
             foreignKey: foreignKey,
-            expression: constraint.raw_expr.map(Expressions.render),
+            expression: constraint.raw_expr.map(Expressions.renderTracked),
             expressionColumns: expressionColumns,
             notValid: constraint.skip_validation != 0,
             usingIndex: optionalText(constraint.indexname),
@@ -374,7 +374,7 @@ struct NodeConverter {
                     return IndexColumn(column: column, expression: nil, nameForGeneratedName: column)
                 }
                 element.expr.map(noteColumns)
-                let expression = element.expr.map(Expressions.render) ?? ""
+                let expression = element.expr.map(Expressions.renderTracked) ?? RenderedExpression(text: "")
                 return IndexColumn(column: nil, expression: expression,
                                    nameForGeneratedName: element.expr.map(figureColumnName) ?? "expr")
             }
@@ -386,7 +386,7 @@ struct NodeConverter {
             ifNotExists: statement.if_not_exists != 0,
             method: optionalText(statement.access_method) ?? "btree",
             columns: columns,
-            predicate: statement.where_clause.map(Expressions.render),
+            predicate: statement.where_clause.map(Expressions.renderTracked),
             expressionColumns: expressionColumns,
             offset: at(statement.relation?.pointee.location))
     }

@@ -152,6 +152,8 @@ public struct ConstraintDefinition: Sendable {
     public var foreignKey: ForeignKeyReference?
     /// Rendered CHECK expression.
     public var expression: String?
+    /// The same, with its column names located (for renames).
+    public var trackedExpression: RenderedExpression?
     /// Columns the CHECK expression reads (Postgres uses them to name the constraint).
     public var expressionColumns: [String]
     /// `NOT VALID`: existing rows are not checked.
@@ -162,13 +164,14 @@ public struct ConstraintDefinition: Sendable {
     public var offset: Int
 
     public init(kind: Kind, name: String? = nil, columns: [String], foreignKey: ForeignKeyReference? = nil,
-                expression: String? = nil, expressionColumns: [String] = [], notValid: Bool = false,
+                expression: RenderedExpression? = nil, expressionColumns: [String] = [], notValid: Bool = false,
                 usingIndex: String? = nil, deferrable: Bool = false, offset: Int = 0) {
         self.kind = kind
         self.name = name
         self.columns = columns
         self.foreignKey = foreignKey
-        self.expression = expression
+        self.expression = expression?.text
+        self.trackedExpression = expression
         self.expressionColumns = expressionColumns
         self.notValid = notValid
         self.usingIndex = usingIndex
@@ -189,7 +192,7 @@ public struct ColumnDefinition: Sendable {
     /// `always` or `by default` for identity columns.
     public var identity: String?
     /// Expression of a `GENERATED ALWAYS AS (…) STORED` column.
-    public var generated: String?
+    public var generated: RenderedExpression?
     public var constraints: [ConstraintDefinition]
     public var offset: Int
 }
@@ -250,7 +253,7 @@ public struct IndexColumn: Hashable, Sendable {
     /// Column name, or nil for an expression.
     public var column: String?
     /// Rendered expression, for expression indexes.
-    public var expression: String?
+    public var expression: RenderedExpression?
     /// Name Postgres uses for the column when it generates an index name (`FigureIndexColname`).
     public var nameForGeneratedName: String
 }
@@ -263,7 +266,7 @@ public struct CreateIndex: Sendable {
     public var ifNotExists: Bool
     public var method: String
     public var columns: [IndexColumn]
-    public var predicate: String?
+    public var predicate: RenderedExpression?
     /// Columns read by the key expressions and the predicate.
     public var expressionColumns: [String]
     public var offset: Int

@@ -22,8 +22,14 @@ public struct Column: Codable, Sendable {
     public var unmodifiedType: String = ""
     public var identity: String?
     public var generated: String?
+    /// `generated` with its column names located, to follow renames.
+    public var trackedGenerated: RenderedExpression?
     public var comment: String?
     public var origin: Origin
+
+    private enum CodingKeys: String, CodingKey {
+        case name, type, notNull, defaultExpression, defaultIsUntypedLiteral, unmodifiedType, identity, generated, comment, origin
+    }
 }
 
 public struct ForeignKeyTarget: Codable, Sendable, Hashable {
@@ -39,6 +45,8 @@ public struct Constraint: Codable, Sendable {
     public var columns: [String]
     public var references: ForeignKeyTarget?
     public var expression: String?
+    /// `expression` with its column names located, to follow renames.
+    public var trackedExpression: RenderedExpression?
     /// Columns read by a CHECK expression (dropped with any of them).
     public var expressionColumns: [String]
     public var validated: Bool
@@ -47,8 +55,8 @@ public struct Constraint: Codable, Sendable {
     public var origin: Origin
     /// For foreign keys: the `REFERENCES` clause, where a finding should point.
     public var referencesOrigin: Origin?
-    /// Set when a column the CHECK expression reads was renamed afterwards: `expression`
-    /// still shows the name it was written with (Postgres would print the new one).
+    /// Set when a column the CHECK expression reads was renamed afterwards and the text could
+    /// not follow (part of it came from the deparser): `expression` still shows the old name.
     public var expressionPredatesRename: Bool = false
 }
 
@@ -81,11 +89,16 @@ public struct Table: Codable, Sendable {
 public struct IndexKey: Codable, Sendable, Hashable {
     public var column: String?
     public var expression: String?
+    /// `expression` with its column names located, to follow renames.
+    public var trackedExpression: RenderedExpression?
 
-    public init(column: String? = nil, expression: String? = nil) {
+    public init(column: String? = nil, expression: RenderedExpression? = nil) {
         self.column = column
-        self.expression = expression
+        self.expression = expression?.text
+        self.trackedExpression = expression
     }
+
+    private enum CodingKeys: String, CodingKey { case column, expression }
 
     /// The column name, or the expression in parentheses as `pg_get_indexdef` prints it.
     public var text: String { column.map(Identifiers.quote) ?? "(\(expression ?? ""))" }
@@ -101,11 +114,12 @@ public struct Index: Codable, Sendable {
     public var unique: Bool
     public var method: String
     public var predicate: String?
+    public var trackedPredicate: RenderedExpression?
     /// Set when the index implements a PRIMARY KEY / UNIQUE constraint of that name.
     public var constraint: String?
     public var origin: Origin
-    /// Set when a column its expressions or predicate read was renamed afterwards (their text
-    /// still shows the old name).
+    /// Set when a column its expressions or predicate read was renamed afterwards and the text
+    /// could not follow (part of it came from the deparser): it still shows the old name.
     public var expressionPredatesRename: Bool = false
 }
 

@@ -81,7 +81,8 @@ extension SchemaReplayer {
             if model.tables[target] == nil { issue("foreign key \(name) references unknown table \(foreignKey.table)", at: definition.offset) }
         }
         let constraint = Constraint(name: name, kind: definition.kind, columns: columns, references: references,
-                                    expression: definition.expression, expressionColumns: definition.expressionColumns,
+                                    expression: definition.expression, trackedExpression: definition.trackedExpression,
+                                    expressionColumns: definition.expressionColumns,
                                     validated: !definition.notValid, inherited: false, origin: origin(definition.offset),
                                     referencesOrigin: referencesOrigin)
         model.tables[tableName]?.constraints.append(constraint)

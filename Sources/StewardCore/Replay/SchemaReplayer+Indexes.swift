@@ -19,6 +19,7 @@ extension SchemaReplayer {
         for column in create.expressionColumns where !dependsOn.contains(column) { dependsOn.append(column) }
         indexesOf.add(key, to: table)
         model.indexes[key] = Index(name: key, table: table, keys: keys, dependsOnColumns: dependsOn, unique: create.unique,
-                                   method: create.method, predicate: create.predicate, constraint: nil, origin: origin(create.offset))
+                                   method: create.method, predicate: create.predicate?.text, trackedPredicate: create.predicate,
+                                   constraint: nil, origin: origin(create.offset))
     }
 }

@@ -75,21 +75,53 @@ extension SchemaReplayer {
             model.views[key]!.queryPredatesRename = true
         }
         func replaced(_ columns: [String]) -> [String] { columns.map { $0 == old ? new : $0 } }
+        // Postgres keeps expressions by attribute number and prints the current names: the
+        // rendered text follows, unless part of it came from the deparser (then it is marked).
         for index in model.tables[table]?.constraints.indices ?? 0..<0 {
-            if model.tables[table]!.constraints[index].expressionColumns.contains(old) {
-                model.tables[table]!.constraints[index].expressionPredatesRename = true
+            var constraint = model.tables[table]!.constraints[index]
+            if constraint.expressionColumns.contains(old) {
+                if let renamed = constraint.trackedExpression?.renamingColumn(old, to: new) {
+                    constraint.trackedExpression = renamed
+                    constraint.expression = renamed.text
+                } else {
+                    constraint.expressionPredatesRename = true
+                }
             }
-            model.tables[table]!.constraints[index].columns = replaced(model.tables[table]!.constraints[index].columns)
-            model.tables[table]!.constraints[index].expressionColumns = replaced(model.tables[table]!.constraints[index].expressionColumns)
+            constraint.columns = replaced(constraint.columns)
+            constraint.expressionColumns = replaced(constraint.expressionColumns)
+            model.tables[table]!.constraints[index] = constraint
+        }
+        for index in model.tables[table]?.columns.indices ?? 0..<0 {
+            guard let generated = model.tables[table]!.columns[index].trackedGenerated,
+                  let renamed = generated.renamingColumn(old, to: new) else { continue }
+            model.tables[table]!.columns[index].trackedGenerated = renamed
+            model.tables[table]!.columns[index].generated = renamed.text
         }
         for key in indexKeys(of: table) {
-            // Expression texts keep the old name: they are rendered once, from the statement
-            // that created them (a known limit, listed in the agreement test).
-            if model.indexes[key]!.dependsOnColumns.contains(old), !model.indexes[key]!.keys.contains(where: { $0.column == old }) || model.indexes[key]!.predicate != nil {
-                model.indexes[key]!.expressionPredatesRename = true
+            var index = model.indexes[key]!
+            if index.dependsOnColumns.contains(old) {
+                var followed = true
+                index.keys = index.keys.map { indexKey in
+                    if indexKey.column == old { return IndexKey(column: new) }
+                    guard let tracked = indexKey.trackedExpression else { return indexKey }
+                    guard let renamed = tracked.renamingColumn(old, to: new) else {
+                        followed = false
+                        return indexKey
+                    }
+                    return IndexKey(expression: renamed)
+                }
+                if let predicate = index.trackedPredicate {
+                    if let renamed = predicate.renamingColumn(old, to: new) {
+                        index.trackedPredicate = renamed
+                        index.predicate = renamed.text
+                    } else {
+                        followed = false
+                    }
+                }
+                if !followed { index.expressionPredatesRename = true }
             }
-            model.indexes[key]!.keys = model.indexes[key]!.keys.map { IndexKey(column: $0.column == old ? new : $0.column, expression: $0.expression) }
-            model.indexes[key]!.dependsOnColumns = replaced(model.indexes[key]!.dependsOnColumns)
+            index.dependsOnColumns = replaced(index.dependsOnColumns)
+            model.indexes[key] = index
         }
         for other in tablesReferencing(table) {
             for index in model.tables[other]!.constraints.indices where model.tables[other]!.constraints[index].references?.table == table {

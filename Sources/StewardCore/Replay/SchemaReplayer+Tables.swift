@@ -73,7 +73,8 @@ extension SchemaReplayer {
         var column = Column(name: definition.name, type: formatType(definition.type), notNull: definition.notNull,
                             defaultExpression: definition.defaultExpression, defaultIsUntypedLiteral: definition.defaultIsUntypedLiteral,
                             identity: definition.identity,
-                            generated: definition.generated, comment: nil, origin: origin(definition.offset))
+                            generated: definition.generated?.text, trackedGenerated: definition.generated, comment: nil,
+                            origin: origin(definition.offset))
         column.unmodifiedType = definition.type.userType == nil ? definition.type.unmodified : column.type
         column.defaultExpression = storedDefault(column.defaultExpression, isNull: definition.defaultIsNull, of: column)
         if definition.type.isSerial || definition.identity != nil {

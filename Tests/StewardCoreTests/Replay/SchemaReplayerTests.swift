@@ -136,15 +136,25 @@ struct SchemaReplayerTests {
         #expect(model.indexes.keys.map(\.name).sorted() == ["plain_a"])
     }
 
-    @Test func renamedColumnsMarkTheExpressionsWrittenWithTheOldName() throws {
+    @Test func expressionsFollowARenamedColumnOrAreMarkedWhenTheyCannot() throws {
         let model = try replay("""
-            CREATE TABLE t (a int CHECK (a > 0), b int CHECK (b > 0));
+            CREATE TABLE t (a int CHECK (a > 0), b int CHECK (b > 0), c int CHECK (c > ANY ('{1,2}'::int[])),
+                            g int GENERATED ALWAYS AS (a * 2) STORED);
+            CREATE INDEX t_expr ON t ((a + b)) WHERE a IS NOT NULL;
             CREATE VIEW v AS SELECT a FROM t;
-            ALTER TABLE t RENAME COLUMN a TO z;
+            ALTER TABLE t RENAME COLUMN a TO "Z";
+            ALTER TABLE t RENAME COLUMN c TO cc;
             """)
-        let checks = try table(model, "public", "t").constraints
-        #expect(checks.map(\.expressionPredatesRename) == [true, false])
-        #expect(checks[0].expressionColumns == ["z"])
+        let table = try table(model, "public", "t")
+        #expect(table.constraints.map(\.expression) == ["\"Z\" > 0", "b > 0", "c > ANY('{1,2}'::int[])"])
+        // The last one came from the deparser: its text cannot follow, so it is marked.
+        #expect(table.constraints.map(\.expressionPredatesRename) == [false, false, true])
+        #expect(table.constraints[0].expressionColumns == ["Z"])
+        #expect(table.column(named: "g")?.generated == "\"Z\" * 2")
+        let index = try #require(model.indexes[ObjectName(schema: "public", name: "t_expr")])
+        #expect(index.keys.map(\.text) == ["(\"Z\" + b)"])
+        #expect(index.predicate == "\"Z\" IS NOT NULL")
+        #expect(!index.expressionPredatesRename)
         #expect(model.views[ObjectName(schema: "public", name: "v")]?.queryPredatesRename == true)
     }
 

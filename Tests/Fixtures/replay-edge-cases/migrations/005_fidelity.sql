@@ -49,3 +49,7 @@ CREATE SEQUENCE null_defaults_m_seq;
 ALTER SEQUENCE null_defaults_m_seq OWNED BY null_defaults.m;
 ALTER TABLE null_defaults RENAME COLUMN m TO mm;
 ALTER TABLE null_defaults DROP COLUMN n;
+
+CREATE TABLE renamed_later (a int CHECK (a > 0), b int, g int GENERATED ALWAYS AS (a * 2) STORED);
+CREATE INDEX renamed_later_expr ON renamed_later ((a + b)) WHERE a IS NOT NULL;
+ALTER TABLE renamed_later RENAME COLUMN a TO "Renamed";
