@@ -13,7 +13,7 @@ enum CatalogFacts {
     static let notCompared = [
         "grants: the model keeps GRANT/REVOKE statements, not effective privileges (aclexplode)",
         "index INCLUDE columns, operator classes, collations and ordering; indexes that partitions inherit from a partitioned index",
-        "CHECK and index expressions, and view queries, that read a column or relation renamed later (the model marks them `expression_predates_rename` / `query_predates_rename`: they keep the text they were written with); those facts are skipped on both sides",
+        "view queries, and CHECK or index expressions printed by the deparser, that read a column or relation renamed later (the model marks them `query_predates_rename` / `expression_predates_rename`: they keep the text they were written with); those facts are skipped on both sides",
         "domain constraints and defaults, function bodies, triggers",
     ]
 
