@@ -130,7 +130,7 @@ struct NodeConverter {
     }
 
     /// The `owned_by` option of CREATE/ALTER SEQUENCE: the name parts, `[]` for NONE.
-    private func sequenceOwner(_ count: Int, _ options: NodeList?) -> [String]? {
+    func sequenceOwner(_ count: Int, _ options: NodeList?) -> [String]? {
         for option in nodes(count, options) where option.pointee.node_case == PG_QUERY__NODE__NODE_DEF_ELEM {
             let element = option.pointee.def_elem.pointee
             guard text(element.defname) == "owned_by", let argument = element.arg,
@@ -141,226 +141,9 @@ struct NodeConverter {
         return nil
     }
 
-    // MARK: Tables
-
-    private func createTable(_ statement: PgQuery__CreateStmt) -> CreateTable {
-        var columns: [ColumnDefinition] = []
-        var constraints: [ConstraintDefinition] = []
-        var likeTables: [ObjectName] = []
-        for element in nodes(statement.n_table_elts, statement.table_elts) {
-            switch element.pointee.node_case {
-            case PG_QUERY__NODE__NODE_COLUMN_DEF: columns.append(column(element.pointee.column_def.pointee))
-            case PG_QUERY__NODE__NODE_CONSTRAINT: constraints.append(constraint(element.pointee.constraint.pointee))
-            case PG_QUERY__NODE__NODE_TABLE_LIKE_CLAUSE: likeTables.append(objectName(element.pointee.table_like_clause.pointee.relation))
-            default: break
-            }
-        }
-        constraints += nodes(statement.n_constraints, statement.constraints)
-            .filter { $0.pointee.node_case == PG_QUERY__NODE__NODE_CONSTRAINT }
-            .map { constraint($0.pointee.constraint.pointee) }
-        let inherits = nodes(statement.n_inh_relations, statement.inh_relations)
-            .filter { $0.pointee.node_case == PG_QUERY__NODE__NODE_RANGE_VAR }
-            .map { objectName($0.pointee.range_var) }
-        let persistence = statement.relation.map { text($0.pointee.relpersistence) } ?? ""
-        return CreateTable(
-            name: objectName(statement.relation),
-            ifNotExists: statement.if_not_exists != 0,
-            columns: columns,
-            constraints: constraints,
-            partitionOf: statement.partbound != nil ? inherits.first : nil,
-            inherits: statement.partbound != nil ? [] : inherits,
-            isPartitioned: statement.partspec != nil,
-            likeTables: likeTables,
-            isTemporary: persistence == "t",
-            isUnlogged: persistence == "u",
-            offset: at(statement.relation?.pointee.location))
-    }
-
-    private func column(_ definition: PgQuery__ColumnDef) -> ColumnDefinition {
-        var result = ColumnDefinition(
-            name: text(definition.colname),
-            type: TypeFormatting.dataType(definition.type_name),
-            notNull: definition.is_not_null != 0,
-            defaultExpression: definition.raw_default.map(Expressions.render),
-            defaultIsUntypedLiteral: definition.raw_default.map(Expressions.isUntypedLiteral) ?? false,
-            defaultIsNull: definition.raw_default.map(Expressions.isNullConstant) ?? false,
-            identity: nil, generated: nil, constraints: [],
-            offset: at(definition.location))
-        for node in nodes(definition.n_constraints, definition.constraints) where node.pointee.node_case == PG_QUERY__NODE__NODE_CONSTRAINT {
-            let constraint = node.pointee.constraint.pointee
-            switch constraint.contype {
-            case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL: result.notNull = true
-            case PG_QUERY__CONSTR_TYPE__CONSTR_NULL: result.notNull = false
-            case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
-                result.defaultExpression = constraint.raw_expr.map(Expressions.render)
-                result.defaultIsUntypedLiteral = constraint.raw_expr.map(Expressions.isUntypedLiteral) ?? false
-                result.defaultIsNull = constraint.raw_expr.map(Expressions.isNullConstant) ?? false
-            case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
-                result.identity = text(constraint.generated_when) == "a" ? "always" : "by default"
-            case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED: result.generated = constraint.raw_expr.map(Expressions.renderTracked)
-            case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY, PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE, PG_QUERY__CONSTR_TYPE__CONSTR_CHECK,
-                 PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN, PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION:
-                var converted = self.constraint(constraint)
-                if converted.columns.isEmpty, converted.kind != .check { converted.columns = [result.name] }
-                result.constraints.append(converted)
-            case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRABLE, PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRED:
-                // Attribute clauses apply to the constraint written just before them.
-                if !result.constraints.isEmpty { result.constraints[result.constraints.count - 1].deferrable = true }
-            default: break
-            }
-        }
-        return result
-    }
-
-    private func constraint(_ constraint: PgQuery__Constraint) -> ConstraintDefinition {
-        let kind: ConstraintDefinition.Kind
-        switch constraint.contype {
-        case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY: kind = .primaryKey
-        case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE: kind = .unique
-        case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN: kind = .foreignKey
-        case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION: kind = .exclusion
-        default: kind = .check
-        }
-        var foreignKey: ForeignKeyReference?
-        var columns = strings(constraint.n_keys, constraint.keys)
-        if kind == .foreignKey {
-            columns = strings(constraint.n_fk_attrs, constraint.fk_attrs)
-            let tableOffset = at(constraint.pktable?.pointee.location ?? constraint.location)
-            foreignKey = ForeignKeyReference(
-                table: objectName(constraint.pktable),
-                columns: strings(constraint.n_pk_attrs, constraint.pk_attrs),
-                onDelete: ReferentialAction(code: text(constraint.fk_del_action)),
-                onUpdate: ReferentialAction(code: text(constraint.fk_upd_action)),
-                referencesOffset: Trivia.keywordBefore("references", offset: tableOffset, in: source.bytes) ?? tableOffset)
-        }
-        var expressionColumns: [String] = []
-        if kind == .check, let expression = constraint.raw_expr {
-            expressionColumns = columnReferences(expression)
-        }
-        return ConstraintDefinition(
-            kind: kind,
-            name: optionalText(constraint.conname),
-            columns: columns,
-            foreignKey: foreignKey,
-            expression: constraint.raw_expr.map(Expressions.renderTracked),
-            expressionColumns: expressionColumns,
-            notValid: constraint.skip_validation != 0,
-            usingIndex: optionalText(constraint.indexname),
-            deferrable: constraint.deferrable != 0,
-            offset: at(constraint.location))
-    }
-
-    /// Distinct unqualified column names an expression reads, in order of first use.
-    private func columnReferences(_ node: NodePointer) -> [String] {
-        var names: [String] = []
-        func visit(_ node: NodePointer) {
-            let value = node.pointee
-            switch value.node_case {
-            case PG_QUERY__NODE__NODE_COLUMN_REF:
-                let reference = value.column_ref.pointee
-                if let last = nodes(reference.n_fields, reference.fields).last.flatMap(stringValue), !names.contains(last) {
-                    names.append(last)
-                }
-            case PG_QUERY__NODE__NODE_A_EXPR:
-                value.a_expr.pointee.lexpr.map(visit)
-                value.a_expr.pointee.rexpr.map(visit)
-            case PG_QUERY__NODE__NODE_BOOL_EXPR:
-                nodes(value.bool_expr.pointee.n_args, value.bool_expr.pointee.args).forEach(visit)
-            case PG_QUERY__NODE__NODE_NULL_TEST: value.null_test.pointee.arg.map(visit)
-            case PG_QUERY__NODE__NODE_TYPE_CAST: value.type_cast.pointee.arg.map(visit)
-            case PG_QUERY__NODE__NODE_FUNC_CALL:
-                nodes(value.func_call.pointee.n_args, value.func_call.pointee.args).forEach(visit)
-            case PG_QUERY__NODE__NODE_LIST:
-                nodes(value.list.pointee.n_items, value.list.pointee.items).forEach(visit)
-            case PG_QUERY__NODE__NODE_BOOLEAN_TEST: value.boolean_test.pointee.arg.map(visit)
-            case PG_QUERY__NODE__NODE_COALESCE_EXPR:
-                nodes(value.coalesce_expr.pointee.n_args, value.coalesce_expr.pointee.args).forEach(visit)
-            case PG_QUERY__NODE__NODE_CASE_EXPR:
-                let expression = value.case_expr.pointee
-                expression.arg.map(visit)
-                nodes(expression.n_args, expression.args).forEach(visit)
-                expression.defresult.map(visit)
-            case PG_QUERY__NODE__NODE_CASE_WHEN:
-                value.case_when.pointee.expr.map(visit)
-                value.case_when.pointee.result.map(visit)
-            case PG_QUERY__NODE__NODE_A_ARRAY_EXPR:
-                nodes(value.a_array_expr.pointee.n_elements, value.a_array_expr.pointee.elements).forEach(visit)
-            default: break
-            }
-        }
-        visit(node)
-        return names
-    }
-
-    private func alterTable(_ statement: PgQuery__AlterTableStmt) -> AlterTable {
-        var actions: [AlterTableAction] = []
-        for node in nodes(statement.n_cmds, statement.cmds) where node.pointee.node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_CMD {
-            actions.append(alterAction(node.pointee.alter_table_cmd.pointee))
-        }
-        return AlterTable(name: objectName(statement.relation), relationKind: relationKind(statement.objtype),
-                          ifExists: statement.missing_ok != 0, actions: actions,
-                          offset: at(statement.relation?.pointee.location))
-    }
-
-    private func alterAction(_ command: PgQuery__AlterTableCmd) -> AlterTableAction {
-        let name = text(command.name)
-        let cascade = command.behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE
-        switch command.subtype {
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
-            guard let def = command.def, def.pointee.node_case == PG_QUERY__NODE__NODE_COLUMN_DEF else { return .other("AT_AddColumn") }
-            return .addColumn(column(def.pointee.column_def.pointee), ifNotExists: command.missing_ok != 0)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
-            return .dropColumn(name: name, ifExists: command.missing_ok != 0, cascade: cascade)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
-            guard let def = command.def, def.pointee.node_case == PG_QUERY__NODE__NODE_COLUMN_DEF else { return .other("AT_AlterColumnType") }
-            let definition = def.pointee.column_def.pointee
-            return .alterColumnType(column: name, type: TypeFormatting.dataType(definition.type_name),
-                                    hasUsing: definition.raw_default != nil)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull: return .setNotNull(column: name)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull: return .dropNotNull(column: name)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault:
-            if let def = command.def {
-                return .setDefault(column: name, expression: Expressions.render(def), untypedLiteral: Expressions.isUntypedLiteral(def),
-                                   isNull: Expressions.isNullConstant(def))
-            }
-            return .dropDefault(column: name)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
-            guard let def = command.def, def.pointee.node_case == PG_QUERY__NODE__NODE_CONSTRAINT else { return .other("AT_AddConstraint") }
-            return .addConstraint(constraint(def.pointee.constraint.pointee))
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
-            return .dropConstraint(name: name, ifExists: command.missing_ok != 0, cascade: cascade)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint: return .validateConstraint(name: name)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddIdentity:
-            var kind = "by default"
-            if let def = command.def, def.pointee.node_case == PG_QUERY__NODE__NODE_CONSTRAINT,
-               text(def.pointee.constraint.pointee.generated_when) == "a" { kind = "always" }
-            return .addIdentity(column: name, kind: kind)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropIdentity: return .dropIdentity(column: name)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropExpression: return .dropExpression(column: name)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition, PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition:
-            let attach = command.subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition
-            guard let def = command.def, def.pointee.node_case == PG_QUERY__NODE__NODE_PARTITION_CMD else { return .other("AT_AttachPartition") }
-            let partition = objectName(def.pointee.partition_cmd.pointee.name)
-            return attach ? .attachPartition(partition) : .detachPartition(partition)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit, PG_QUERY__ALTER_TABLE_TYPE__AT_DropInherit:
-            guard let def = command.def, def.pointee.node_case == PG_QUERY__NODE__NODE_RANGE_VAR else { return .other("AT_AddInherit") }
-            let parent = objectName(def.pointee.range_var)
-            return command.subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit ? .inherit(parent) : .noInherit(parent)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner:
-            return .changeOwner(role: command.newowner.map { text($0.pointee.rolename) } ?? "")
-        default:
-            let subtype = withUnsafePointer(to: pg_query__alter_table_type__descriptor) { descriptor -> String in
-                guard let value = protobuf_c_enum_descriptor_get_value(descriptor, Int32(bitPattern: command.subtype.rawValue)),
-                      let name = value.pointee.name else { return "AT_\(command.subtype.rawValue)" }
-                return String(cString: name)
-            }
-            return .other(subtype)
-        }
-    }
-
     // MARK: Indexes, drops, renames
 
-    private func createIndex(_ statement: PgQuery__IndexStmt) -> CreateIndex {
+    func createIndex(_ statement: PgQuery__IndexStmt) -> CreateIndex {
         var expressionColumns: [String] = []
         func noteColumns(of expression: NodePointer) {
             for column in columnReferences(expression) where !expressionColumns.contains(column) { expressionColumns.append(column) }
@@ -393,7 +176,7 @@ struct NodeConverter {
 
     /// Postgres's `FigureIndexColname`: a function call names the column after the
     /// function, a cast after its operand, anything else is `expr`.
-    private func figureColumnName(_ node: NodePointer) -> String {
+    func figureColumnName(_ node: NodePointer) -> String {
         switch node.pointee.node_case {
         case PG_QUERY__NODE__NODE_FUNC_CALL:
             let call = node.pointee.func_call.pointee
@@ -408,7 +191,7 @@ struct NodeConverter {
         }
     }
 
-    private func drop(_ statement: PgQuery__DropStmt) -> Drop {
+    func drop(_ statement: PgQuery__DropStmt) -> Drop {
         let objects = nodes(statement.n_objects, statement.objects)
         var target: DropTarget
         var names: [ObjectName]
@@ -440,7 +223,7 @@ struct NodeConverter {
 
     /// Object names in DROP/COMMENT/RENAME arrive as a String list, a TypeName, an
     /// ObjectWithArgs (functions) or a bare String (schemas, extensions).
-    private func objectNameOfObject(_ node: NodePointer?) -> ObjectName {
+    func objectNameOfObject(_ node: NodePointer?) -> ObjectName {
         guard let node else { return ObjectName(name: "") }
         let value = node.pointee
         switch value.node_case {
@@ -455,7 +238,7 @@ struct NodeConverter {
         }
     }
 
-    private func rename(_ statement: PgQuery__RenameStmt) -> Rename {
+    func rename(_ statement: PgQuery__RenameStmt) -> Rename {
         let relation = objectName(statement.relation)
         let newName = text(statement.newname)
         let ifExists = statement.missing_ok != 0
@@ -488,14 +271,14 @@ struct NodeConverter {
 
     // MARK: Views, functions, comments, grants
 
-    private func view(_ statement: PgQuery__ViewStmt) -> CreateView {
+    func view(_ statement: PgQuery__ViewStmt) -> CreateView {
         CreateView(name: objectName(statement.view), materialized: false, orReplace: statement.replace != 0,
                    ifNotExists: false, reads: relationsRead(by: statement.query),
                    query: statement.query.flatMap(Expressions.deparseStatement),
                    offset: at(statement.view?.pointee.location))
     }
 
-    private func materializedView(_ statement: PgQuery__CreateTableAsStmt) -> CreateView {
+    func materializedView(_ statement: PgQuery__CreateTableAsStmt) -> CreateView {
         let relation = statement.into?.pointee.rel
         return CreateView(name: objectName(relation), materialized: true, orReplace: false,
                           ifNotExists: statement.if_not_exists != 0, reads: relationsRead(by: statement.query),
@@ -503,7 +286,7 @@ struct NodeConverter {
                           offset: at(relation?.pointee.location))
     }
 
-    private func relationsRead(by query: NodePointer?) -> [ObjectName] {
+    func relationsRead(by query: NodePointer?) -> [ObjectName] {
         guard let query else { return [] }
         var collector = RelationReferenceCollector()
         query.withMemoryRebound(to: ProtobufCMessage.self, capacity: 1) { collector.collect($0) }
@@ -513,7 +296,7 @@ struct NodeConverter {
         }
     }
 
-    private func function(_ statement: PgQuery__CreateFunctionStmt) -> CreateFunction {
+    func function(_ statement: PgQuery__CreateFunctionStmt) -> CreateFunction {
         var language: String?
         for option in nodes(statement.n_options, statement.options) where option.pointee.node_case == PG_QUERY__NODE__NODE_DEF_ELEM {
             let element = option.pointee.def_elem.pointee
@@ -535,7 +318,7 @@ struct NodeConverter {
                               isProcedure: statement.is_procedure != 0)
     }
 
-    private func comment(_ statement: PgQuery__CommentStmt) -> Comment {
+    func comment(_ statement: PgQuery__CommentStmt) -> Comment {
         let text = optionalText(statement.comment)
         let name = objectNameOfObject(statement.object)
         switch statement.objtype {
@@ -553,7 +336,7 @@ struct NodeConverter {
         }
     }
 
-    private func grant(_ statement: PgQuery__GrantStmt) -> Grant {
+    func grant(_ statement: PgQuery__GrantStmt) -> Grant {
         let privileges = nodes(statement.n_privileges, statement.privileges)
             .filter { $0.pointee.node_case == PG_QUERY__NODE__NODE_ACCESS_PRIV }
             .map { text($0.pointee.access_priv.pointee.priv_name) }
@@ -578,7 +361,7 @@ struct NodeConverter {
 
     // MARK: Enumerations
 
-    private func relationKind(_ type: PgQuery__ObjectType) -> RelationKind {
+    func relationKind(_ type: PgQuery__ObjectType) -> RelationKind {
         switch type {
         case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW: .view
         case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW: .materializedView
@@ -590,7 +373,7 @@ struct NodeConverter {
         }
     }
 
-    private func objectTypeName(_ type: PgQuery__ObjectType) -> String {
+    func objectTypeName(_ type: PgQuery__ObjectType) -> String {
         withUnsafePointer(to: pg_query__object_type__descriptor) { descriptor in
             guard let value = protobuf_c_enum_descriptor_get_value(descriptor, Int32(bitPattern: type.rawValue)),
                   let name = value.pointee.name else { return "object" }
@@ -599,7 +382,7 @@ struct NodeConverter {
         }
     }
 
-    private func transactionKind(_ kind: PgQuery__TransactionStmtKind) -> TransactionKind {
+    func transactionKind(_ kind: PgQuery__TransactionStmtKind) -> TransactionKind {
         switch kind {
         case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN, PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START: .begin
         case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT: .commit

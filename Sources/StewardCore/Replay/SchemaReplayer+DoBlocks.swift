@@ -12,6 +12,10 @@ extension SchemaReplayer {
         if !applySteps(steps, bodyLine: bodyLine) {
             model.unmodelled.append(UnmodelledStatement(kind: "DoStmt", origin: origin(range.lowerBound)))
         }
+        if doBlockTooDeep {
+            issue("DO block nested deeper than \(Self.maximumDoBlockNesting) levels: its deeper branches are not followed", at: range.lowerBound)
+            doBlockTooDeep = false
+        }
     }
 
     /// Returns whether any schema statement was replayed.
@@ -29,10 +33,19 @@ extension SchemaReplayer {
                 }
                 embedded = nil
             case .choice(let alternatives):
+                // Each level copies the replayer to try a branch: the depth is bounded, so no
+                // input can make the replay recurse (or copy) without end.
+                guard doBlockNesting < Self.maximumDoBlockNesting else {
+                    doBlockTooDeep = true
+                    return replayed
+                }
                 for alternative in alternatives {
                     var trial = self
+                    trial.doBlockNesting += 1
                     let issuesBefore = trial.model.issues.count
                     let trialReplayed = trial.applySteps(alternative, bodyLine: bodyLine)
+                    trial.doBlockNesting -= 1
+                    if trial.doBlockTooDeep { doBlockTooDeep = true }
                     if trial.model.issues.count == issuesBefore {
                         self = trial
                         replayed = replayed || trialReplayed

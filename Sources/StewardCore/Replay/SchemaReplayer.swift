@@ -29,6 +29,10 @@ public struct SchemaReplayer: Sendable {
     var viewsReading = ReverseIndex()
     /// While replaying a DO block's statements: their own text, and the file line it starts on.
     var embedded: (source: SourceText, firstLine: Int)?
+    /// How many IF/CASE/EXCEPTION levels of a DO block are being tried (see `applySteps`).
+    var doBlockNesting = 0
+    var doBlockTooDeep = false
+    static let maximumDoBlockNesting = 32
 
     public init() {}
 

@@ -199,4 +199,15 @@ struct SchemaReplayerTests {
         #expect(try table(model, "public", "in_do").origin.line == 6)
         #expect(try table(model, "public", "in_do2").origin.line == 12)
     }
+
+    @Test func doBlocksAreFollowedToABoundedDepth() throws {
+        func nested(_ depth: Int) -> String {
+            "DO $$ BEGIN " + String(repeating: "IF true THEN ", count: depth) + "CREATE TABLE deep (a int);"
+                + String(repeating: " END IF;", count: depth) + " END $$;"
+        }
+        #expect(try replay(nested(10)).tables[ObjectName(schema: "public", name: "deep")] != nil)
+        let tooDeep = try replay(nested(SchemaReplayer.maximumDoBlockNesting + 5))
+        #expect(tooDeep.tables.isEmpty)
+        #expect(tooDeep.issues.map(\.origin.line) == [1])
+    }
 }
