@@ -12,10 +12,23 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         let file = MigrationDiscovery.file(path: "fuzz.sql", contents: bytes, layout: layout)
         let set = MigrationSet(directory: ".", layout: layout, files: [file], downFiles: [], gaps: [], findings: [])
         let analysis = Analyzer.analyze(set, manifest: FuzzManifest.manifest)
-        // Every finding must point inside the file.
+        // Every finding and every replay issue must point inside the file.
         for finding in analysis.findings {
             guard let location = finding.location, location.path == "fuzz.sql" else { continue }
             precondition(location.line >= 1 && location.line <= file.original.lineStarts.count, "finding outside the file: \(finding)")
+        }
+        for issue in analysis.model.issues where issue.origin.path == "fuzz.sql" {
+            precondition(issue.origin.line >= 1 && issue.origin.line <= file.original.lineStarts.count, "replay issue outside the file: \(issue)")
+        }
+        // The model holds no partition or inheritance cycle (walks over it could not end).
+        for table in analysis.model.tables.values {
+            var seen: Set<ObjectName> = [table.name]
+            var parent = table.partitionOf
+            while let next = parent {
+                precondition(seen.insert(next).inserted, "partition cycle through \(table.name)")
+                parent = analysis.model.tables[next]?.partitionOf
+            }
+            precondition(!table.inheritsFrom.contains(table.name), "\(table.name) inherits from itself")
         }
     }
     return 0

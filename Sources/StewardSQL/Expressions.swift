@@ -261,8 +261,9 @@ struct ExpressionWriter {
 
 /// An expression as Steward prints it, with the unqualified column names it contains, so
 /// that a RENAME COLUMN can be followed as PostgreSQL follows it (it stores attribute
-/// numbers, and prints the current names).
-public struct RenderedExpression: Sendable, Hashable, Codable {
+/// numbers, and prints the current names). A class: the model keeps one per column,
+/// constraint and index key, mostly nil, and a reference is the smallest optional.
+public final class RenderedExpression: Sendable, Hashable, Codable {
     public struct ColumnSpan: Sendable, Hashable, Codable {
         /// UTF-8 offsets in `text`.
         public var start: Int
@@ -270,17 +271,23 @@ public struct RenderedExpression: Sendable, Hashable, Codable {
         public var name: String
     }
 
-    public var text: String
-    public var columns: [ColumnSpan]
+    public let text: String
+    public let columns: [ColumnSpan]
     /// Part of the text came from the deparser or names qualified columns: references in
     /// that part are not known.
-    public var isOpaque: Bool
+    public let isOpaque: Bool
 
     public init(text: String, columns: [ColumnSpan] = [], isOpaque: Bool = true) {
         self.text = text
         self.columns = columns
         self.isOpaque = isOpaque
     }
+
+    public static func == (lhs: RenderedExpression, rhs: RenderedExpression) -> Bool {
+        lhs.text == rhs.text && lhs.columns == rhs.columns && lhs.isOpaque == rhs.isOpaque
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(text) }
 
     /// The expression after `old` was renamed to `new`, for an expression that reads `old`;
     /// nil when it cannot tell (an opaque part might name the column).

@@ -274,7 +274,6 @@ struct NodeConverter {
     func view(_ statement: PgQuery__ViewStmt) -> CreateView {
         CreateView(name: objectName(statement.view), materialized: false, orReplace: statement.replace != 0,
                    ifNotExists: false, reads: relationsRead(by: statement.query),
-                   query: statement.query.flatMap(Expressions.deparseStatement),
                    offset: at(statement.view?.pointee.location))
     }
 
@@ -282,8 +281,7 @@ struct NodeConverter {
         let relation = statement.into?.pointee.rel
         return CreateView(name: objectName(relation), materialized: true, orReplace: false,
                           ifNotExists: statement.if_not_exists != 0, reads: relationsRead(by: statement.query),
-                          query: statement.query.flatMap(Expressions.deparseStatement),
-                          offset: at(relation?.pointee.location))
+                                 offset: at(relation?.pointee.location))
     }
 
     func relationsRead(by query: NodePointer?) -> [ObjectName] {

@@ -121,6 +121,27 @@ extension SQLParser {
         return String(cString: query)
     }
 
+    /// The query of a `CREATE [MATERIALIZED] VIEW` statement as libpg_query's deparser prints
+    /// it. Deparsing costs a serialisation round trip, so it is done on demand (for
+    /// `steward model`), never while checking.
+    public static func viewQuery(inStatement sql: String) -> String? {
+        let cString = cString(Array(sql.utf8)[...])
+        let result = cString.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_parse_protobuf($0) }
+        }
+        defer { pg_query_free_protobuf_parse_result(result) }
+        guard result.error == nil else { return nil }
+        let data = UnsafeRawPointer(result.parse_tree.data)?.assumingMemoryBound(to: UInt8.self)
+        guard let tree = pg_query__parse_result__unpack(nil, result.parse_tree.len, data) else { return nil }
+        defer { pg_query__parse_result__free_unpacked(tree, nil) }
+        guard tree.pointee.n_stmts == 1, let node = tree.pointee.stmts[0]?.pointee.stmt else { return nil }
+        switch node.pointee.node_case {
+        case PG_QUERY__NODE__NODE_VIEW_STMT: return node.pointee.view_stmt?.pointee.query.flatMap(Expressions.deparseStatement)
+        case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT: return node.pointee.create_table_as_stmt?.pointee.query.flatMap(Expressions.deparseStatement)
+        default: return nil
+        }
+    }
+
     /// Whether `text` is one whole `COPY … FROM STDIN;` statement (as pg_dump writes it on one
     /// line), judged by libpg_query's parser: psql then reads data rows up to `\.`.
     public static func isCopyFromStdin(_ text: [UInt8]) -> Bool {

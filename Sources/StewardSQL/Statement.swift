@@ -310,8 +310,6 @@ public struct CreateView: Sendable {
     public var ifNotExists: Bool
     /// Relations read by the view's query (CTE names removed).
     public var reads: [ObjectName]
-    /// The query as libpg_query's deparser prints it.
-    public var query: String?
     public var offset: Int
 }
 

@@ -9,7 +9,7 @@ public struct Origin: Codable, Sendable, Hashable {
     public var fileLocation: FileLocation { FileLocation(path: path, line: line, column: column) }
 }
 
-public struct Column: Codable, Sendable {
+public struct Column: Encodable, Sendable {
     public var name: String
     /// As `format_type` prints it, e.g. `character varying(255)`.
     public var type: String
@@ -18,17 +18,27 @@ public struct Column: Codable, Sendable {
     /// The default is a string constant or NULL: Postgres types it by the column when it is
     /// stored, and keeps that type when the column's type changes later.
     public var defaultIsUntypedLiteral: Bool = false
-    /// `type` without modifiers (`character varying` for `character varying(16)`).
-    public var unmodifiedType: String = ""
     public var identity: String?
-    public var generated: String?
-    /// `generated` with its column names located, to follow renames.
+    /// The expression of a generated column, with its column names located to follow renames.
     public var trackedGenerated: RenderedExpression?
+    public var generated: String? { trackedGenerated?.text }
     public var comment: String?
     public var origin: Origin
 
     private enum CodingKeys: String, CodingKey {
-        case name, type, notNull, defaultExpression, defaultIsUntypedLiteral, unmodifiedType, identity, generated, comment, origin
+        case name, type, notNull, defaultExpression, identity, generated, comment, origin
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(type, forKey: .type)
+        try container.encode(notNull, forKey: .notNull)
+        try container.encodeIfPresent(defaultExpression, forKey: .defaultExpression)
+        try container.encodeIfPresent(identity, forKey: .identity)
+        try container.encodeIfPresent(generated, forKey: .generated)
+        try container.encodeIfPresent(comment, forKey: .comment)
+        try container.encode(origin, forKey: .origin)
     }
 }
 
@@ -44,9 +54,9 @@ public struct Constraint: Codable, Sendable {
     public var kind: ConstraintDefinition.Kind
     public var columns: [String]
     public var references: ForeignKeyTarget?
-    public var expression: String?
-    /// `expression` with its column names located, to follow renames.
+    /// A CHECK expression, with its column names located to follow renames.
     public var trackedExpression: RenderedExpression?
+    public var expression: String? { trackedExpression?.text }
     /// Columns read by a CHECK expression (dropped with any of them).
     public var expressionColumns: [String]
     public var validated: Bool
@@ -66,7 +76,7 @@ public struct Trigger: Codable, Sendable {
     public var origin: Origin
 }
 
-public struct Table: Codable, Sendable {
+public struct Table: Encodable, Sendable {
     public var name: ObjectName
     public var columns: [Column]
     public var constraints: [Constraint]
@@ -86,34 +96,41 @@ public struct Table: Codable, Sendable {
 }
 
 /// One key of an index: a column, or an expression as rendered from the parse tree.
-public struct IndexKey: Codable, Sendable, Hashable {
+public struct IndexKey: Encodable, Sendable, Hashable {
     public var column: String?
-    public var expression: String?
-    /// `expression` with its column names located, to follow renames.
+    /// The expression, with its column names located to follow renames.
     public var trackedExpression: RenderedExpression?
+    public var expression: String? { trackedExpression?.text }
 
     public init(column: String? = nil, expression: RenderedExpression? = nil) {
         self.column = column
-        self.expression = expression?.text
         self.trackedExpression = expression
     }
 
     private enum CodingKeys: String, CodingKey { case column, expression }
 
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(column, forKey: .column)
+        try container.encodeIfPresent(expression, forKey: .expression)
+    }
+
     /// The column name, or the expression in parentheses as `pg_get_indexdef` prints it.
     public var text: String { column.map(Identifiers.quote) ?? "(\(expression ?? ""))" }
 }
 
-public struct Index: Codable, Sendable {
+public struct Index: Encodable, Sendable {
     public var name: ObjectName
     public var table: ObjectName
     public var keys: [IndexKey]
-    /// Every column the index depends on: its key columns and those its expressions and
-    /// predicate read (Postgres drops the index with any of them).
-    public var dependsOnColumns: [String]
+    /// Columns its key expressions and predicate read (empty for a plain column index).
+    public var expressionColumns: [String]
+
+    /// Whether the index uses `column` (Postgres drops it with the column).
+    public func dependsOn(_ column: String) -> Bool { keys.contains { $0.column == column } || expressionColumns.contains(column) }
     public var unique: Bool
     public var method: String
-    public var predicate: String?
+    public var predicate: String? { trackedPredicate?.text }
     public var trackedPredicate: RenderedExpression?
     /// Set when the index implements a PRIMARY KEY / UNIQUE constraint of that name.
     public var constraint: String?
@@ -126,8 +143,9 @@ public struct Index: Codable, Sendable {
 public struct View: Codable, Sendable {
     public var name: ObjectName
     public var materialized: Bool
-    /// The query as libpg_query's deparser prints it.
-    public var query: String?
+    /// Where the defining statement is, to print its query on demand
+    /// (`SQLParser.viewQuery(inStatement:)`).
+    public var definition: ViewDefinition?
     /// Set when a relation or column the query reads was renamed afterwards: `query` still
     /// shows the names it was written with (Postgres tracks them by identity).
     public var queryPredatesRename: Bool = false
@@ -136,6 +154,13 @@ public struct View: Codable, Sendable {
     public var comment: String?
     public var origin: Origin
     public var owner: Ownership?
+}
+
+/// The statement that defined a view: a byte range of its file (`origin.path`), or its text
+/// when it ran inside a DO block.
+public enum ViewDefinition: Codable, Sendable, Hashable {
+    case inFile(start: Int, end: Int)
+    case text(String)
 }
 
 /// A user-defined type: an enum, a domain or a composite type.

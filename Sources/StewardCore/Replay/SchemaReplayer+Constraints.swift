@@ -81,8 +81,7 @@ extension SchemaReplayer {
             if model.tables[target] == nil { issue("foreign key \(name) references unknown table \(foreignKey.table)", at: definition.offset) }
         }
         let constraint = Constraint(name: name, kind: definition.kind, columns: columns, references: references,
-                                    expression: definition.expression, trackedExpression: definition.trackedExpression,
-                                    expressionColumns: definition.expressionColumns,
+                                    trackedExpression: definition.trackedExpression, expressionColumns: definition.expressionColumns,
                                     validated: !definition.notValid, inherited: false, origin: origin(definition.offset),
                                     referencesOrigin: referencesOrigin)
         model.tables[tableName]?.constraints.append(constraint)
@@ -105,8 +104,8 @@ extension SchemaReplayer {
             } else {
                 indexesOf.add(indexKey, to: tableName)
                 model.indexes[indexKey] = Index(name: indexKey, table: tableName, keys: columns.map { IndexKey(column: $0) },
-                                                dependsOnColumns: columns, unique: definition.kind != .exclusion,
-                                                method: "btree", predicate: nil, constraint: name, origin: constraint.origin)
+                                                expressionColumns: [], unique: definition.kind != .exclusion,
+                                                method: "btree", trackedPredicate: nil, constraint: name, origin: constraint.origin)
             }
         }
         for child in children(of: tableName) where definition.kind == .foreignKey || definition.kind == .check {

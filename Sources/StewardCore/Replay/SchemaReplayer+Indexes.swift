@@ -15,11 +15,9 @@ extension SchemaReplayer {
             return
         }
         let keys = create.columns.map { IndexKey(column: $0.column, expression: $0.expression) }
-        var dependsOn = keys.compactMap(\.column)
-        for column in create.expressionColumns where !dependsOn.contains(column) { dependsOn.append(column) }
         indexesOf.add(key, to: table)
-        model.indexes[key] = Index(name: key, table: table, keys: keys, dependsOnColumns: dependsOn, unique: create.unique,
-                                   method: create.method, predicate: create.predicate?.text, trackedPredicate: create.predicate,
+        model.indexes[key] = Index(name: key, table: table, keys: keys, expressionColumns: create.expressionColumns, unique: create.unique,
+                                   method: create.method, trackedPredicate: create.predicate,
                                    constraint: nil, origin: origin(create.offset))
     }
 }

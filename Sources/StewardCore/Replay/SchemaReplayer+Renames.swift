@@ -82,7 +82,6 @@ extension SchemaReplayer {
             if constraint.expressionColumns.contains(old) {
                 if let renamed = constraint.trackedExpression?.renamingColumn(old, to: new) {
                     constraint.trackedExpression = renamed
-                    constraint.expression = renamed.text
                 } else {
                     constraint.expressionPredatesRename = true
                 }
@@ -95,11 +94,10 @@ extension SchemaReplayer {
             guard let generated = model.tables[table]!.columns[index].trackedGenerated,
                   let renamed = generated.renamingColumn(old, to: new) else { continue }
             model.tables[table]!.columns[index].trackedGenerated = renamed
-            model.tables[table]!.columns[index].generated = renamed.text
         }
         for key in indexKeys(of: table) {
             var index = model.indexes[key]!
-            if index.dependsOnColumns.contains(old) {
+            if index.dependsOn(old) {
                 var followed = true
                 index.keys = index.keys.map { indexKey in
                     if indexKey.column == old { return IndexKey(column: new) }
@@ -113,14 +111,13 @@ extension SchemaReplayer {
                 if let predicate = index.trackedPredicate {
                     if let renamed = predicate.renamingColumn(old, to: new) {
                         index.trackedPredicate = renamed
-                        index.predicate = renamed.text
                     } else {
                         followed = false
                     }
                 }
                 if !followed { index.expressionPredatesRename = true }
             }
-            index.dependsOnColumns = replaced(index.dependsOnColumns)
+            index.expressionColumns = replaced(index.expressionColumns)
             model.indexes[key] = index
         }
         for other in tablesReferencing(table) {

@@ -73,9 +73,9 @@ extension SchemaReplayer {
         var column = Column(name: definition.name, type: formatType(definition.type), notNull: definition.notNull,
                             defaultExpression: definition.defaultExpression, defaultIsUntypedLiteral: definition.defaultIsUntypedLiteral,
                             identity: definition.identity,
-                            generated: definition.generated?.text, trackedGenerated: definition.generated, comment: nil,
+                            trackedGenerated: definition.generated, comment: nil,
                             origin: origin(definition.offset))
-        column.unmodifiedType = definition.type.userType == nil ? definition.type.unmodified : column.type
+        noteUnmodified(definition.type, formatted: column.type)
         column.defaultExpression = storedDefault(column.defaultExpression, isNull: definition.defaultIsNull, of: column)
         if definition.type.isSerial || definition.identity != nil {
             // serial and identity columns are NOT NULL and own a sequence named like an index would be.
@@ -140,16 +140,16 @@ extension SchemaReplayer {
             for member in family { dropColumn(column, from: member) }
         case .alterColumnType(let column, let type, _):
             let formatted = formatType(type)
-            let unmodified = type.userType == nil ? type.unmodified : formatted
+            noteUnmodified(type, formatted: formatted)
+            let unmodified = unmodifiedTypes
             for member in family {
                 updateColumn(member, column) { column in
                     // A literal default keeps the type it was stored with, now cast to the new one.
                     if column.defaultIsUntypedLiteral, let value = column.defaultExpression, column.type != formatted {
-                        column.defaultExpression = "\(value)::\(column.unmodifiedType)"
+                        column.defaultExpression = "\(value)::\(unmodified[column.type] ?? column.type)"
                         column.defaultIsUntypedLiteral = false
                     }
                     column.type = formatted
-                    column.unmodifiedType = unmodified
                 }
             }
         case .setNotNull(let column): for member in family { setNotNull(member, column, true) }
@@ -183,7 +183,7 @@ extension SchemaReplayer {
             model.sequences[sequenceName] = SequenceObject(name: sequenceName, ownedBy: name, ownedByColumn: column, origin: origin(offset))
             sequencesOf.add(sequenceName, to: name)
         case .dropIdentity(let column): updateColumn(name, column) { $0.identity = nil }
-        case .dropExpression(let column): updateColumn(name, column) { $0.generated = nil }
+        case .dropExpression(let column): updateColumn(name, column) { $0.trackedGenerated = nil }
         case .attachPartition(let partition):
             guard let partitionName = resolve(partition, in: model.tables) else { return issue("ATTACH PARTITION of unknown table \(partition)", at: offset) }
             if let refusal = attachRefusal(partitionName, to: name) { return issue("ATTACH PARTITION \(partitionName) to \(name): \(refusal)", at: offset) }
@@ -242,10 +242,14 @@ extension SchemaReplayer {
     /// `DEFAULT NULL` is stored only when coercing NULL to the column's type is more than a
     /// constant, i.e. when the type has modifiers (a length coercion): Postgres's
     /// AddRelationNewConstraints skips a default that is a plain NULL constant.
+    mutating func noteUnmodified(_ type: DataType, formatted: String) {
+        if type.userType == nil, type.unmodified != formatted { unmodifiedTypes[formatted] = type.unmodified }
+    }
+
     /// A domain's NULL is stored too (the value goes through CoerceToDomain).
     func storedDefault(_ expression: String?, isNull: Bool, of column: Column) -> String? {
         guard isNull else { return expression }
-        let hasModifiers = column.type != column.unmodifiedType && !column.unmodifiedType.isEmpty
+        let hasModifiers = unmodifiedTypes[column.type] != nil
         let isDomain = model.types.values.contains { $0.kind == .domain && DataType.formatUserType($0.name) == column.type }
         return hasModifiers || isDomain ? expression : nil
     }
@@ -260,7 +264,7 @@ extension SchemaReplayer {
         }
         let doomed = model.tables[table]?.constraints.filter { $0.columns.contains(column) || $0.expressionColumns.contains(column) } ?? []
         for constraint in doomed { dropConstraint(constraint.name, from: table) }
-        for key in indexKeys(of: table) where model.indexes[key]!.dependsOnColumns.contains(column) { model.indexes[key] = nil }
+        for key in indexKeys(of: table) where model.indexes[key]!.dependsOn(column) { model.indexes[key] = nil }
         for other in tablesReferencing(table) {
             model.tables[other]?.constraints.removeAll { $0.references?.table == table && $0.references?.columns.contains(column) == true }
         }

@@ -8,7 +8,7 @@ extension SchemaReplayer {
     public mutating func seedToolTables(for layout: MigrationLayout) {
         let origin = Origin(path: "(\(layout.rawValue))", line: 1, column: 1)
         func column(_ name: String, _ type: String, default value: String? = nil) -> Column {
-            Column(name: name, type: type, notNull: true, defaultExpression: value, identity: nil, generated: nil, comment: nil, origin: origin)
+            Column(name: name, type: type, notNull: true, defaultExpression: value, identity: nil, trackedGenerated: nil, comment: nil, origin: origin)
         }
         let tableName: String
         let columns: [Column]
@@ -31,7 +31,7 @@ extension SchemaReplayer {
         }
         let name = ObjectName(schema: "public", name: tableName)
         let keyName = tableName + "_pkey"
-        let primaryKey = Constraint(name: keyName, kind: .primaryKey, columns: ["version"], references: nil, expression: nil,
+        let primaryKey = Constraint(name: keyName, kind: .primaryKey, columns: ["version"], references: nil, trackedExpression: nil,
                                     expressionColumns: [], validated: true, inherited: false, origin: origin, referencesOrigin: nil)
         noteConstraintName(name.schema, primaryKey.name)
         model.tables[name] = Table(name: name, columns: columns, constraints: [primaryKey], triggers: [], comment: nil, partitionOf: nil,
@@ -39,7 +39,7 @@ extension SchemaReplayer {
                                    managedBy: layout.rawValue)
         let indexName = ObjectName(schema: "public", name: keyName)
         indexesOf.add(indexName, to: name)
-        model.indexes[indexName] = Index(name: indexName, table: name, keys: [IndexKey(column: "version")], dependsOnColumns: ["version"],
-                                         unique: true, method: "btree", predicate: nil, constraint: keyName, origin: origin)
+        model.indexes[indexName] = Index(name: indexName, table: name, keys: [IndexKey(column: "version")], expressionColumns: [],
+                                         unique: true, method: "btree", trackedPredicate: nil, constraint: keyName, origin: origin)
     }
 }

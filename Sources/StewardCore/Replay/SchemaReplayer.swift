@@ -29,6 +29,11 @@ public struct SchemaReplayer: Sendable {
     var viewsReading = ReverseIndex()
     /// While replaying a DO block's statements: their own text, and the file line it starts on.
     var embedded: (source: SourceText, firstLine: Int)?
+    /// Column types with modifiers and the same type without them (`character varying(16)`:
+    /// `character varying`): the type Postgres gives a literal default. Few distinct entries.
+    var unmodifiedTypes: [String: String] = [:]
+    /// The byte range of the statement being applied (views keep it, to print their query).
+    var currentStatement: Range<Int>?
     /// How many IF/CASE/EXCEPTION levels of a DO block are being tried (see `applySteps`).
     var doBlockNesting = 0
     var doBlockTooDeep = false
@@ -50,6 +55,7 @@ public struct SchemaReplayer: Sendable {
     public mutating func apply(_ statements: [ParsedStatement]) {
         for statement in statements {
             model.statementCount += 1
+            currentStatement = statement.range
             if case .doBlock(let block) = statement.statement {
                 applyDoBlock(block, range: statement.range)
             } else {
