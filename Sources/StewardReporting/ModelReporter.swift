@@ -168,6 +168,7 @@ public struct ModelReporter: Sendable {
         var columns: [Column]
         var constraints: [ConstraintRecord]
         var triggers: [TriggerRecord]
+        var privileges: [String: [String]]
         var origin: Origin
     }
 
@@ -200,6 +201,7 @@ public struct ModelReporter: Sendable {
         var schema: String
         var name: String
         var ownedBy: String?
+        var privileges: [String: [String]]
     }
 
     struct IndexRecord: Encodable {
@@ -223,6 +225,7 @@ public struct ModelReporter: Sendable {
         var query: String?
         var queryPredatesRename: Bool
         var comment: String?
+        var privileges: [String: [String]]
     }
 
     struct TypeRecord: Encodable {
@@ -270,12 +273,13 @@ public struct ModelReporter: Sendable {
                             origin: constraint.origin)
                     },
                     triggers: table.triggers.map { TriggerRecord(name: $0.name, function: $0.function.description) },
+                    privileges: sortedPrivileges(table.privileges),
                     origin: table.origin)
             },
             views: model.views.values.sorted { $0.name < $1.name }.map {
                 ViewRecord(schema: $0.name.schema ?? "public", name: $0.name.name, materialized: $0.materialized,
                            owner: $0.owner?.service, reads: $0.reads.map(\.description), query: query(of: $0, sources: analysis.sources),
-                           queryPredatesRename: $0.queryPredatesRename, comment: $0.comment)
+                           queryPredatesRename: $0.queryPredatesRename, comment: $0.comment, privileges: sortedPrivileges($0.privileges))
             },
             types: model.types.values.sorted { $0.name < $1.name }.map {
                 TypeRecord(schema: $0.name.schema ?? "public", name: $0.name.name, kind: $0.kind.rawValue, values: $0.values,
@@ -285,7 +289,8 @@ public struct ModelReporter: Sendable {
                 FunctionRecord(signature: $0.signature, language: $0.language, owner: $0.owner?.service)
             },
             sequences: model.sequences.values.sorted { $0.name < $1.name }.map {
-                SequenceRecord(schema: $0.name.schema ?? "public", name: $0.name.name, ownedBy: $0.ownedBy?.description)
+                SequenceRecord(schema: $0.name.schema ?? "public", name: $0.name.name, ownedBy: $0.ownedBy?.description,
+                               privileges: sortedPrivileges($0.privileges))
             },
             indexes: model.indexes.values.sorted { $0.name < $1.name }.map {
                 IndexRecord(schema: $0.name.schema ?? "public", name: $0.name.name, table: $0.table.description, keys: $0.keys,
@@ -299,6 +304,10 @@ public struct ModelReporter: Sendable {
             gaps: model.gaps)
         return JSONOutput.encode(document)
     }
+}
+
+func sortedPrivileges(_ privileges: [String: Set<String>]) -> [String: [String]] {
+    privileges.mapValues { $0.sorted() }
 }
 
 /// A view's query, deparsed from its defining statement (only `steward model` prints it).

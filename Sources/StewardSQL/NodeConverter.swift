@@ -335,9 +335,10 @@ struct NodeConverter {
     }
 
     func grant(_ statement: PgQuery__GrantStmt) -> Grant {
-        let privileges = nodes(statement.n_privileges, statement.privileges)
+        let accessPrivileges = nodes(statement.n_privileges, statement.privileges)
             .filter { $0.pointee.node_case == PG_QUERY__NODE__NODE_ACCESS_PRIV }
-            .map { text($0.pointee.access_priv.pointee.priv_name) }
+        let privileges = accessPrivileges.map { text($0.pointee.access_priv.pointee.priv_name) }
+        let columnLevel = accessPrivileges.contains { $0.pointee.access_priv.pointee.n_cols > 0 }
         let grantees = nodes(statement.n_grantees, statement.grantees)
             .filter { $0.pointee.node_case == PG_QUERY__NODE__NODE_ROLE_SPEC }
             .map { role -> String in
@@ -354,7 +355,8 @@ struct NodeConverter {
                      objectKind: objectTypeName(statement.objtype),
                      objects: nodes(statement.n_objects, statement.objects).map(objectNameOfObject),
                      allInSchema: statement.targtype == PG_QUERY__GRANT_TARGET_TYPE__ACL_TARGET_ALL_IN_SCHEMA,
-                     grantees: grantees)
+                     grantees: grantees, columnLevel: columnLevel,
+                     grantOptionOnly: statement.is_grant == 0 && statement.grant_option != 0)
     }
 
     // MARK: Enumerations

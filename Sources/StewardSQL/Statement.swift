@@ -372,6 +372,10 @@ public struct Grant: Sendable {
     /// True for `… ON ALL TABLES IN SCHEMA s`: `objects` then holds the schemas.
     public var allInSchema: Bool
     public var grantees: [String]
+    /// `GRANT SELECT (a, b) ON t`: privileges on columns, not on the table.
+    public var columnLevel: Bool
+    /// `REVOKE GRANT OPTION FOR …`: the privileges themselves stay.
+    public var grantOptionOnly: Bool
 }
 
 public struct CreateSchema: Sendable {

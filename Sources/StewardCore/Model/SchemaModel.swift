@@ -90,6 +90,10 @@ public struct Table: Encodable, Sendable {
     public var owner: Ownership?
     /// Set for the migration tool's own bookkeeping table (e.g. golang-migrate's schema_migrations).
     public var managedBy: String?
+    /// Privileges as GRANT and REVOKE leave them, per grantee (`PUBLIC` for everyone; the
+    /// owner's implicit privileges are not listed). They go with the object when it is
+    /// renamed or dropped.
+    public var privileges: [String: Set<String>] = [:]
 
     public func column(named name: String) -> Column? { columns.first { $0.name == name } }
     public var foreignKeys: [Constraint] { constraints.filter { $0.kind == .foreignKey } }
@@ -149,6 +153,10 @@ public struct View: Codable, Sendable {
     /// Set when a relation or column the query reads was renamed afterwards: `query` still
     /// shows the names it was written with (Postgres tracks them by identity).
     public var queryPredatesRename: Bool = false
+    /// Privileges as GRANT and REVOKE leave them, per grantee (`PUBLIC` for everyone; the
+    /// owner's implicit privileges are not listed). They go with the object when it is
+    /// renamed or dropped.
+    public var privileges: [String: Set<String>] = [:]
     /// Relations the view reads, resolved against the search path.
     public var reads: [ObjectName]
     public var comment: String?
@@ -206,6 +214,10 @@ public struct SequenceObject: Codable, Sendable {
     /// or the column.
     public var ownedBy: ObjectName?
     public var ownedByColumn: String?
+    /// Privileges as GRANT and REVOKE leave them, per grantee (`PUBLIC` for everyone; the
+    /// owner's implicit privileges are not listed). They go with the object when it is
+    /// renamed or dropped.
+    public var privileges: [String: Set<String>] = [:]
     public var origin: Origin
 }
 

@@ -16,7 +16,8 @@ extension SchemaReplayer {
         let reads = create.reads.map { resolve($0, in: model.tables) ?? resolve($0, in: model.views) ?? $0 }
         let definition: ViewDefinition? = embedded.map { .text($0.source.text(0..<$0.source.bytes.count)) }
             ?? currentStatement.map { .inFile(start: $0.lowerBound, end: $0.upperBound) }
-        model.views[name] = View(name: name, materialized: create.materialized, definition: definition, reads: reads,
+        model.views[name] = View(name: name, materialized: create.materialized, definition: definition,
+                                 privileges: model.views[name]?.privileges ?? [:], reads: reads,
                                  comment: model.views[name]?.comment, origin: origin(create.offset), owner: nil)
         noteReads(of: name)
     }

@@ -11,7 +11,7 @@ import Testing
 enum CatalogFacts {
     /// Deliberately not modelled, so not compared.
     static let notCompared = [
-        "grants: the model keeps GRANT/REVOKE statements, not effective privileges (aclexplode)",
+        "privileges on columns, schemas and functions, and those granted to CURRENT_USER / SESSION_USER (the model keeps those GRANT/REVOKE statements as written)",
         "index INCLUDE columns, operator classes, collations and ordering; indexes that partitions inherit from a partitioned index",
         "view queries, and CHECK or index expressions printed by the deparser, that read a column or relation renamed later (the model marks them `query_predates_rename` / `expression_predates_rename`: they keep the text they were written with); those facts are skipped on both sides",
         "domain constraints and defaults, function bodies, triggers",
@@ -80,6 +80,11 @@ enum CatalogFacts {
                 FROM rel r JOIN pg_description d ON d.objoid = r.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
                 WHERE r.relkind IN ('r', 'p', 'v', 'm')
               UNION ALL
+              SELECT 'privilege ' || r.schema || '.' || r.relname || ' ' || CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END
+                     || ' ' || a.privilege_type
+                FROM rel r JOIN pg_class c ON c.oid = r.oid, aclexplode(c.relacl) a
+                WHERE r.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND a.grantee <> c.relowner
+              UNION ALL
               SELECT 'comment column ' || r.schema || '.' || r.relname || '.' || a.attname || ' = ' || d.description
                 FROM rel r JOIN pg_description d ON d.objoid = r.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid > 0
                 JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum = d.objsubid WHERE r.relkind IN ('r', 'p')
@@ -101,9 +106,15 @@ enum CatalogFacts {
         func qualified(_ schema: String, _ name: String) -> String { quoteIdentifier(schema) + "." + quoteIdentifier(name) }
         func probe(_ fact: String, _ sql: String) { probes.append((fact, sql)) }
 
+        func privileges(of object: [String: Any], _ key: String) {
+            for (grantee, names) in object["privileges"] as? [String: [String]] ?? [:] {
+                for name in names { facts.insert("privilege \(key) \(grantee) \(name)") }
+            }
+        }
         for table in document["tables"] as? [[String: Any]] ?? [] {
             let schema = table["schema"] as? String ?? "", tableName = table["name"] as? String ?? ""
             let key = "\(schema).\(tableName)", target = qualified(schema, tableName)
+            privileges(of: table, key)
             if let comment = table["comment"] as? String { facts.insert("comment table \(key) = \(comment)") }
             for column in table["columns"] as? [[String: Any]] ?? [] {
                 let columnName = column["name"] as? String ?? ""
@@ -169,6 +180,7 @@ enum CatalogFacts {
             let kind = view["materialized"] as? Bool == true ? "materialized view" : "view"
             let reads = Set(view["reads"] as? [String] ?? []).sorted().joined(separator: ", ")
             facts.insert("\(kind) \(schema).\(viewName) reads \(reads)")
+            privileges(of: view, "\(schema).\(viewName)")
             if let comment = view["comment"] as? String { facts.insert("comment view \(schema).\(viewName) = \(comment)") }
             if view["query_predates_rename"] as? Bool == true {
                 skipped.insert("viewdef \(schema).\(viewName) ")
@@ -192,6 +204,7 @@ enum CatalogFacts {
         for sequence in document["sequences"] as? [[String: Any]] ?? [] {
             let owner = (sequence["owned_by"] as? String).map { " owned by \($0)" } ?? ""
             facts.insert("sequence \(sequence["schema"] as? String ?? "").\(sequence["name"] as? String ?? "")\(owner)")
+            privileges(of: sequence, "\(sequence["schema"] as? String ?? "").\(sequence["name"] as? String ?? "")")
         }
         _ = managed
         return (facts.union(try runProbes(probes, database, name)), skipped)

@@ -210,4 +210,27 @@ struct SchemaReplayerTests {
         #expect(tooDeep.tables.isEmpty)
         #expect(tooDeep.issues.map(\.origin.line) == [1])
     }
+
+    @Test func privilegesAreWhatGrantAndRevokeLeaveOnEachRelation() throws {
+        let model = try replay("""
+            CREATE SCHEMA s;
+            CREATE TABLE s.early (id int);
+            CREATE TABLE t (id int, secret text);
+            GRANT ALL ON t TO reader;
+            REVOKE TRUNCATE, TRIGGER ON t FROM reader;
+            GRANT SELECT (secret) ON t TO auditor;
+            GRANT SELECT ON t TO CURRENT_USER;
+            GRANT SELECT ON ALL TABLES IN SCHEMA s TO reader;
+            CREATE TABLE s.late (id int);
+            ALTER TABLE t RENAME TO renamed;
+            CREATE VIEW v AS SELECT id FROM renamed;
+            GRANT SELECT ON v TO PUBLIC;
+            CREATE OR REPLACE VIEW v AS SELECT id, secret FROM renamed;
+            REVOKE GRANT OPTION FOR SELECT ON v FROM PUBLIC;
+            """)
+        #expect(try table(model, "public", "renamed").privileges == ["reader": ["SELECT", "INSERT", "UPDATE", "DELETE", "REFERENCES"]])
+        #expect(try table(model, "s", "early").privileges == ["reader": ["SELECT"]])
+        #expect(try table(model, "s", "late").privileges.isEmpty, "ALL TABLES IN SCHEMA covers the tables that exist then")
+        #expect(model.views[ObjectName(schema: "public", name: "v")]?.privileges == ["PUBLIC": ["SELECT"]])
+    }
 }

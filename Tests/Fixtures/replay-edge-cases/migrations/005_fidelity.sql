@@ -53,3 +53,18 @@ ALTER TABLE null_defaults DROP COLUMN n;
 CREATE TABLE renamed_later (a int CHECK (a > 0), b int, g int GENERATED ALWAYS AS (a * 2) STORED);
 CREATE INDEX renamed_later_expr ON renamed_later ((a + b)) WHERE a IS NOT NULL;
 ALTER TABLE renamed_later RENAME COLUMN a TO "Renamed";
+
+DO $$ BEGIN CREATE ROLE steward_fixture_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+CREATE TABLE granted (id int, secret text);
+CREATE SEQUENCE granted_seq;
+GRANT ALL PRIVILEGES ON granted TO steward_fixture_reader;
+REVOKE TRUNCATE, TRIGGER ON TABLE granted FROM steward_fixture_reader;
+GRANT SELECT ON granted TO PUBLIC;
+GRANT SELECT (secret) ON granted TO steward_fixture_reader;
+GRANT USAGE ON SEQUENCE granted_seq TO steward_fixture_reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA scoped TO steward_fixture_reader;
+CREATE TABLE scoped.created_after_the_grant (id int);
+ALTER TABLE granted RENAME TO granted_renamed;
+CREATE VIEW granted_view AS SELECT id FROM granted_renamed;
+GRANT SELECT ON granted_view TO steward_fixture_reader;
+CREATE OR REPLACE VIEW granted_view AS SELECT id, secret FROM granted_renamed;
