@@ -306,8 +306,8 @@ public struct ModelReporter: Sendable {
     }
 }
 
-func sortedPrivileges(_ privileges: [String: Set<String>]) -> [String: [String]] {
-    privileges.mapValues { $0.sorted() }
+func sortedPrivileges(_ privileges: PrivilegeGrants) -> [String: [String]] {
+    privileges.byGrantee
 }
 
 /// A view's query, deparsed from its defining statement (only `steward model` prints it).

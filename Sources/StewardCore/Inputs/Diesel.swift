@@ -20,8 +20,11 @@ enum DieselLayout: MigrationLayoutReader {
     /// Folders holding `up.sql` (and not Prisma's `migration.sql`), or a single migration
     /// folder given directly.
     static func recognizes(_ directory: MigrationDirectory) -> Bool {
-        directory.isRegularFile("up.sql")
-            || directory.entries.contains { directory.isDirectory($0) && directory.isRegularFile($0 + "/up.sql") }
+        // Top-level .sql migrations (other than one folder's up.sql) mean another layout; this
+        // also spares a stat of every entry of a large flat directory.
+        if directory.isRegularFile("up.sql") { return true }
+        guard directory.sqlFiles.isEmpty else { return false }
+        return directory.entries.contains { directory.isDirectory($0) && directory.isRegularFile($0 + "/up.sql") }
     }
 
     static func candidates(in directory: MigrationDirectory) -> [String] {

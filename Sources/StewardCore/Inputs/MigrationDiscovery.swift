@@ -52,7 +52,9 @@ public enum MigrationDiscovery {
 
     /// Sub-folders (one level down) holding `.sql` files that a top-level layout does not read.
     static func unreadFolders(in directory: MigrationDirectory, layout: MigrationLayout) -> [Finding] {
-        directory.entries.filter(directory.isDirectory).compactMap { folder -> Finding? in
+        // `sqlFiles` are known not to be folders: only the other entries are looked at.
+        let files = Set(directory.sqlFiles)
+        return directory.entries.filter { !files.contains($0) && directory.isDirectory($0) }.compactMap { folder -> Finding? in
             let count = MigrationDirectory.sqlFileCount(inFolder: directory.path(folder))
             guard count > 0 else { return nil }
             return Finding(diagnostic: .unreadDirectory,

@@ -1,3 +1,4 @@
+import Foundation
 import StewardSQL
 
 /// Where an object was created (or last changed): migration file and position.
@@ -93,7 +94,7 @@ public struct Table: Encodable, Sendable {
     /// Privileges as GRANT and REVOKE leave them, per grantee (`PUBLIC` for everyone; the
     /// owner's implicit privileges are not listed). They go with the object when it is
     /// renamed or dropped.
-    public var privileges: [String: Set<String>] = [:]
+    public var privileges = PrivilegeGrants()
 
     public func column(named name: String) -> Column? { columns.first { $0.name == name } }
     public var foreignKeys: [Constraint] { constraints.filter { $0.kind == .foreignKey } }
@@ -156,12 +157,76 @@ public struct View: Codable, Sendable {
     /// Privileges as GRANT and REVOKE leave them, per grantee (`PUBLIC` for everyone; the
     /// owner's implicit privileges are not listed). They go with the object when it is
     /// renamed or dropped.
-    public var privileges: [String: Set<String>] = [:]
+    public var privileges = PrivilegeGrants()
     /// Relations the view reads, resolved against the search path.
     public var reads: [ObjectName]
     public var comment: String?
     public var origin: Origin
     public var owner: Ownership?
+}
+
+/// Privileges on a relation, as a bit set (Postgres's ACL bits, and as cheap to combine).
+public struct Privileges: OptionSet, Sendable, Hashable, Codable {
+    public let rawValue: UInt16
+    public init(rawValue: UInt16) { self.rawValue = rawValue }
+
+    public static let select = Privileges(rawValue: 1 << 0)
+    public static let insert = Privileges(rawValue: 1 << 1)
+    public static let update = Privileges(rawValue: 1 << 2)
+    public static let delete = Privileges(rawValue: 1 << 3)
+    public static let truncate = Privileges(rawValue: 1 << 4)
+    public static let references = Privileges(rawValue: 1 << 5)
+    public static let trigger = Privileges(rawValue: 1 << 6)
+    public static let usage = Privileges(rawValue: 1 << 7)
+
+    /// `ALL [PRIVILEGES]` on a table or view, and on a sequence (ACL_ALL_RIGHTS_RELATION, _SEQUENCE).
+    public static let allOnTables: Privileges = [.select, .insert, .update, .delete, .truncate, .references, .trigger]
+    public static let allOnSequences: Privileges = [.usage, .select, .update]
+
+    private static let named: [(String, Privileges)] = [
+        ("SELECT", .select), ("INSERT", .insert), ("UPDATE", .update), ("DELETE", .delete), ("TRUNCATE", .truncate),
+        ("REFERENCES", .references), ("TRIGGER", .trigger), ("USAGE", .usage),
+    ]
+
+    /// From a privilege name as the parser gives it (`select`); nil for others (`create`…).
+    public init?(name: String) {
+        guard let match = Self.named.first(where: { $0.0.caseInsensitiveCompare(name) == .orderedSame }) else { return nil }
+        self = match.1
+    }
+
+    /// The names, in a fixed order (`SELECT`, `INSERT`, …).
+    public var names: [String] { Self.named.filter { contains($0.1) }.map(\.0) }
+}
+
+/// Privileges per grantee on one relation: a few entries at most, so a small array (cheaper to
+/// update than a dictionary when `GRANT … ON ALL TABLES IN SCHEMA` touches every table).
+public struct PrivilegeGrants: Sendable, Hashable, Codable {
+    public private(set) var entries: [Entry] = []
+
+    public struct Entry: Sendable, Hashable, Codable {
+        public var grantee: String
+        public var privileges: Privileges
+    }
+
+    public init() {}
+
+    public var isEmpty: Bool { entries.isEmpty }
+
+    public subscript(grantee: String) -> Privileges {
+        get { entries.first { $0.grantee == grantee }?.privileges ?? [] }
+        set {
+            if let index = entries.firstIndex(where: { $0.grantee == grantee }) {
+                if newValue.isEmpty { entries.remove(at: index) } else { entries[index].privileges = newValue }
+            } else if !newValue.isEmpty {
+                entries.append(Entry(grantee: grantee, privileges: newValue))
+            }
+        }
+    }
+
+    /// Grantee → privilege names, for reports.
+    public var byGrantee: [String: [String]] {
+        Dictionary(entries.map { ($0.grantee, $0.privileges.names) }, uniquingKeysWith: { first, _ in first })
+    }
 }
 
 /// The statement that defined a view: a byte range of its file (`origin.path`), or its text
@@ -217,7 +282,7 @@ public struct SequenceObject: Codable, Sendable {
     /// Privileges as GRANT and REVOKE leave them, per grantee (`PUBLIC` for everyone; the
     /// owner's implicit privileges are not listed). They go with the object when it is
     /// renamed or dropped.
-    public var privileges: [String: Set<String>] = [:]
+    public var privileges = PrivilegeGrants()
     public var origin: Origin
 }
 

@@ -37,52 +37,52 @@ extension SchemaReplayer {
         applyPrivileges(grant, at: offset)
     }
 
-    /// What `ALL [PRIVILEGES]` means for each kind of relation (Postgres's ACL_ALL_RIGHTS_*).
-    static let allTablePrivileges: Set<String> = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"]
-    static let allSequencePrivileges: Set<String> = ["USAGE", "SELECT", "UPDATE"]
-
     /// Effective privileges on tables, views and sequences. Column privileges, schema and
     /// function privileges and roles that depend on who runs the migration (CURRENT_USER)
     /// are kept as statements only.
     private mutating func applyPrivileges(_ grant: Grant, at offset: Int) {
         guard !grant.columnLevel, !grant.grantOptionOnly, grant.objectKind == "table" || grant.objectKind == "sequence" else { return }
         let isSequence = grant.objectKind == "sequence"
-        var targets: [ObjectName] = []
+        let grantees = grant.grantees.filter { !["CURRENT_USER", "SESSION_USER", ""].contains($0) }
+        let written = grant.privileges == ["ALL"] ? nil : grant.privileges.reduce(into: Privileges()) { set, name in
+            if let privilege = Privileges(name: name) { set.insert(privilege) }
+        }
+        func updated(_ privileges: inout PrivilegeGrants, all: Privileges) {
+            let named = (written ?? all).intersection(all)
+            for grantee in grantees {
+                if grant.isGrant { privileges[grantee].formUnion(named) } else { privileges[grantee].subtract(named) }
+            }
+        }
         if grant.allInSchema {
+            // Every relation of the schema that exists now, changed in place. The positions are
+            // collected first: iterating `indices` while mutating would copy the dictionary.
             for schema in grant.objects.map(\.name) {
                 if isSequence {
-                    targets += model.sequences.keys.filter { $0.schema == schema }
+                    let positions = model.sequences.keys.indices.filter { model.sequences.keys[$0].schema == schema }
+                    for index in positions { updated(&model.sequences.values[index].privileges, all: .allOnSequences) }
                 } else {
-                    targets += model.tables.keys.filter { $0.schema == schema } + model.views.keys.filter { $0.schema == schema }
+                    let tables = model.tables.keys.indices.filter { model.tables.keys[$0].schema == schema }
+                    for index in tables { updated(&model.tables.values[index].privileges, all: .allOnTables) }
+                    let views = model.views.keys.indices.filter { model.views.keys[$0].schema == schema }
+                    for index in views { updated(&model.views.values[index].privileges, all: .allOnTables) }
                 }
             }
-        } else {
-            for object in grant.objects {
-                let found = isSequence ? resolve(object, in: model.sequences)
-                    : resolve(object, in: model.tables) ?? resolve(object, in: model.views) ?? resolve(object, in: model.sequences)
-                guard let found else {
-                    issue("\(grant.isGrant ? "GRANT" : "REVOKE") on unknown relation \(object)", at: offset)
-                    continue
-                }
-                targets.append(found)
-            }
+            return
         }
-        let grantees = grant.grantees.filter { !["CURRENT_USER", "SESSION_USER", ""].contains($0) }
-        func updated(_ privileges: inout [String: Set<String>], all: Set<String>) {
-            let named = grant.privileges == ["ALL"] ? all : Set(grant.privileges.map { $0.uppercased() }).intersection(all)
-            for grantee in grantees {
-                var current = privileges[grantee] ?? []
-                if grant.isGrant { current.formUnion(named) } else { current.subtract(named) }
-                privileges[grantee] = current.isEmpty ? nil : current
+        // Through `values[index]`: changed in place, the relation is never copied out.
+        for object in grant.objects {
+            let found = isSequence ? resolve(object, in: model.sequences)
+                : resolve(object, in: model.tables) ?? resolve(object, in: model.views) ?? resolve(object, in: model.sequences)
+            guard let target = found else {
+                issue("\(grant.isGrant ? "GRANT" : "REVOKE") on unknown relation \(object)", at: offset)
+                continue
             }
-        }
-        for target in targets {
-            if model.tables[target] != nil {
-                updated(&model.tables[target]!.privileges, all: Self.allTablePrivileges)
-            } else if model.views[target] != nil {
-                updated(&model.views[target]!.privileges, all: Self.allTablePrivileges)
-            } else if model.sequences[target] != nil {
-                updated(&model.sequences[target]!.privileges, all: Self.allSequencePrivileges)
+            if let index = model.tables.index(forKey: target) {
+                updated(&model.tables.values[index].privileges, all: .allOnTables)
+            } else if let index = model.views.index(forKey: target) {
+                updated(&model.views.values[index].privileges, all: .allOnTables)
+            } else if let index = model.sequences.index(forKey: target) {
+                updated(&model.sequences.values[index].privileges, all: .allOnSequences)
             }
         }
     }

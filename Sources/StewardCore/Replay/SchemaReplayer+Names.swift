@@ -27,10 +27,11 @@ extension SchemaReplayer {
 
     /// Finds an existing object: qualified names directly, unqualified ones along the search path.
     func resolve<Value>(_ name: ObjectName, in objects: [ObjectName: Value]) -> ObjectName? {
-        if name.schema != nil { return objects[name] != nil ? name : nil }
+        // `index(forKey:)`: a lookup that does not copy the value out (a table is large).
+        if name.schema != nil { return objects.index(forKey: name) != nil ? name : nil }
         for schema in effectivePath {
             let candidate = ObjectName(schema: schema, name: name.name)
-            if objects[candidate] != nil { return candidate }
+            if objects.index(forKey: candidate) != nil { return candidate }
         }
         return nil
     }
@@ -56,7 +57,8 @@ extension SchemaReplayer {
 
     func relationNameTaken(_ schema: String, _ name: String) -> Bool {
         let key = ObjectName(schema: schema, name: name)
-        return model.tables[key] != nil || model.indexes[key] != nil || model.views[key] != nil || model.sequences[key] != nil
+        return model.tables.index(forKey: key) != nil || model.indexes.index(forKey: key) != nil
+            || model.views.index(forKey: key) != nil || model.sequences.index(forKey: key) != nil
     }
 
     /// Postgres checks constraint names across the whole schema. Scanning every table for

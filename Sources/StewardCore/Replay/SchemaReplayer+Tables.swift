@@ -6,7 +6,7 @@ extension SchemaReplayer {
     mutating func createTable(_ create: CreateTable, at offset: Int) {
         let name = qualifyForCreation(create.name)
         if create.isTemporary { return }
-        if model.tables[name] != nil || model.views[name] != nil {
+        if model.tables.index(forKey: name) != nil || model.views.index(forKey: name) != nil {
             if !create.ifNotExists { issue("CREATE TABLE \(name): a relation of that name already exists", at: offset) }
             return
         }

@@ -17,7 +17,7 @@ extension SchemaReplayer {
         let definition: ViewDefinition? = embedded.map { .text($0.source.text(0..<$0.source.bytes.count)) }
             ?? currentStatement.map { .inFile(start: $0.lowerBound, end: $0.upperBound) }
         model.views[name] = View(name: name, materialized: create.materialized, definition: definition,
-                                 privileges: model.views[name]?.privileges ?? [:], reads: reads,
+                                 privileges: model.views[name]?.privileges ?? PrivilegeGrants(), reads: reads,
                                  comment: model.views[name]?.comment, origin: origin(create.offset), owner: nil)
         noteReads(of: name)
     }
