@@ -125,7 +125,29 @@ extension SQLParser {
     /// it. Deparsing costs a serialisation round trip, so it is done on demand (for
     /// `steward model`), never while checking.
     public static func viewQuery(inStatement sql: String) -> String? {
-        let cString = cString(Array(sql.utf8)[...])
+        withSingleStatementNode(Array(sql.utf8)) { node -> String? in
+            switch node.pointee.node_case {
+            case PG_QUERY__NODE__NODE_VIEW_STMT: return node.pointee.view_stmt?.pointee.query.flatMap(Expressions.deparseStatement)
+            case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT: return node.pointee.create_table_as_stmt?.pointee.query.flatMap(Expressions.deparseStatement)
+            default: return nil
+            }
+        } ?? nil
+    }
+
+    /// Whether `text` is one whole `COPY … FROM STDIN;` statement (as pg_dump writes it on one
+    /// line), judged by libpg_query's parser: psql then reads data rows up to `\.`.
+    public static func isCopyFromStdin(_ text: [UInt8]) -> Bool {
+        withSingleStatementNode(text) { node -> Bool in
+            guard node.pointee.node_case == PG_QUERY__NODE__NODE_COPY_STMT, let copy = node.pointee.copy_stmt?.pointee else { return false }
+            // FROM (is_from) with no file name and no PROGRAM: STDIN.
+            return copy.is_from != 0 && copy.is_program == 0 && optionalText(copy.filename) == nil
+        } ?? false
+    }
+
+    /// Parses `text` and hands its statement node to `body` while the tree is alive; nil when
+    /// the text does not parse as exactly one statement.
+    private static func withSingleStatementNode<T>(_ text: [UInt8], _ body: (NodePointer) -> T) -> T? {
+        let cString = cString(text[...])
         let result = cString.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_parse_protobuf($0) }
         }
@@ -135,29 +157,7 @@ extension SQLParser {
         guard let tree = pg_query__parse_result__unpack(nil, result.parse_tree.len, data) else { return nil }
         defer { pg_query__parse_result__free_unpacked(tree, nil) }
         guard tree.pointee.n_stmts == 1, let node = tree.pointee.stmts[0]?.pointee.stmt else { return nil }
-        switch node.pointee.node_case {
-        case PG_QUERY__NODE__NODE_VIEW_STMT: return node.pointee.view_stmt?.pointee.query.flatMap(Expressions.deparseStatement)
-        case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT: return node.pointee.create_table_as_stmt?.pointee.query.flatMap(Expressions.deparseStatement)
-        default: return nil
-        }
-    }
-
-    /// Whether `text` is one whole `COPY … FROM STDIN;` statement (as pg_dump writes it on one
-    /// line), judged by libpg_query's parser: psql then reads data rows up to `\.`.
-    public static func isCopyFromStdin(_ text: [UInt8]) -> Bool {
-        let cString = cString(text[...])
-        let result = cString.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_parse_protobuf($0) }
-        }
-        defer { pg_query_free_protobuf_parse_result(result) }
-        guard result.error == nil else { return false }
-        let data = UnsafeRawPointer(result.parse_tree.data)?.assumingMemoryBound(to: UInt8.self)
-        guard let tree = pg_query__parse_result__unpack(nil, result.parse_tree.len, data) else { return false }
-        defer { pg_query__parse_result__free_unpacked(tree, nil) }
-        guard tree.pointee.n_stmts == 1, let node = tree.pointee.stmts[0]?.pointee.stmt,
-              node.pointee.node_case == PG_QUERY__NODE__NODE_COPY_STMT, let copy = node.pointee.copy_stmt?.pointee else { return false }
-        // FROM (is_from) with no file name and no PROGRAM: STDIN.
-        return copy.is_from != 0 && copy.is_program == 0 && optionalText(copy.filename) == nil
+        return body(node)
     }
 
     /// libpg_query reads C strings: an embedded NUL would silently end the input early, so
