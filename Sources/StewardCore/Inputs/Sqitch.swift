@@ -105,6 +105,15 @@ enum SqitchLayout: MigrationLayoutReader {
                                         location: FileLocation(path: path, line: number + 1, column: 1)))
                 continue
             }
+            // A name is a path below deploy/: one that climbs out of it is never followed (a
+            // plan in a pull request must not make Steward print files from elsewhere).
+            guard !name.hasPrefix("/"), !name.split(separator: "/").contains("..") else {
+                findings.append(Finding(diagnostic: .migrationFormat, severity: .error,
+                                        message: "change `\(name)` names a script outside deploy/: not read",
+                                        help: "change names are paths below deploy/, revert/ and verify/",
+                                        location: FileLocation(path: path, line: number + 1, column: 1)))
+                continue
+            }
             changes.append(PlannedChange(name: name, line: number + 1, isRevert: isRevert, tags: []))
         }
         return changes

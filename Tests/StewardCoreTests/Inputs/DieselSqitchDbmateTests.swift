@@ -93,6 +93,15 @@ struct DieselSqitchDbmateTests {
         #expect(set.findings.first?.severity == .error)
     }
 
+    @Test func sqitchNeverReadsScriptsOutsideDeploy() throws {
+        let (set, _) = try discover([
+            "sqitch.plan": "%project=p\n../secret 2024-01-01T00:00:00Z A <a@example.com>\n/etc/passwd 2024-01-01T00:00:00Z A <a@example.com>\nok 2024-01-01T00:00:00Z A <a@example.com>\n",
+            "secret.sql": "SELECT 'do not print me';", "deploy/ok.sql": "SELECT 1;",
+        ])
+        #expect(set.files.map(\.name) == ["ok"])
+        #expect(set.findings.map(\.location?.line) == [2, 3])
+    }
+
     @Test func sqitchPsqlVariablesAndMetaCommandsAreNotes() throws {
         let (set, _) = try discover([
             "sqitch.plan": "%project=p\none 2024-01-01T00:00:00Z A <a@example.com>\n",
