@@ -250,6 +250,19 @@ public struct ModelReporter: Sendable {
         var statements: [UnmodelledStatement]
     }
 
+    /// A view's query, deparsed from its defining statement (only `steward model` prints it).
+    private func query(of view: View, sources: [String: SourceText]) -> String? {
+        switch view.definition {
+        case .inFile(let start, let end)?:
+            guard let source = sources[view.origin.path], end <= source.bytes.count else { return nil }
+            return SQLParser.viewQuery(inStatement: source.text(start..<end))
+        case .text(let statement)?:
+            return SQLParser.viewQuery(inStatement: statement)
+        case nil:
+            return nil
+        }
+    }
+
     public func renderJSON(_ analysis: Analysis) -> String {
         let model = analysis.model
         let document = ModelDocument(
@@ -273,13 +286,13 @@ public struct ModelReporter: Sendable {
                             origin: constraint.origin)
                     },
                     triggers: table.triggers.map { TriggerRecord(name: $0.name, function: $0.function.description) },
-                    privileges: sortedPrivileges(table.privileges),
+                    privileges: table.privileges.byGrantee,
                     origin: table.origin)
             },
             views: model.views.values.sorted { $0.name < $1.name }.map {
                 ViewRecord(schema: $0.name.schema ?? "public", name: $0.name.name, materialized: $0.materialized,
                            owner: $0.owner?.service, reads: $0.reads.map(\.description), query: query(of: $0, sources: analysis.sources),
-                           queryPredatesRename: $0.queryPredatesRename, comment: $0.comment, privileges: sortedPrivileges($0.privileges))
+                           queryPredatesRename: $0.queryPredatesRename, comment: $0.comment, privileges: $0.privileges.byGrantee)
             },
             types: model.types.values.sorted { $0.name < $1.name }.map {
                 TypeRecord(schema: $0.name.schema ?? "public", name: $0.name.name, kind: $0.kind.rawValue, values: $0.values,
@@ -290,7 +303,7 @@ public struct ModelReporter: Sendable {
             },
             sequences: model.sequences.values.sorted { $0.name < $1.name }.map {
                 SequenceRecord(schema: $0.name.schema ?? "public", name: $0.name.name, ownedBy: $0.ownedBy?.description,
-                               privileges: sortedPrivileges($0.privileges))
+                               privileges: $0.privileges.byGrantee)
             },
             indexes: model.indexes.values.sorted { $0.name < $1.name }.map {
                 IndexRecord(schema: $0.name.schema ?? "public", name: $0.name.name, table: $0.table.description, keys: $0.keys,
@@ -303,23 +316,6 @@ public struct ModelReporter: Sendable {
             issues: model.issues,
             gaps: model.gaps)
         return JSONOutput.encode(document)
-    }
-}
-
-func sortedPrivileges(_ privileges: PrivilegeGrants) -> [String: [String]] {
-    privileges.byGrantee
-}
-
-/// A view's query, deparsed from its defining statement (only `steward model` prints it).
-func query(of view: View, sources: [String: SourceText]) -> String? {
-    switch view.definition {
-    case .inFile(let start, let end)?:
-        guard let source = sources[view.origin.path], end <= source.bytes.count else { return nil }
-        return SQLParser.viewQuery(inStatement: source.text(start..<end))
-    case .text(let statement)?:
-        return SQLParser.viewQuery(inStatement: statement)
-    case nil:
-        return nil
     }
 }
 

@@ -45,10 +45,7 @@ public enum SQLParser {
     /// while libpg_query's buffer is alive.
     private static func withSerializedTree<T>(_ source: SourceText, range: Range<Int>,
                                               _ body: (UnsafeBufferPointer<UInt8>) -> T) -> Result<T, SyntaxError> {
-        let cString = cString(source.bytes[range])
-        let result = cString.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_parse_protobuf($0) }
-        }
+        let result = withCString(source.bytes[range]) { pg_query_parse_protobuf($0) }
         defer { pg_query_free_protobuf_parse_result(result) }
 
         if let error = result.error {
@@ -84,10 +81,7 @@ public enum SQLParser {
     /// Statement boundaries found by libpg_query's scanner, without building parse trees.
     /// Used to parse a huge file statement by statement and to keep going after a syntax error.
     public static func split(_ source: SourceText) -> Result<[Range<Int>], SyntaxError> {
-        let cString = cString(source.bytes[...])
-        let result = cString.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_split_with_scanner($0) }
-        }
+        let result = withCString(source.bytes[...]) { pg_query_split_with_scanner($0) }
         defer { pg_query_free_split_result(result) }
         if let error = result.error {
             let message = error.pointee.message.map { String(cString: $0) } ?? "syntax error"
@@ -109,10 +103,7 @@ extension SQLParser {
     /// `sql` parsed and printed back by libpg_query's deparser: one canonical text for
     /// equivalent SQL (`(1 + 2) * 3` and `((1+2)*3)` print alike, `1 + 2 * 3` does not).
     public static func deparse(_ sql: String) -> String? {
-        let cString = cString(Array(sql.utf8)[...])
-        let result = cString.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_parse_protobuf($0) }
-        }
+        let result = withCString(Array(sql.utf8)[...]) { pg_query_parse_protobuf($0) }
         defer { pg_query_free_protobuf_parse_result(result) }
         guard result.error == nil else { return nil }
         let deparsed = pg_query_deparse_protobuf(result.parse_tree)
@@ -147,10 +138,7 @@ extension SQLParser {
     /// Parses `text` and hands its statement node to `body` while the tree is alive; nil when
     /// the text does not parse as exactly one statement.
     private static func withSingleStatementNode<T>(_ text: [UInt8], _ body: (NodePointer) -> T) -> T? {
-        let cString = cString(text[...])
-        let result = cString.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_parse_protobuf($0) }
-        }
+        let result = withCString(text[...]) { pg_query_parse_protobuf($0) }
         defer { pg_query_free_protobuf_parse_result(result) }
         guard result.error == nil else { return nil }
         let data = UnsafeRawPointer(result.parse_tree.data)?.assumingMemoryBound(to: UInt8.self)
@@ -160,16 +148,19 @@ extension SQLParser {
         return body(node)
     }
 
-    /// libpg_query reads C strings: an embedded NUL would silently end the input early, so
-    /// NULs become spaces (and the parser then reports what follows, if anything is wrong).
-    static func cString(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
-        var result = [UInt8]()
-        result.reserveCapacity(bytes.count + 1)
-        result.append(contentsOf: bytes)
-        if result.contains(0) {
-            for index in result.indices where result[index] == 0 { result[index] = UInt8(ascii: " ") }
+    /// Calls `body` with `bytes` as the C string libpg_query reads. An embedded NUL would
+    /// silently end the input early, so NULs become spaces (and the parser then reports what
+    /// follows, if anything is wrong).
+    static func withCString<T>(_ bytes: ArraySlice<UInt8>, _ body: (UnsafePointer<CChar>) -> T) -> T {
+        var terminated = [UInt8]()
+        terminated.reserveCapacity(bytes.count + 1)
+        terminated.append(contentsOf: bytes)
+        if terminated.contains(0) {
+            for index in terminated.indices where terminated[index] == 0 { terminated[index] = UInt8(ascii: " ") }
         }
-        result.append(0)
-        return result
+        terminated.append(0)
+        return terminated.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { body($0) }
+        }
     }
 }

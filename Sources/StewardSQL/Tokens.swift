@@ -11,10 +11,7 @@ struct ScannedToken {
 extension SQLParser {
     /// Every token of `source` from libpg_query's scanner; nil when the scanner fails.
     static func tokens(_ source: SourceText) -> [ScannedToken]? {
-        let cString = cString(source.bytes[...])
-        let result = cString.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pg_query_scan($0) }
-        }
+        let result = withCString(source.bytes[...]) { pg_query_scan($0) }
         defer { pg_query_free_scan_result(result) }
         guard result.error == nil else { return nil }
         let data = UnsafeRawPointer(result.pbuf.data)?.assumingMemoryBound(to: UInt8.self)

@@ -78,11 +78,11 @@ struct PostgresAgreementTests {
         let model = try steward(["model", directory.path, "--format", "json"])
         try #require(model.stdout.contains("\"default_expression\" : \"(1 + 2) * 3\""))
         let catalog = try CatalogFacts.fromCatalog(database, name)
-        let faithful = try CatalogFacts.fromModel(model.stdout, database, name, managed: [])
+        let faithful = try CatalogFacts.fromModel(model.stdout, database, name)
         #expect(CatalogFacts.differences(model: faithful, database: catalog).isEmpty)
         let broken = model.stdout.replacingOccurrences(of: "\"(1 + 2) * 3\"", with: "\"1 + 2 * 3\"")
             .replacingOccurrences(of: "\"((score + 1) * 2) > 0\"", with: "\"score + 1 * 2 > 0\"")
-        let differences = CatalogFacts.differences(model: try CatalogFacts.fromModel(broken, database, name, managed: []), database: catalog)
+        let differences = CatalogFacts.differences(model: try CatalogFacts.fromModel(broken, database, name), database: catalog)
         #expect(differences.contains("only in model:    default public.users.score = (1 + (2 * 3))"), "\(differences)")
         #expect(differences.contains { $0.hasPrefix("only in model:    check public.users users_score_check") }, "\(differences)")
     }
@@ -98,13 +98,13 @@ struct PostgresAgreementTests {
 
         let model = try steward(["model", directory.path, "--format", "json"])
         try #require(model.status == 0, "steward model failed: \(model.stderr)")
-        let (modelTables, managed) = try catalogFromModelJSON(model.stdout)
+        let (modelTables, _) = try catalogFromModelJSON(model.stdout)
         let catalog = try database.catalog(name).filter { !excluding(String($0.key.split(separator: ".").last ?? "")) }
         let diff = differences(model: modelTables, database: catalog)
         #expect(diff.isEmpty, "model and Postgres differ for \(directory.lastPathComponent) (\(diff.count) tables):\n\(diff.prefix(15).joined(separator: "\n"))")
         #expect(!catalog.isEmpty)
         let excludedTables = try database.catalog(name).keys.filter { excluding(String($0.split(separator: ".").last ?? "")) }
-        let facts = CatalogFacts.differences(model: try CatalogFacts.fromModel(model.stdout, database, name, managed: managed),
+        let facts = CatalogFacts.differences(model: try CatalogFacts.fromModel(model.stdout, database, name),
                                              database: try CatalogFacts.fromCatalog(database, name))
             .filter { fact in !excludedTables.contains { fact.contains(" \($0) ") || fact.contains(" \($0).") } }
         #expect(facts.isEmpty, "model and Postgres differ for \(directory.path) (\(facts.count) facts; not compared: \(CatalogFacts.notCompared.joined(separator: "; "))):\n\(facts.prefix(40).joined(separator: "\n"))")

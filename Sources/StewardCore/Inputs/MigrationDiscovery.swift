@@ -119,13 +119,13 @@ public enum MigrationDiscovery {
             blank(&masked, candidate)
             let location = file.source.location(ofByte: candidate.lowerBound)
             let command = String(decoding: bytes[candidate], as: UTF8.self).split(separator: " ").first.map(String.init) ?? "\\"
-            result.notices.append(runByPsql ? Finding(
-                diagnostic: .psqlMetaCommand, severity: .info,
-                message: "psql meta-command `\(command)`: psql runs it (this tool runs scripts through psql); Steward does not follow it",
-                help: "nothing to fix; Steward cannot see what the meta-command does to the schema",
-                location: FileLocation(path: file.path, line: location.line, column: location.column, length: command.count)) : Finding(diagnostic: .psqlMetaCommand,
-                message: "psql meta-command `\(command)` skipped: only psql understands it, the migration tool sends it to the server",
-                help: "run this file with psql, or replace the meta-command with SQL",
+            result.notices.append(Finding(
+                diagnostic: .psqlMetaCommand, severity: runByPsql ? .info : nil,
+                message: runByPsql
+                    ? "psql meta-command `\(command)`: psql runs it (this tool runs scripts through psql); Steward does not follow it"
+                    : "psql meta-command `\(command)` skipped: only psql understands it, the migration tool sends it to the server",
+                help: runByPsql ? "nothing to fix; Steward cannot see what the meta-command does to the schema"
+                    : "run this file with psql, or replace the meta-command with SQL",
                 location: FileLocation(path: file.path, line: location.line, column: location.column, length: command.count)))
         }
         result.source = SourceText(bytes: masked)

@@ -7,6 +7,11 @@ extension SchemaReplayer {
         indexesOf.values(of: table).filter { model.indexes[$0]?.table == table }
     }
 
+    /// Sequences a column owns (serial, identity, `OWNED BY`).
+    func sequences(ownedBy table: ObjectName, column: String) -> [ObjectName] {
+        sequencesOf.values(of: table).filter { model.sequences[$0]?.ownedBy == table && model.sequences[$0]?.ownedByColumn == column }
+    }
+
     /// Other tables with a foreign key to `table` (and `table` itself, for self-references).
     func tablesReferencing(_ table: ObjectName) -> [ObjectName] {
         Set(referencers.values(of: table) + [table]).filter { other in

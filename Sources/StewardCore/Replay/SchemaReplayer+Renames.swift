@@ -67,10 +67,7 @@ extension SchemaReplayer {
 
     mutating func renameColumn(_ table: ObjectName, from old: String, to new: String) {
         updateColumn(table, old) { $0.name = new }
-        for sequence in sequencesOf.values(of: table) where model.sequences[sequence]?.ownedBy == table
-            && model.sequences[sequence]?.ownedByColumn == old {
-            model.sequences[sequence]!.ownedByColumn = new
-        }
+        for sequence in sequences(ownedBy: table, column: old) { model.sequences[sequence]!.ownedByColumn = new }
         for key in viewsReading.values(of: table) where model.views[key]?.reads.contains(table) == true {
             model.views[key]!.queryPredatesRename = true
         }

@@ -2,7 +2,6 @@ import StewardSQL
 
 // CREATE TABLE, ALTER TABLE (columns, partitions), DROP TABLE.
 extension SchemaReplayer {
-
     mutating func createTable(_ create: CreateTable, at offset: Int) {
         let name = qualifyForCreation(create.name)
         if create.isTemporary { return }
@@ -94,7 +93,6 @@ extension SchemaReplayer {
         return column
     }
 
-
     mutating func setNotNull(_ table: ObjectName, _ column: String, _ value: Bool) {
         guard let index = model.tables[table]?.columns.firstIndex(where: { $0.name == column }) else { return }
         model.tables[table]?.columns[index].notNull = value
@@ -119,7 +117,7 @@ extension SchemaReplayer {
     }
 
     mutating func applyColumnAction(_ action: AlterTableAction, to name: ObjectName, at offset: Int,
-                                            constraints: inout [ConstraintDefinition]) {
+                                    constraints: inout [ConstraintDefinition]) {
         // Column changes on a partitioned or inherited parent reach its children too.
         let family = [name] + descendants(of: name)
         switch action {
@@ -233,20 +231,19 @@ extension SchemaReplayer {
         return nil
     }
 
-
     mutating func updateColumn(_ table: ObjectName, _ column: String, _ change: (inout Column) -> Void) {
         guard let index = model.tables[table]?.columns.firstIndex(where: { $0.name == column }) else { return }
         change(&model.tables[table]!.columns[index])
     }
 
-    /// `DEFAULT NULL` is stored only when coercing NULL to the column's type is more than a
-    /// constant, i.e. when the type has modifiers (a length coercion): Postgres's
-    /// AddRelationNewConstraints skips a default that is a plain NULL constant.
+    /// Remembers a built-in type with modifiers and the same type without them.
     mutating func noteUnmodified(_ type: DataType, formatted: String) {
         if type.userType == nil, type.unmodified != formatted { unmodifiedTypes[formatted] = type.unmodified }
     }
 
-    /// A domain's NULL is stored too (the value goes through CoerceToDomain).
+    /// `DEFAULT NULL` is stored only when coercing NULL to the column's type is more than a
+    /// constant: when the type has modifiers (a length coercion) or is a domain
+    /// (CoerceToDomain). Postgres's AddRelationNewConstraints skips a plain NULL constant.
     func storedDefault(_ expression: String?, isNull: Bool, of column: Column) -> String? {
         guard isNull else { return expression }
         let hasModifiers = unmodifiedTypes[column.type] != nil
@@ -258,10 +255,7 @@ extension SchemaReplayer {
     /// owns, and (with CASCADE) foreign keys of other tables that reference it.
     mutating func dropColumn(_ column: String, from table: ObjectName) {
         model.tables[table]?.columns.removeAll { $0.name == column }
-        for sequence in sequencesOf.values(of: table) where model.sequences[sequence]?.ownedBy == table
-            && model.sequences[sequence]?.ownedByColumn == column {
-            model.sequences[sequence] = nil
-        }
+        for sequence in sequences(ownedBy: table, column: column) { model.sequences[sequence] = nil }
         let doomed = model.tables[table]?.constraints.filter { $0.columns.contains(column) || $0.expressionColumns.contains(column) } ?? []
         for constraint in doomed { dropConstraint(constraint.name, from: table) }
         for key in indexKeys(of: table) where model.indexes[key]!.dependsOn(column) { model.indexes[key] = nil }

@@ -98,7 +98,7 @@ enum CatalogFacts {
 
     /// The same facts from `steward model --format json`, expressions normalised by probes
     /// against `name` (which holds the migrated schema).
-    static func fromModel(_ json: String, _ database: TestDatabase, _ name: String, managed: Set<String>) throws -> (facts: Set<String>, skipped: Set<String>) {
+    static func fromModel(_ json: String, _ database: TestDatabase, _ name: String) throws -> (facts: Set<String>, skipped: Set<String>) {
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         var facts = Set<String>()
         var probes: [(key: String, sql: String)] = []
@@ -206,7 +206,6 @@ enum CatalogFacts {
             facts.insert("sequence \(sequence["schema"] as? String ?? "").\(sequence["name"] as? String ?? "")\(owner)")
             privileges(of: sequence, "\(sequence["schema"] as? String ?? "").\(sequence["name"] as? String ?? "")")
         }
-        _ = managed
         return (facts.union(try runProbes(probes, database, name)), skipped)
     }
 
