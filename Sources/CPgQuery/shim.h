@@ -11,6 +11,9 @@ static inline const ProtobufCMessageDescriptor *steward_range_var_descriptor(voi
 static inline const ProtobufCMessageDescriptor *steward_common_table_expr_descriptor(void) {
     return &pg_query__common_table_expr__descriptor;
 }
+static inline const ProtobufCMessageDescriptor *steward_func_call_descriptor(void) {
+    return &pg_query__func_call__descriptor;
+}
 static inline const ProtobufCMessageDescriptor *steward_node_descriptor(void) {
     return &pg_query__node__descriptor;
 }

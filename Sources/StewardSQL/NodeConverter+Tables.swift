@@ -44,7 +44,8 @@ extension NodeConverter {
             defaultIsUntypedLiteral: definition.raw_default.map(Expressions.isUntypedLiteral) ?? false,
             defaultIsNull: definition.raw_default.map(Expressions.isNullConstant) ?? false,
             identity: nil, generated: nil, constraints: [],
-            offset: at(definition.location))
+            offset: at(definition.location),
+            defaultCalls: definition.raw_default.map(functionCalls(in:)) ?? [])
         for node in nodes(definition.n_constraints, definition.constraints) where node.pointee.node_case == PG_QUERY__NODE__NODE_CONSTRAINT {
             let constraint = node.pointee.constraint.pointee
             switch constraint.contype {
@@ -54,6 +55,7 @@ extension NodeConverter {
                 result.defaultExpression = constraint.raw_expr.map(Expressions.render)
                 result.defaultIsUntypedLiteral = constraint.raw_expr.map(Expressions.isUntypedLiteral) ?? false
                 result.defaultIsNull = constraint.raw_expr.map(Expressions.isNullConstant) ?? false
+                result.defaultCalls = constraint.raw_expr.map(functionCalls(in:)) ?? []
             case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
                 result.identity = text(constraint.generated_when) == "a" ? "always" : "by default"
             case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED: result.generated = constraint.raw_expr.map(Expressions.renderTracked)
@@ -205,6 +207,10 @@ extension NodeConverter {
             guard let def = command.def, def.pointee.node_case == PG_QUERY__NODE__NODE_RANGE_VAR else { return .other("AT_AddInherit") }
             let parent = objectName(def.pointee.range_var)
             return command.subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit ? .inherit(parent) : .noInherit(parent)
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetLogged: return .rewrite("SET LOGGED")
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetUnLogged: return .rewrite("SET UNLOGGED")
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetTableSpace: return .rewrite("SET TABLESPACE")
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetAccessMethod: return .rewrite("SET ACCESS METHOD")
         case PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner:
             return .changeOwner(role: command.newowner.map { text($0.pointee.rolename) } ?? "")
         default:

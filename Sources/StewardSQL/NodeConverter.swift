@@ -79,7 +79,7 @@ struct NodeConverter {
         case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
             let statement = value.variable_set_stmt.pointee
             guard text(statement.name) == "search_path" || statement.kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL else {
-                return .other(kind: "VariableSetStmt")
+                return .setVariable(setVariable(statement))
             }
             switch statement.kind {
             case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE:
@@ -124,6 +124,28 @@ struct NodeConverter {
             return .doBlock(block)
         case PG_QUERY__NODE__NODE_TRANSACTION_STMT:
             return .transaction(transactionKind(value.transaction_stmt.pointee.kind))
+        case PG_QUERY__NODE__NODE_REINDEX_STMT: return .tableOperation(reindex(value.reindex_stmt.pointee))
+        case PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT:
+            let statement = value.refresh_mat_view_stmt.pointee
+            return .tableOperation(TableOperation(kind: .refreshMaterializedView(withNoData: statement.skip_data != 0),
+                                                  relations: [objectName(statement.relation)], name: nil,
+                                                  concurrently: statement.concurrent != 0, offset: at(statement.relation?.pointee.location)))
+        case PG_QUERY__NODE__NODE_VACUUM_STMT: return .tableOperation(vacuum(value.vacuum_stmt.pointee))
+        case PG_QUERY__NODE__NODE_CLUSTER_STMT:
+            let statement = value.cluster_stmt.pointee
+            return .tableOperation(TableOperation(kind: .cluster, relations: statement.relation.map { [objectName($0)] } ?? [],
+                                                  name: nil, concurrently: false, offset: at(statement.relation?.pointee.location)))
+        case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
+            let statement = value.truncate_stmt.pointee
+            let relations = rangeVars(statement.n_relations, statement.relations)
+            return .tableOperation(TableOperation(kind: .truncate(cascade: statement.behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE),
+                                                  relations: relations.map(objectName), name: nil, concurrently: false,
+                                                  offset: at(relations.first?.pointee.location)))
+        case PG_QUERY__NODE__NODE_LOCK_STMT:
+            let statement = value.lock_stmt.pointee
+            let relations = rangeVars(statement.n_relations, statement.relations)
+            return .tableOperation(TableOperation(kind: .lock(mode: Int(statement.mode)), relations: relations.map(objectName),
+                                                  name: nil, concurrently: false, offset: at(relations.first?.pointee.location)))
         default:
             return .other(kind: nodeKindName(node))
         }
@@ -309,11 +331,18 @@ struct NodeConverter {
                     || value.mode == PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_TABLE { return nil }
                 return TypeFormatting.dataType(value.arg_type).formatted
             }
+        var volatility = Volatility.volatile
+        for option in nodes(statement.n_options, statement.options) where option.pointee.node_case == PG_QUERY__NODE__NODE_DEF_ELEM {
+            let element = option.pointee.def_elem.pointee
+            if text(element.defname) == "volatility", let value = element.arg.flatMap(stringValue), let parsed = Volatility(rawValue: value) {
+                volatility = parsed
+            }
+        }
         return CreateFunction(name: objectName(strings(statement.n_funcname, statement.funcname)),
                               argumentTypes: argumentTypes,
                               returnType: statement.return_type.map { TypeFormatting.dataType($0).formatted },
                               language: language, orReplace: statement.replace != 0,
-                              isProcedure: statement.is_procedure != 0)
+                              isProcedure: statement.is_procedure != 0, volatility: volatility)
     }
 
     func comment(_ statement: PgQuery__CommentStmt) -> Comment {

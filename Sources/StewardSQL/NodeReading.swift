@@ -78,6 +78,8 @@ private let nodeKindNames: [String] = {
 struct RelationReferenceCollector {
     var relations: [ObjectName] = []
     var cteNames: Set<String> = []
+    /// Functions called anywhere below (`FuncCall` nodes), as written.
+    var functionCalls: [ObjectName] = []
 
     mutating func collect(_ message: UnsafePointer<ProtobufCMessage>, depth: Int = 0) {
         // Parse trees are already depth-limited by Postgres; this only guards hostile input.
@@ -88,6 +90,11 @@ struct RelationReferenceCollector {
                 ObjectName(schema: optionalText($0.pointee.schemaname), name: text($0.pointee.relname))
             })
             return
+        }
+        if descriptor == funcCallDescriptor {
+            message.withMemoryRebound(to: PgQuery__FuncCall.self, capacity: 1) {
+                functionCalls.append(objectName(strings($0.pointee.n_funcname, $0.pointee.funcname)))
+            }
         }
         if descriptor == commonTableExprDescriptor {
             _ = message.withMemoryRebound(to: PgQuery__CommonTableExpr.self, capacity: 1) {
@@ -118,3 +125,11 @@ struct RelationReferenceCollector {
 // dereferenced for writing, so sharing them across threads is safe.
 nonisolated(unsafe) private let rangeVarDescriptor = steward_range_var_descriptor()
 nonisolated(unsafe) private let commonTableExprDescriptor = steward_common_table_expr_descriptor()
+nonisolated(unsafe) private let funcCallDescriptor = steward_func_call_descriptor()
+
+/// Functions an expression calls, e.g. `[gen_random_uuid]` for `DEFAULT gen_random_uuid()`.
+func functionCalls(in node: NodePointer) -> [ObjectName] {
+    var collector = RelationReferenceCollector()
+    node.withMemoryRebound(to: ProtobufCMessage.self, capacity: 1) { collector.collect($0) }
+    return collector.functionCalls
+}

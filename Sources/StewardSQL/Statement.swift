@@ -57,10 +57,32 @@ public indirect enum Statement: Sendable {
     case alterSequence(AlterSequence)
     case createExtension(name: String)
     case transaction(TransactionKind)
+    /// `SET [LOCAL] name …` / `RESET name` of a setting other than search_path (lock_timeout,
+    /// statement_timeout: what the lock rules read).
+    case setVariable(SetVariable)
+    /// Maintenance and data statements that take table locks: REINDEX, REFRESH MATERIALIZED
+    /// VIEW, VACUUM, CLUSTER, TRUNCATE, LOCK.
+    case tableOperation(TableOperation)
     /// `DO $$ … $$`: the body, whose embedded statements the replay can follow.
     case doBlock(DoBlock)
     /// A statement the model does not replay, named after its parse node (e.g. `InsertStmt`).
     case other(kind: String)
+
+    /// Postgres refuses it inside a transaction block (SQLSTATE 25001): `CREATE INDEX
+    /// CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX … CONCURRENTLY`, `VACUUM`.
+    public var refusesTransactionBlock: Bool {
+        switch self {
+        case .createIndex(let create): create.concurrently
+        case .drop(let drop): drop.concurrently
+        case .tableOperation(let operation):
+            switch operation.kind {
+            case .reindex(let target): operation.concurrently || target == .database || target == .system || target == .schema
+            case .vacuum(_, let vacuum): vacuum
+            default: false
+            }
+        default: false
+        }
+    }
 
     /// The parse-node name, for counting what the model did not replay.
     public var kindName: String {
@@ -86,6 +108,8 @@ public indirect enum Statement: Sendable {
         case .alterSequence: "AlterSeqStmt"
         case .createExtension: "CreateExtensionStmt"
         case .transaction: "TransactionStmt"
+        case .setVariable: "VariableSetStmt"
+        case .tableOperation(let operation): operation.kind.nodeName
         case .doBlock: "DoStmt"
         case .other(let kind): kind
         }
@@ -195,6 +219,9 @@ public struct ColumnDefinition: Sendable {
     public var generated: RenderedExpression?
     public var constraints: [ConstraintDefinition]
     public var offset: Int
+    /// Functions the default expression calls (their volatility decides whether adding the
+    /// column rewrites the table).
+    public var defaultCalls: [ObjectName] = []
 }
 
 public struct CreateTable: Sendable {
@@ -217,6 +244,8 @@ public enum AlterTableAction: Sendable {
     case addColumn(ColumnDefinition, ifNotExists: Bool)
     case dropColumn(name: String, ifExists: Bool, cascade: Bool)
     case alterColumnType(column: String, type: DataType, hasUsing: Bool)
+    /// `SET LOGGED`, `SET UNLOGGED`, `SET TABLESPACE`, `SET ACCESS METHOD`: the table is rewritten.
+    case rewrite(String)
     case setNotNull(column: String)
     case dropNotNull(column: String)
     case setDefault(column: String, expression: String, untypedLiteral: Bool, isNull: Bool)
@@ -345,6 +374,12 @@ public struct CreateFunction: Sendable {
     public var language: String?
     public var orReplace: Bool
     public var isProcedure: Bool
+    /// `IMMUTABLE`, `STABLE` or `VOLATILE` (Postgres's default).
+    public var volatility: Volatility = .volatile
+}
+
+public enum Volatility: String, Sendable, Codable {
+    case immutable, stable, volatile
 }
 
 public struct CreateTrigger: Sendable {

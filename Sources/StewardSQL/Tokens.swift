@@ -59,3 +59,16 @@ extension SQLParser {
         return references
     }
 }
+
+extension SQLParser {
+    /// The comments of `source` (`-- …` and `/* … */`), from libpg_query's scanner, with
+    /// their byte ranges. Text that only looks like a comment (inside a string or a dollar
+    /// quote) is not one. nil when the scanner fails (an unterminated quote).
+    public static func comments(_ source: SourceText) -> [(range: Range<Int>, text: String)]? {
+        guard let tokens = tokens(source) else { return nil }
+        return tokens.compactMap { token in
+            guard token.kind == PG_QUERY__TOKEN__SQL_COMMENT || token.kind == PG_QUERY__TOKEN__C_COMMENT else { return nil }
+            return (token.start..<token.end, String(decoding: source.bytes[token.start..<token.end], as: UTF8.self))
+        }
+    }
+}

@@ -9,11 +9,14 @@ public struct Analysis: Sendable {
     public var model: SchemaModel
     public var manifest: OwnershipManifest?
     public var findings: [Finding]
+    /// With `--since`: what the pull request changes (findings are reported for its files only).
+    public var history: MigrationHistory?
     /// Original text of every file a finding can point into, for carets.
     public var sources: [String: SourceText]
 
     public var errorCount: Int { findings.filter { $0.severity == .error && $0.allowedBy == nil }.count }
     public var warningCount: Int { findings.filter { $0.severity == .warning && $0.allowedBy == nil }.count }
+    public var infoCount: Int { findings.filter { $0.severity == .info && $0.allowedBy == nil }.count }
 }
 
 public struct AnalysisOptions: Sendable {
@@ -34,6 +37,13 @@ public struct AnalysisOptions: Sendable {
     /// Told when each phase of the pipeline ends (the CLI times them for `STEWARD_TIMING=1`;
     /// the library itself reads no clock).
     public var onPhaseEnd: (@Sendable (AnalysisPhase) -> Void)?
+    /// `--select` / `--ignore` (the manifest's `rules:` section is read from the manifest).
+    public var configuration = RuleConfiguration()
+    /// `--pg-version`: the PostgreSQL major version the migrations run on.
+    public var postgresVersion = 15
+    /// `--since <git-ref>`: report findings only for migrations added or changed since the
+    /// merge base with that ref; their tables count as new.
+    public var since: String?
 
     public init(directory: String, manifestPath: String?, layout: MigrationLayout? = nil, showAllowed: Bool = false,
                 cache: ResultCache? = nil, keepModel: Bool = true, onPhaseEnd: (@Sendable (AnalysisPhase) -> Void)? = nil) {
@@ -65,17 +75,31 @@ public enum Analyzer {
             throw InputErrors(errors: [error])
         }
 
+        let history: MigrationHistory?
+        do {
+            history = try options.since.map { reference throws(InputError) in
+                try MigrationHistory.read(reference: reference, directory: options.directory,
+                                          files: migrations.files.map(\.path) + migrations.downFiles.map(\.path), manifest: manifest?.path)
+            }
+        } catch {
+            throw InputErrors(errors: [error])
+        }
+        let settings = RuleSettings(postgresVersion: options.postgresVersion, history: history)
+        var configuration = options.configuration
+        configuration.settings = manifest?.rules ?? [:]
+
         phaseEnded(.discover)
-        let cacheKey = options.cache.map { _ in ResultCache.key(migrations: migrations, manifest: manifest, options: options) }
+        let cacheKey = options.cache.map { _ in ResultCache.key(migrations: migrations, manifest: manifest, options: options, history: history) }
         if let cache = options.cache, let key = cacheKey, let entry = cache.load(key) {
             var model = SchemaModel()
             model.statementCount = entry.statementCount
             phaseEnded(.cacheHit)
-            return Analysis(migrations: migrations, model: model, manifest: manifest, findings: entry.findings,
+            return Analysis(migrations: migrations, model: model, manifest: manifest, findings: entry.findings, history: history,
                             sources: sources(of: migrations, manifest: manifest))
         }
 
-        var analysis = analyze(migrations, manifest: manifest, trees: options.cache?.parseTrees(), phaseEnded: phaseEnded)
+        var analysis = analyze(migrations, manifest: manifest, settings: settings, trees: options.cache?.parseTrees(), phaseEnded: phaseEnded)
+        analysis.history = history
         if !options.keepModel {
             var empty = SchemaModel()
             empty.statementCount = analysis.model.statementCount
@@ -85,9 +109,8 @@ public enum Analyzer {
             analysis.model = empty
             DispatchQueue.global(qos: .utility).async { withExtendedLifetime(retired) {} }
         }
-        analysis.findings = Suppressions.filter(analysis.findings, sources: analysis.sources)
-        if !options.showAllowed { analysis.findings.removeAll { $0.allowedBy != nil } }
-        analysis.findings.sort(by: Finding.reportOrder)
+        analysis.findings = report(analysis.findings, migrations: migrations, manifest: manifest, configuration: configuration,
+                                   history: history, showAllowed: options.showAllowed)
         if let cache = options.cache, let key = cacheKey {
             cache.store(ResultCache.Entry(findings: analysis.findings, statementCount: analysis.model.statementCount), key: key)
         }
@@ -96,8 +119,37 @@ public enum Analyzer {
 
     /// The pipeline after discovery, on migrations already in memory: parse (in parallel),
     /// replay (in order), ownership, rules. Findings are unsorted and unsuppressed.
-    public static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?) -> Analysis {
-        analyze(migrations, manifest: manifest, trees: nil, phaseEnded: { _ in })
+    public static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?, settings: RuleSettings = RuleSettings()) -> Analysis {
+        analyze(migrations, manifest: manifest, settings: settings, trees: nil, phaseEnded: { _ in })
+    }
+
+    /// From what the rules found to what is reported: suppression comments mark findings as
+    /// allowed (and are themselves checked), the configuration turns rules off or changes
+    /// their severity, `--since` keeps the pull request's files, and allowed findings are
+    /// dropped unless asked for. Sorted in report order.
+    static func report(_ findings: [Finding], migrations: MigrationSet, manifest: OwnershipManifest?, configuration: RuleConfiguration,
+                       history: MigrationHistory?, showAllowed: Bool) -> [Finding] {
+        var result = Suppressions.apply(findings, migrations: migrations, manifest: manifest).compactMap { finding -> Finding? in
+            let rule = RuleRegistry.rule(id: finding.ruleID)?.descriptor
+            return configuration.apply(to: finding, category: rule?.category.rawValue, enabledByDefault: rule?.enabledByDefault ?? true)
+        }
+        if let history {
+            let pending = history.pending
+            result.removeAll { finding in
+                guard let path = finding.location?.path else { return false }
+                if path == manifest?.path { return !history.manifestChanged }
+                return !pending.contains(path) && migrations.files.contains { $0.path == path }
+            }
+        }
+        result.removeAll { finding in
+            guard finding.allowedBy != nil, !showAllowed else { return false }
+            // In a pull request, silencing a boundary finding is shown, never hidden.
+            let suppressedBoundary = history != nil && finding.allowedBy!.hasPrefix("steward:ignore")
+                && RuleRegistry.category(of: finding.ruleID) == .ownership
+            return !suppressedBoundary
+        }
+        result.sort(by: Finding.reportOrder)
+        return result
     }
 
     /// The original text of every file a finding can point into, for carets and suppressions.
@@ -108,16 +160,16 @@ public enum Analyzer {
         return sources
     }
 
-    static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?, trees: ParseTreeCache?,
+    static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?, settings: RuleSettings, trees: ParseTreeCache?,
                         phaseEnded: (AnalysisPhase) -> Void) -> Analysis {
         var findings = migrations.findings
         var model = replay(migrations, trees: trees, findings: &findings)
         phaseEnded(.parseAndReplay)
-        if let manifest {
-            OwnershipResolver.assign(manifest, to: &model)
-            let context = RuleContext(model: model, manifest: manifest, migrations: migrations)
-            findings += RuleRegistry.all.concurrentMap { $0.check(context) }.joined()
-        }
+        if let manifest { OwnershipResolver.assign(manifest, to: &model) }
+        // Every rule runs (the cheap part of a run); configuration applies to what they find,
+        // so that a suppression of a rule turned off elsewhere is not reported as unused.
+        let context = RuleContext(model: model, manifest: manifest, migrations: migrations, settings: settings)
+        findings += RuleRegistry.all.concurrentMap { $0.check(context) }.joined()
         phaseEnded(.ownershipAndRules)
         return Analysis(migrations: migrations, model: model, manifest: manifest, findings: findings,
                         sources: sources(of: migrations, manifest: manifest))

@@ -12,10 +12,17 @@ import StewardSQL
 /// carries its own `.gitignore`.
 public struct ResultCache: Sendable {
     public let directory: URL
+    /// Identifies the build that writes the entries (the CLI passes its executable's size and
+    /// modification time): a rebuilt Steward, whose rules may have changed, never reads a
+    /// finding an earlier build stored.
+    public let toolIdentity: String
     /// Steward's version and cache format, and the grammar: any change invalidates every entry.
-    static let formatVersion = "steward-0.1.0/cache-3/" + SQLParser.grammarVersion
+    static let formatVersion = "steward-0.1.0/cache-4/" + SQLParser.grammarVersion
 
-    public init(directory: URL) { self.directory = directory }
+    public init(directory: URL, toolIdentity: String = "") {
+        self.directory = directory
+        self.toolIdentity = toolIdentity
+    }
 
     /// `STEWARD_CACHE_DIR`, else `$XDG_CACHE_HOME/steward`, else `~/.cache/steward`.
     public static func defaultDirectory(environment: [String: String], home: URL) -> URL {
@@ -29,11 +36,24 @@ public struct ResultCache: Sendable {
         var statementCount: Int
     }
 
-    static func key(migrations: MigrationSet, manifest: OwnershipManifest?, options: AnalysisOptions) -> String {
+    static func key(migrations: MigrationSet, manifest: OwnershipManifest?, options: AnalysisOptions, history: MigrationHistory?) -> String {
         var hasher = ContentHasher()
         hasher.add(formatVersion)
+        hasher.add(options.cache?.toolIdentity ?? "")
         hasher.add(migrations.layout.rawValue)
         hasher.add(options.showAllowed ? "allowed" : "-")
+        // The rule set and how it is configured: a new, changed or reconfigured rule misses.
+        for rule in RuleRegistry.all {
+            let descriptor = rule.descriptor
+            hasher.add("\(descriptor.id)/\(descriptor.defaultSeverity.rawValue)/\(descriptor.enabledByDefault)")
+        }
+        hasher.add(options.configuration.canonicalText)
+        hasher.add("pg\(options.postgresVersion)")
+        if let history {
+            hasher.add("since \(history.baseCommit) \(history.manifestChanged)")
+            for path in history.added.sorted() { hasher.add("+" + path) }
+            for path in history.modified.sorted() { hasher.add("~" + path) }
+        }
         for file in migrations.files {
             hasher.add(file.path)
             hasher.add(file.transaction.rawValue)

@@ -1,28 +1,100 @@
 import Foundation
 import StewardSQL
 
-/// `-- steward:ignore rule-id[, other-id]` on the flagged line or the line above silences
-/// those rules there. A reason after ` -- ` is encouraged but not required.
+/// `-- steward:ignore rule-id[, other-id] -- reason` on the flagged line or the line above
+/// silences those rules there; in ownership.yml the comment is `# steward:ignore rule-id -- reason`.
+/// Comments are read with libpg_query's scanner, so a marker inside a string literal or a
+/// function body's quoted text does not count. Suppressed findings are kept, marked as
+/// allowed with the reason, and a suppression that silences nothing is reported.
+public struct Suppression: Sendable, Hashable {
+    public var location: FileLocation
+    /// The last line the comment is on: it covers that line and the next.
+    public var line: Int
+    public var rules: [String]
+    public var reason: String?
+}
+
 enum Suppressions {
-    static func filter(_ findings: [Finding], sources: [String: SourceText]) -> [Finding] {
-        // Most files have no suppression at all: one byte search per file spares reading
-        // lines for each of their findings.
-        var hasMarker: [String: Bool] = [:]
-        return findings.filter { finding in
-            guard let location = finding.location, let source = sources[location.path] else { return true }
-            let mentioned = hasMarker[location.path] ?? contains(source.bytes, marker)
-            hasMarker[location.path] = mentioned
-            guard mentioned else { return true }
-            return ![location.line, location.line - 1].contains { line in
-                ignoredRules(onLine: source.line(line)).contains(finding.ruleID)
+    static let marker = "steward:ignore"
+
+    /// Marks suppressed findings as allowed and adds findings about the suppressions themselves.
+    static func apply(_ findings: [Finding], migrations: MigrationSet, manifest: OwnershipManifest?) -> [Finding] {
+        var suppressions: [String: [Suppression]] = [:]
+        for file in migrations.files where contains(file.source.bytes, Array(marker.utf8)) {
+            suppressions[file.path] = inSQL(file.source, path: file.path)
+        }
+        if let manifest, contains(manifest.source.bytes, Array(marker.utf8)) {
+            suppressions[manifest.path] = inManifest(manifest.source, path: manifest.path)
+        }
+        guard !suppressions.isEmpty else { return findings }
+        var used = Set<Suppression>()
+        var result = findings.map { finding -> Finding in
+            guard finding.allowedBy == nil, let location = finding.location,
+                  let match = suppressions[location.path]?.first(where: { ($0.line == location.line || $0.line + 1 == location.line) && $0.rules.contains(finding.ruleID) })
+            else { return finding }
+            used.insert(match)
+            var suppressed = finding
+            suppressed.allowedBy = "steward:ignore (\(location.path):\(match.location.line))" + (match.reason.map { ": \($0)" } ?? "")
+            return suppressed
+        }
+        let known = RuleConfiguration.knownNames
+        for suppression in suppressions.values.joined() {
+            if suppression.reason == nil {
+                result.append(Finding(diagnostic: .suppressionWithoutReason,
+                                      message: "steward:ignore \(suppression.rules.joined(separator: ", ")) gives no reason",
+                                      help: "say why after ` -- `: -- steward:ignore \(suppression.rules.joined(separator: ", ")) -- <reason>",
+                                      location: suppression.location))
             }
+            if !used.contains(suppression) {
+                let unknown = suppression.rules.filter { !known.contains($0) }
+                let message = suppression.rules.isEmpty ? "steward:ignore names no rule"
+                    : !unknown.isEmpty ? "steward:ignore names unknown rule\(unknown.count > 1 ? "s" : "") \(unknown.joined(separator: ", "))"
+                    : "steward:ignore \(suppression.rules.joined(separator: ", ")) silences nothing on this line or the next"
+                result.append(Finding(diagnostic: .unusedSuppression, message: message,
+                                      help: "remove the comment, or fix the rule id (`steward rules` lists them)", location: suppression.location))
+            }
+        }
+        return result
+    }
+
+    static func inSQL(_ source: SourceText, path: String) -> [Suppression] {
+        (SQLParser.comments(source) ?? []).compactMap { comment in
+            var body = Substring(comment.text)
+            if body.hasPrefix("--") { body = body.dropFirst(2) } else if body.hasPrefix("/*") { body = body.dropFirst(2).dropLast(2) }
+            let start = source.location(ofByte: comment.range.lowerBound)
+            let end = source.location(ofByte: max(comment.range.lowerBound, comment.range.upperBound - 1))
+            return parse(body, location: FileLocation(path: path, line: start.line, column: start.column, length: comment.text.count), line: end.line)
         }
     }
 
-    private static let marker = Array("steward:ignore".utf8)
+    /// YAML comments: `#` at the start of a line or after a blank, outside quotes Yams would see.
+    static func inManifest(_ source: SourceText, path: String) -> [Suppression] {
+        var result: [Suppression] = []
+        let text = String(decoding: source.bytes, as: UTF8.self)
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            guard let hash = line.indices.first(where: { line[$0] == "#" && ($0 == line.startIndex || line[line.index(before: $0)].isWhitespace) }) else { continue }
+            let column = line.distance(from: line.startIndex, to: hash) + 1
+            if let suppression = parse(line[line.index(after: hash)...], location: FileLocation(path: path, line: index + 1, column: column, length: line.count - column + 1), line: index + 1) {
+                result.append(suppression)
+            }
+        }
+        return result
+    }
 
-    /// Whether `needle` (non-empty) occurs in `bytes`: memchr to each candidate first byte.
-    private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+    /// `steward:ignore a, b -- reason` (leading blanks allowed); nil for any other comment.
+    static func parse(_ body: Substring, location: FileLocation, line: Int) -> Suppression? {
+        let trimmed = body.drop { $0 == " " || $0 == "\t" }
+        guard trimmed.hasPrefix(marker) else { return nil }
+        let rest = trimmed.dropFirst(marker.count)
+        guard rest.isEmpty || rest.first == " " || rest.first == "\t" else { return nil }
+        let parts = rest.components(separatedBy: "--")
+        let rules = parts[0].split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" }).map(String.init)
+        let reason = parts.dropFirst().joined(separator: "--").trimmingCharacters(in: .whitespaces)
+        return Suppression(location: location, line: line, rules: rules, reason: reason.isEmpty ? nil : reason)
+    }
+
+    /// Whether `needle` (non-empty) occurs in `bytes`: a cheap filter before the scanner runs.
+    static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
         bytes.withUnsafeBufferPointer { haystack in
             guard let base = haystack.baseAddress, haystack.count >= needle.count else { return false }
             var position = 0
@@ -34,11 +106,5 @@ enum Suppressions {
             }
             return false
         }
-    }
-
-    static func ignoredRules(onLine line: String) -> Set<String> {
-        guard let marker = line.range(of: String(decoding: Self.marker, as: UTF8.self)) else { return [] }
-        let list = line[marker.upperBound...].split(separator: "--", maxSplits: 1).first ?? ""
-        return Set(list.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" }).map(String.init))
     }
 }

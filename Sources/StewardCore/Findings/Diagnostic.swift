@@ -7,13 +7,15 @@ public enum Diagnostic: String, CaseIterable, Sendable {
     case psqlMetaCommand = "psql-meta-command"
     case migrationFormat = "migration-format"
     case unreadDirectory = "unread-directory"
+    case unusedSuppression = "unused-suppression"
+    case suppressionWithoutReason = "suppression-without-reason"
 
     public var id: String { rawValue }
 
     public var defaultSeverity: Severity {
         switch self {
         case .syntaxError, .duplicateMigrationVersion, .unreadableFile: .error
-        case .psqlMetaCommand, .migrationFormat, .unreadDirectory: .warning
+        case .psqlMetaCommand, .migrationFormat, .unreadDirectory, .unusedSuppression, .suppressionWithoutReason: .warning
         }
     }
 
@@ -25,6 +27,8 @@ public enum Diagnostic: String, CaseIterable, Sendable {
         case .psqlMetaCommand: "A psql meta-command (\\connect, \\set…) that only psql understands was skipped."
         case .migrationFormat: "A file breaks its migration tool's conventions (missing section, not in atlas.sum, a folder the tool refuses)."
         case .unreadDirectory: "A folder holds .sql files that the detected layout does not read: they are not checked."
+        case .unusedSuppression: "A `steward:ignore` comment silences nothing (the finding is gone, or the rule id is wrong): remove it."
+        case .suppressionWithoutReason: "A `steward:ignore` comment gives no reason after ` -- `: reviewers cannot tell why the finding is accepted."
         }
     }
 }

@@ -17,8 +17,19 @@ enum AtlasLayout: MigrationLayoutReader {
                                      direction: .up, transaction: transactionMode(bytes), original: SourceText(bytes: bytes))
             }
         }
-        findings += filesMissingFromSum(directory, files: files)
-        return MigrationSet(directory: directory.displayRoot, layout: layout, files: files, downFiles: [], gaps: [], findings: findings)
+        var set = MigrationSet(directory: directory.displayRoot, layout: layout, files: files, downFiles: [], gaps: [], findings: findings)
+        if case .success(let bytes) = directory.read("atlas.sum") {
+            set.atlasSum = AtlasSum(path: directory.displayPath("atlas.sum"), text: String(decoding: bytes, as: UTF8.self))
+        }
+        return set
+    }
+
+    /// `atlas:sum ignore` on the file's first line (Atlas matches `^[ -~]*atlas:sum ignore` against
+    /// the whole content): the file adds its name, not its bytes, to atlas.sum.
+    static func ignoresSum(_ bytes: [UInt8]) -> Bool {
+        let firstLine = String(decoding: bytes.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
+        guard firstLine.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value <= 0x7E }), let range = firstLine.range(of: "atlas:sum") else { return false }
+        return firstLine[range.upperBound...].trimmingCharacters(in: .whitespaces).hasPrefix("ignore") && firstLine[range.upperBound...].hasPrefix(" ")
     }
 
     /// `-- atlas:txmode none` among the directives at the top of the file.
@@ -29,19 +40,5 @@ enum AtlasLayout: MigrationLayoutReader {
             if line.replacingOccurrences(of: " ", with: "").hasPrefix("--atlas:txmodenone") { return .perStatement }
         }
         return .explicitPerFile
-    }
-
-    /// A migration without a line in `atlas.sum` makes `atlas migrate apply` fail its
-    /// integrity check (the file was added or renamed by hand).
-    static func filesMissingFromSum(_ directory: MigrationDirectory, files: [MigrationFile]) -> [Finding] {
-        guard case .success(let bytes) = directory.read("atlas.sum") else { return [] }
-        let listed = Set(String(decoding: bytes, as: UTF8.self).split(separator: "\n").dropFirst()
-            .compactMap { $0.split(separator: " ").first.map(String.init) })
-        return files.filter { !listed.contains(($0.path as NSString).lastPathComponent) }.map { file in
-            Finding(diagnostic: .migrationFormat,
-                    message: "\((file.path as NSString).lastPathComponent) is not listed in atlas.sum; `atlas migrate apply` will reject the directory",
-                    help: "run `atlas migrate hash` after adding or renaming a migration",
-                    location: FileLocation(path: file.path, line: 1, column: 1))
-        }
     }
 }

@@ -75,7 +75,9 @@ enum DieselLayout: MigrationLayoutReader {
                                         help: "write the migration, or remove the folder",
                                         location: FileLocation(path: file.path, line: 1, column: 1)))
             }
-            files.append(file)
+            var upFile = file
+            upFile.hasDown = directory.isRegularFile(prefix + "down.sql")
+            files.append(upFile)
             if directory.isRegularFile(prefix + "down.sql"),
                let down = MigrationDiscovery.load(prefix + "down.sql", in: directory, findings: &findings, make: { path, bytes in
                    MigrationFile(path: path, version: version, name: description, direction: .down, transaction: transaction,

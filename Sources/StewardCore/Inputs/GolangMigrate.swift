@@ -31,6 +31,8 @@ enum GolangMigrateLayout: MigrationLayoutReader {
             }) else { continue }
             if parsed.direction == .up { up.append(file) } else { down.append(file) }
         }
+        let downVersions = Set(down.map(\.version))
+        for index in up.indices { up[index].hasDown = downVersions.contains(up[index].version) }
         return MigrationSet(directory: directory.displayRoot, layout: layout, files: up, downFiles: down, gaps: [], findings: findings)
     }
 }

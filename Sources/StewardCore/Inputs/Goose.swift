@@ -42,12 +42,13 @@ enum GooseLayout: MigrationLayoutReader {
         var inUp = false
         var sawUp = false
         var noTransaction = false
+        var sawDown = false
         for range in lineRanges(bytes) {
             if let line = commentLine(bytes, range), line.hasPrefix("-- +goose") {
                 let annotation = line.dropFirst("-- +goose".count).trimmingCharacters(in: .whitespaces)
                 switch annotation {
                 case "up": inUp = true; sawUp = true
-                case "down": inUp = false
+                case "down": inUp = false; sawDown = true
                 case "no transaction": noTransaction = true
                 default: break
                 }
@@ -61,8 +62,10 @@ enum GooseLayout: MigrationLayoutReader {
                                    message: "goose file has no `-- +goose Up` annotation; goose refuses to run it",
                                    help: "start the file with `-- +goose Up`", location: FileLocation(path: path, line: 1, column: 1)))
         }
-        return MigrationFile(path: path, version: version, name: name, direction: .up,
-                             transaction: noTransaction ? .perStatement : .explicitPerFile,
-                             original: SourceText(bytes: bytes), source: SourceText(bytes: masked), notices: notices)
+        var file = MigrationFile(path: path, version: version, name: name, direction: .up,
+                                 transaction: noTransaction ? .perStatement : .explicitPerFile,
+                                 original: SourceText(bytes: bytes), source: SourceText(bytes: masked), notices: notices)
+        file.hasDown = sawDown
+        return file
     }
 }

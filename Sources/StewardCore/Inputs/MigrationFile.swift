@@ -36,6 +36,9 @@ public struct MigrationFile: Sendable {
     public var original: SourceText
     /// Notes found while reading (meta-commands skipped, unusual directives).
     public var notices: [Finding]
+    /// Whether the migration can be reverted (a down file or section, a Sqitch revert
+    /// script); nil where the tool has no down migrations (Flyway community, Atlas, Prisma, psql).
+    public var hasDown: Bool?
 
     public init(path: String, version: String, name: String, direction: MigrationDirection,
                 transaction: TransactionMode, original: SourceText, source: SourceText? = nil, notices: [Finding] = []) {
@@ -69,6 +72,8 @@ public struct MigrationSet: Sendable {
     public var gaps: [MigrationGap]
     /// Problems of the set itself: duplicate versions, unreadable files.
     public var findings: [Finding]
+    /// Atlas's `atlas.sum`, for the integrity check Atlas runs before it applies anything.
+    public var atlasSum: AtlasSum?
 
     public init(directory: String, layout: MigrationLayout, files: [MigrationFile], downFiles: [MigrationFile] = [],
                 gaps: [MigrationGap] = [], findings: [Finding] = []) {

@@ -61,7 +61,10 @@ enum SqitchLayout: MigrationLayoutReader {
                 MigrationFile(path: path, version: String(format: "%05d", index + 1), name: change.name, direction: .up,
                               transaction: .perStatement, original: SourceText(bytes: bytes))
             }
-            if let file { files.append(file) }
+            if var file {
+                file.hasDown = directory.isRegularFile("revert/" + script.dropFirst("deploy/".count))
+                files.append(file)
+            }
         }
         return MigrationSet(directory: directory.displayRoot, layout: layout, files: files, findings: findings)
     }

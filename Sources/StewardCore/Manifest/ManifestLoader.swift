@@ -61,6 +61,7 @@ public enum ManifestLoader {
             }
             var sawVersion = false
             var services: [Service] = [], teams: [String: Team] = [:], allowances: [BoundaryAllowance] = []
+            var rules: [String: RuleSetting] = [:]
             for (key, value) in mapping {
                 switch key.string ?? "" {
                 case "version":
@@ -69,11 +70,19 @@ public enum ManifestLoader {
                 case "services": services = self.services(value)
                 case "teams": teams = self.teams(value)
                 case "boundaries": allowances = boundaries(value)
-                default: unknownKey(key, at: "top level", allowed: ["version", "services", "teams", "boundaries"])
+                case "rules": rules = self.rules(value)
+                default: unknownKey(key, at: "top level", allowed: ["version", "services", "teams", "boundaries", "rules"])
                 }
             }
             if !sawVersion { fail(root, "missing `version: 1`") }
-            let manifest = OwnershipManifest(path: path, services: services, teams: teams, allowances: allowances, source: source)
+            var manifest = OwnershipManifest(path: path, services: services, teams: teams, allowances: allowances, source: source)
+            manifest.rules = rules
+            for (name, setting) in rules {
+                for service in setting.services.keys where manifest.service(named: service) == nil {
+                    errors.append(InputError(path: path, line: setting.line, column: 1,
+                                             message: "rules.\(name).services names unknown service `\(service)`"))
+                }
+            }
             validateClaims(manifest)
             validateAllowances(manifest)
             return manifest
@@ -120,6 +129,60 @@ public enum ManifestLoader {
                 result.append(service)
             }
             return result
+        }
+
+        /// `rules: {id-or-category: level | {severity, exclude, services}}`.
+        mutating func rules(_ node: Node) -> [String: RuleSetting] {
+            guard case .mapping(let mapping) = node else {
+                fail(node, "`rules` must be a mapping of rule id or category to off, info, warning or error")
+                return [:]
+            }
+            let known = RuleConfiguration.knownNames
+            var result: [String: RuleSetting] = [:]
+            for (key, value) in mapping {
+                let name = key.string ?? ""
+                guard known.contains(name) else {
+                    fail(key, "unknown rule or category `\(name)` in rules; `steward rules` lists them")
+                    continue
+                }
+                var setting = RuleSetting(line: key.mark?.line ?? 1)
+                switch value {
+                case .scalar:
+                    setting.level = level(value, key: "rules.\(name)")
+                case .mapping(let fields):
+                    for (field, fieldValue) in fields {
+                        switch field.string ?? "" {
+                        case "severity": setting.level = level(fieldValue, key: "rules.\(name).severity")
+                        case "exclude": setting.exclude = stringList(fieldValue, key: "rules.\(name).exclude").map(\.text)
+                        case "services":
+                            guard case .mapping(let perService) = fieldValue else {
+                                fail(fieldValue, "`rules.\(name).services` must map service names to off, info, warning or error")
+                                continue
+                            }
+                            for (service, serviceLevel) in perService {
+                                if let parsed = level(serviceLevel, key: "rules.\(name).services.\(service.string ?? "")") {
+                                    setting.services[service.string ?? ""] = parsed
+                                }
+                            }
+                        default: unknownKey(field, at: "rules.\(name)", allowed: ["severity", "exclude", "services"])
+                        }
+                    }
+                default:
+                    fail(value, "`rules.\(name)` must be off, info, warning, error or a mapping with severity, exclude, services")
+                }
+                result[name] = setting
+            }
+            return result
+        }
+
+        mutating func level(_ node: Node, key: String) -> RuleLevel? {
+            // YAML 1.1 reads a bare `off` as false: accept it as the level `off`.
+            if node.bool == false { return .off }
+            guard let text = node.string, let level = RuleLevel(rawValue: text) else {
+                fail(node, "`\(key)` must be one of off, info, warning, error")
+                return nil
+            }
+            return level
         }
 
         mutating func cache(_ node: Node, service: String) -> [ManifestString] {

@@ -11,6 +11,8 @@ public struct OwnershipManifest: Sendable {
     public let allowances: [BoundaryAllowance]
     /// The manifest's text, for showing the lines findings point at.
     public let source: SourceText
+    /// `rules:`: per rule id or category, its level, excluded paths and per-service levels.
+    public internal(set) var rules: [String: RuleSetting] = [:]
     /// Lookup tables built once, so that ownership of 100k objects is not 100k scans of every pattern.
     let ownershipIndex: OwnershipIndex
 

@@ -3,9 +3,12 @@ import StewardSQL
 /// Maps every object of the model to its owning service.
 enum OwnershipResolver {
     static func assign(_ manifest: OwnershipManifest, to model: inout SchemaModel) {
+        let formerNames = model.formerNames
         model.tables.updateValues { key, table in
-            // A partition belongs to the owner of its partitioned table unless claimed itself.
+            // A partition belongs to the owner of its partitioned table unless claimed itself;
+            // a renamed table keeps the owner of the name the manifest still lists.
             table.owner = manifest.owner(of: key) ?? table.partitionOf.flatMap { manifest.owner(of: $0) }
+                ?? formerNames[key]?.reversed().lazy.compactMap { manifest.owner(of: $0.name) }.first
         }
         model.views.updateValues { key, view in view.owner = manifest.owner(of: key) }
 

@@ -25,6 +25,8 @@ public struct Column: Encodable, Sendable {
     public var generated: String? { trackedGenerated?.text }
     public var comment: String?
     public var origin: Origin
+    /// Where the type was last changed (`ALTER COLUMN … TYPE`); nil: as created.
+    public var typeOrigin: Origin?
 
     private enum CodingKeys: String, CodingKey {
         case name, type, notNull, defaultExpression, identity, generated, comment, origin
@@ -266,6 +268,7 @@ public struct Function: Codable, Sendable {
     public var returnType: String?
     public var language: String?
     public var isProcedure: Bool
+    public var volatility: Volatility = .volatile
     public var origin: Origin
     public var owner: Ownership?
 
@@ -306,6 +309,9 @@ public struct UnmodelledStatement: Codable, Sendable {
 public struct ReplayIssue: Codable, Sendable {
     public var message: String
     public var origin: Origin
+    /// Postgres would reject the statement (the migration fails there); false for what
+    /// Steward itself could not follow (a DO block nested too deep).
+    public var wouldFail: Bool = true
 }
 
 /// The schema as the migrations leave it, each object mapped to its owning service.
@@ -325,6 +331,12 @@ public struct SchemaModel: Sendable {
     /// Every table a migration ever created (also those dropped later), for stale-claim checks.
     public var everCreatedTables: Set<ObjectName> = []
     public var statementCount = 0
+    /// What each statement did to objects that existed before it, in replay order.
+    public var changes: [SchemaChange] = []
+    public var fileStatements = FileStatementCounts()
+    /// Tables renamed by a migration: new name → the names it had before, oldest first, and
+    /// where each rename happened (ownership follows a renamed table).
+    public var formerNames: [ObjectName: [(name: ObjectName, renamedAt: Origin)]] = [:]
 
     public init() {}
 

@@ -14,6 +14,7 @@ extension SchemaReplayer {
         }
         if doBlockTooDeep {
             issue("DO block nested deeper than \(Self.maximumDoBlockNesting) levels: its deeper branches are not followed", at: range.lowerBound)
+            model.issues[model.issues.count - 1].wouldFail = false
             doBlockTooDeep = false
         }
     }

@@ -5,7 +5,8 @@ extension SchemaReplayer {
     mutating func createFunction(_ create: CreateFunction, at offset: Int) {
         let name = qualifyForCreation(create.name)
         let function = Function(name: name, argumentTypes: create.argumentTypes, returnType: create.returnType,
-                                language: create.language, isProcedure: create.isProcedure, origin: origin(offset), owner: nil)
+                                language: create.language, isProcedure: create.isProcedure, volatility: create.volatility,
+                                origin: origin(offset), owner: nil)
         model.functions[function.signature] = function
     }
 

@@ -14,6 +14,8 @@ extension SchemaReplayer {
             if !create.ifNotExists { issue("CREATE INDEX \(name): a relation of that name already exists", at: offset) }
             return
         }
+        record(.createIndex(name: name, unique: create.unique, concurrently: create.concurrently), object: key, table: table, at: offset,
+               length: "CREATE".count)
         let keys = create.columns.map { IndexKey(column: $0.column, expression: $0.expression) }
         indexesOf.add(key, to: table)
         model.indexes[key] = Index(name: key, table: table, keys: keys, expressionColumns: create.expressionColumns, unique: create.unique,

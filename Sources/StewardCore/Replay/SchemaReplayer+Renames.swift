@@ -9,11 +9,27 @@ extension SchemaReplayer {
                 if !rename.ifExists { issue("RENAME of unknown table \(rename.object)", at: offset) }
                 return
             }
-            moveTable(old, to: ObjectName(schema: old.schema, name: rename.newName))
+            let new = ObjectName(schema: old.schema, name: rename.newName)
+            guard new == old || !relationNameTaken(old.schema!, new.name) else {
+                return issue("RENAME \(old.display) TO \(rename.newName): a relation of that name already exists", at: offset)
+            }
+            record(.renameTable(to: new), object: old, table: old, at: offset, length: "ALTER".count, dependents: dependents(ofTable: old))
+            model.formerNames[new] = (model.formerNames.removeValue(forKey: old) ?? []) + [(old, origin(offset))]
+            moveTable(old, to: new)
         case .column(let relation):
             guard let table = resolve(relation, in: model.tables) else {
                 if resolve(relation, in: model.views) == nil, !rename.ifExists { issue("RENAME COLUMN of unknown table \(relation)", at: offset) }
                 return
+            }
+            guard model.tables[table]?.column(named: rename.oldName) != nil else {
+                return issue("RENAME COLUMN \(rename.oldName): no such column in \(table.display)", at: offset)
+            }
+            if model.tables[table]?.column(named: rename.newName) != nil {
+                return issue("RENAME COLUMN \(rename.oldName) TO \(rename.newName): column already exists in \(table.display)", at: offset)
+            }
+            do {
+                record(.renameColumn(from: rename.oldName, to: rename.newName), object: table, table: table, at: offset, length: "ALTER".count,
+                       dependents: dependents(ofColumn: rename.oldName, in: table))
             }
             for member in [table] + descendants(of: table) { renameColumn(member, from: rename.oldName, to: rename.newName) }
         case .constraint(let relation):

@@ -111,9 +111,26 @@ extension SchemaReplayer {
         }
         var pendingConstraints: [ConstraintDefinition] = []
         for action in alter.actions {
-            applyColumnAction(action, to: name, at: offset, constraints: &pendingConstraints)
+            applyColumnAction(action, to: name, at: alter.offset, constraints: &pendingConstraints)
         }
+        recordConstraintChanges(pendingConstraints, on: name)
         addConstraints(pendingConstraints, to: name)
+    }
+
+    /// ADD CONSTRAINT on an existing table: the lock it takes depends on its kind and on
+    /// NOT VALID; a new primary key replaces none or changes the key.
+    mutating func recordConstraintChanges(_ definitions: [ConstraintDefinition], on table: ObjectName) {
+        for definition in definitions {
+            let name = definition.name ?? definition.kind.rawValue
+            record(.addConstraint(name: name, kind: definition.kind, notValid: definition.notValid, usingIndex: definition.usingIndex != nil,
+                                  columns: definition.columns),
+                   object: table, table: table, at: definition.offset)
+            if definition.kind == .primaryKey {
+                let before = model.tables[table]?.constraints.first { $0.kind == .primaryKey }?.columns ?? []
+                record(.changePrimaryKey(from: before, to: definition.columns), object: table, table: table, at: definition.offset,
+                       dependents: before.isEmpty ? [] : dependents(ofTable: table))
+            }
+        }
     }
 
     mutating func applyColumnAction(_ action: AlterTableAction, to name: ObjectName, at offset: Int,
@@ -126,20 +143,39 @@ extension SchemaReplayer {
                 if !ifNotExists { issue("ADD COLUMN \(definition.name): column already exists in \(name)", at: offset) }
                 return
             }
+            record(.addColumn(definition.name, type: formatType(definition.type), notNull: definition.notNull,
+                              hasDefault: definition.defaultExpression != nil && !definition.defaultIsNull,
+                              volatileDefault: volatileCall(in: definition), storedGenerated: definition.generated != nil,
+                              identity: definition.identity != nil),
+                   object: name, table: name, at: definition.offset, length: definition.name.count)
             // Children share the parent's column (and its sequence, for serial/identity).
             let column = makeColumn(definition, table: name)
             for member in family { model.tables[member]?.columns.append(column) }
             constraints += definition.constraints
-        case .dropColumn(let column, let ifExists, _):
+        case .dropColumn(let column, let ifExists, let cascade):
             guard model.tables[name]?.column(named: column) != nil else {
                 if !ifExists { issue("DROP COLUMN \(column): no such column in \(name)", at: offset) }
                 return
             }
+            let dependents = dependents(ofColumn: column, in: name)
+            let blocking = dependents.filter { $0.kind == .foreignKey }
+            if !cascade, !blocking.isEmpty {
+                return issue("DROP COLUMN \(column) of \(name.display): \(blocking.map(\.description).joined(separator: ", ")) depends on it; "
+                             + "Postgres refuses the drop without CASCADE", at: offset)
+            }
+            record(.dropColumn(column, cascaded: blocking.map(\.description)), object: name, table: name, at: offset,
+                   length: name.name.count, dependents: dependents)
             for member in family { dropColumn(column, from: member) }
-        case .alterColumnType(let column, let type, _):
+        case .alterColumnType(let column, let type, let hasUsing):
             let formatted = formatType(type)
             noteUnmodified(type, formatted: formatted)
+            if let before = model.tables[name]?.column(named: column)?.type, before != formatted || hasUsing {
+                record(.changeColumnType(column, from: before, to: formatted,
+                                         rewrites: hasUsing || ColumnTypeChange(from: before, to: formatted).rewritesTable),
+                       object: name, table: name, at: offset, length: name.name.count, dependents: dependents(ofColumn: column, in: name))
+            }
             let unmodified = unmodifiedTypes
+            let changedAt = origin(offset)
             for member in family {
                 updateColumn(member, column) { column in
                     // A literal default keeps the type it was stored with, now cast to the new one.
@@ -147,10 +183,17 @@ extension SchemaReplayer {
                         column.defaultExpression = "\(value)::\(unmodified[column.type] ?? column.type)"
                         column.defaultIsUntypedLiteral = false
                     }
+                    if column.type != formatted { column.typeOrigin = changedAt }
                     column.type = formatted
                 }
             }
-        case .setNotNull(let column): for member in family { setNotNull(member, column, true) }
+        case .setNotNull(let column):
+            if let current = model.tables[name]?.column(named: column), !current.notNull {
+                let checked = model.tables[name]?.constraints.contains { $0.kind == .check && $0.validated && $0.provesNotNull(column) } ?? false
+                record(.setNotNull(column, validatedCheck: checked), object: name, table: name, at: offset, length: name.name.count,
+                       dependents: dependents(ofColumn: column, in: name))
+            }
+            for member in family { setNotNull(member, column, true) }
         case .dropNotNull(let column): for member in family { setNotNull(member, column, false) }
         case .setDefault(let column, let expression, let untypedLiteral, let isNull):
             for member in family {
@@ -162,12 +205,20 @@ extension SchemaReplayer {
                 }
             }
         case .dropDefault(let column):
+            if model.tables[name]?.column(named: column)?.defaultExpression != nil {
+                record(.dropDefault(column), object: name, table: name, at: offset, length: name.name.count,
+                       dependents: dependents(ofColumn: column, in: name))
+            }
             for member in family { updateColumn(member, column) { $0.defaultExpression = nil; $0.defaultIsUntypedLiteral = false } }
         case .addConstraint(let definition): constraints.append(definition)
         case .dropConstraint(let constraint, let ifExists, _):
-            guard model.tables[name]?.constraints.contains(where: { $0.name == constraint }) == true else {
+            guard let dropped = model.tables[name]?.constraints.first(where: { $0.name == constraint }) else {
                 if !ifExists { issue("DROP CONSTRAINT \(constraint): no such constraint on \(name)", at: offset) }
                 return
+            }
+            if dropped.kind == .primaryKey {
+                record(.changePrimaryKey(from: dropped.columns, to: []), object: name, table: name, at: offset, length: name.name.count,
+                       dependents: dependents(ofTable: name))
             }
             for member in family { dropConstraint(constraint, from: member) }
         case .validateConstraint(let constraint):
@@ -215,6 +266,8 @@ extension SchemaReplayer {
                 return issue("NO INHERIT \(parent): \(name) does not inherit from it", at: offset)
             }
             model.tables[name]?.inheritsFrom.removeAll { $0 == parentName }
+        case .rewrite(let form):
+            record(.rewrite(form), object: name, table: name, at: offset, length: name.name.count)
         case .changeOwner, .other: break
         }
     }

@@ -43,7 +43,11 @@ extension SchemaReplayer {
                 type.values.append(added)
             }
         }
-        if let renamed = alter.renamedValue, let index = type.values.firstIndex(of: renamed.from) { type.values[index] = renamed.to }
+        if let renamed = alter.renamedValue, let index = type.values.firstIndex(of: renamed.from) {
+            record(.renameEnumValue(from: renamed.from, to: renamed.to), object: name, table: nil, at: offset, length: "ALTER".count,
+                   dependents: columnsUsing(type: name))
+            type.values[index] = renamed.to
+        }
         model.types[name] = type
     }
 

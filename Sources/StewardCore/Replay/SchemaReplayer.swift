@@ -12,6 +12,14 @@ public struct SchemaReplayer: Sendable {
     var localSearchPath: [String]? { didSet { searchPath = localSearchPath ?? sessionSearchPath } }
     /// Whether statements run inside a transaction block (where `SET LOCAL` has an effect).
     var inTransactionBlock = false
+    /// Inside a `BEGIN` written in the file itself.
+    var explicitTransaction = false
+    /// How the current file's tool wraps it.
+    var fileTransaction = TransactionMode.perStatement
+    /// `SET lock_timeout` to a non-zero value for the session, and `SET LOCAL` for the
+    /// current transaction (nil: none). Reset per file, like the search path.
+    var sessionLockTimeout = false
+    var localLockTimeout: Bool?
     /// Schemas of the search path that exist (`$user` names no schema in migrations). Kept up
     /// to date rather than computed: every unqualified name is resolved along it.
     var effectivePath: [String] = ["public"]
@@ -49,12 +57,18 @@ public struct SchemaReplayer: Sendable {
         localSearchPath = nil
         // Layouts that run the file in one transaction (explicit or implicit) start inside it.
         inTransactionBlock = file.transaction != .perStatement
+        explicitTransaction = false
+        fileTransaction = file.transaction
+        sessionLockTimeout = false
+        localLockTimeout = nil
     }
 
     /// Replays statements of the current file (a file may arrive in several chunks).
     public mutating func apply(_ statements: [ParsedStatement]) {
         for statement in statements {
             model.statementCount += 1
+            model.fileStatements.statements[path, default: 0] += 1
+            if statement.statement.refusesTransactionBlock { model.fileStatements.nonTransactional[path, default: 0] += 1 }
             currentStatement = statement.range
             if case .doBlock(let block) = statement.statement {
                 applyDoBlock(block, range: statement.range)
@@ -99,6 +113,8 @@ public struct SchemaReplayer: Sendable {
         case .alterObjectSchema(let alter): setSchema(alter, at: offset)
         case .createExtension(let name): model.extensions.insert(name)
         case .transaction(let kind): transaction(kind)
+        case .setVariable(let set): setVariable(set, at: offset)
+        case .tableOperation(let operation): tableOperation(operation, at: offset)
         case .doBlock: model.unmodelled.append(UnmodelledStatement(kind: "DoStmt", origin: origin(offset)))
         case .other(let kind): model.unmodelled.append(UnmodelledStatement(kind: kind, origin: origin(offset)))
         }
@@ -133,10 +149,16 @@ public struct SchemaReplayer: Sendable {
     /// that roll back their own work are not replayed statement by statement.)
     mutating func transaction(_ kind: TransactionKind) {
         switch kind {
-        case .begin: inTransactionBlock = true
+        case .begin:
+            inTransactionBlock = true
+            explicitTransaction = true
         case .commit, .rollback, .prepare:
+            // After the author's COMMIT the tool's own wrapping (if any) no longer applies:
+            // Postgres would warn "there is no transaction in progress" at the tool's COMMIT.
             inTransactionBlock = false
+            explicitTransaction = false
             localSearchPath = nil
+            localLockTimeout = nil
         default: break
         }
     }

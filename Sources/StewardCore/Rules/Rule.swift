@@ -1,20 +1,59 @@
 import StewardSQL
 
 public enum RuleCategory: String, Codable, Sendable, CaseIterable {
-    case ownership, migrations
+    /// Service boundaries: who owns what, and what crosses between services.
+    case ownership
+    /// Changes that break the services reading or writing the object (backward compatibility).
+    case breaking
+    /// Statements that hold locks the other services' queries wait on.
+    case locking
+    /// Column types that cause trouble later.
+    case types
+    /// The migrations themselves: order, history, integrity, suppressions.
+    case hygiene
 }
 
-/// An example that documents a rule and is run as a test. In `sql`, `↓` marks the exact
+/// One migration file of an example (the runner detects the layout from the names).
+public struct ExampleFile: Sendable {
+    public var name: String
+    public var sql: String
+
+    public init(_ name: String, _ sql: String) {
+        self.name = name
+        self.sql = sql
+    }
+}
+
+/// An example that documents a rule and is run as a test. In the SQL, `↓` marks the exact
 /// position the finding must point at (triggering examples have at least one).
 public struct RuleExample: Sendable {
-    public var sql: String
+    public var files: [ExampleFile]
     /// Manifest YAML for the example; rules about ownership need one.
     public var manifest: String?
+    /// For rules about a pull request (`--since`): the files as they were at the merge base,
+    /// by name. A file not listed is new in the pull request. nil: no `--since`.
+    public var applied: [String: String]?
 
     public init(_ sql: String, manifest: String? = nil) {
-        self.sql = sql
+        self.files = [ExampleFile("001_example.sql", sql)]
         self.manifest = manifest
     }
+
+    public init(files: [ExampleFile], manifest: String? = nil, applied: [String: String]? = nil) {
+        self.files = files
+        self.manifest = manifest
+        self.applied = applied
+    }
+
+    /// `given` runs in an earlier migration (`001_given.sql`), `sql` in the one under review
+    /// (`002_change.sql`): the tables of `given` exist and hold data when `sql` runs.
+    public init(given: String, _ sql: String, manifest: String? = nil) {
+        self.files = [ExampleFile("001_given.sql", given), ExampleFile("002_change.sql", sql)]
+        self.manifest = manifest
+    }
+
+    /// The SQL of the first file (most examples have one).
+    public var sql: String { files.first?.sql ?? "" }
 }
 
 /// Everything a rule declares about itself; `steward rules` and `steward explain` print it.
@@ -29,14 +68,54 @@ public struct RuleDescriptor: Sendable {
     public var remedy: String
     public var triggering: [RuleExample]
     public var nonTriggering: [RuleExample]
+    /// For lock rules: the lock the flagged statement takes and what it blocks.
+    public var lock: String?
+    /// Off unless configured (`rules: {id: warning}` in ownership.yml, or `--select id`).
+    public var enabledByDefault: Bool
+
+    public init(id: String, category: RuleCategory, defaultSeverity: Severity, summary: String, rationale: String, remedy: String,
+                triggering: [RuleExample], nonTriggering: [RuleExample], lock: String? = nil, enabledByDefault: Bool = true) {
+        self.id = id
+        self.category = category
+        self.defaultSeverity = defaultSeverity
+        self.summary = summary
+        self.rationale = rationale
+        self.remedy = remedy
+        self.triggering = triggering
+        self.nonTriggering = nonTriggering
+        self.lock = lock
+        self.enabledByDefault = enabledByDefault
+    }
 }
 
-/// What a rule may look at: the replayed model, the manifest, the migrations. Rules never
-/// read files, the environment or the clock.
+/// Facts about the run that rules may read, passed in by the caller.
+public struct RuleSettings: Sendable, Hashable {
+    /// The PostgreSQL major version the migrations run on (`--pg-version`).
+    public var postgresVersion: Int
+    /// With `--since`: what changed since the merge base.
+    public var history: MigrationHistory?
+
+    public init(postgresVersion: Int = 15, history: MigrationHistory? = nil) {
+        self.postgresVersion = postgresVersion
+        self.history = history
+    }
+}
+
+/// What a rule may look at: the replayed model (with its change log), the manifest, the
+/// migrations and the settings. Rules never read files, the environment or the clock.
 public struct RuleContext: Sendable {
     public var model: SchemaModel
-    public var manifest: OwnershipManifest
+    /// nil with `--no-manifest`: ownership rules do not run, and no object has an owner.
+    public var manifest: OwnershipManifest?
     public var migrations: MigrationSet
+    public var settings: RuleSettings
+
+    public init(model: SchemaModel, manifest: OwnershipManifest?, migrations: MigrationSet, settings: RuleSettings = RuleSettings()) {
+        self.model = model
+        self.manifest = manifest
+        self.migrations = migrations
+        self.settings = settings
+    }
 }
 
 public protocol Rule: Sendable {
@@ -55,11 +134,26 @@ extension Rule {
 /// Every rule Steward runs, in documentation order.
 public enum RuleRegistry {
     public static let all: [any Rule] = [
-        CrossServiceForeignKey(),
-        UnownedObject(),
-        StaleOwnershipEntry(),
-        CachePrefixOverlap(),
+        // Ownership
+        CrossServiceForeignKey(), UnownedObject(), StaleOwnershipEntry(), CachePrefixOverlap(),
+        // Breaking changes
+        DropTable(), DropColumn(), DropSchema(), RenameTable(), RenameColumn(), ChangeColumnType(),
+        AddNotNullColumnWithoutDefault(), SetNotNull(), DropDefault(), RenameEnumValue(), DropView(), DropFunction(),
+        ChangePrimaryKey(),
+        // Locking
+        CreateIndexWithoutConcurrently(), DropIndexWithoutConcurrently(), ReindexWithoutConcurrently(),
+        RefreshMatviewWithoutConcurrently(), AddForeignKeyWithoutNotValid(), AddCheckWithoutNotValid(), AddUniqueConstraint(),
+        SetNotNullWithoutValidatedCheck(), AlterColumnTypeRewrite(), AddColumnVolatileDefault(), AddStoredGeneratedColumn(),
+        VacuumFull(), Cluster(), Truncate(), LockTable(), ConcurrentlyInTransaction(), MissingLockTimeout(), BanStatementTimeoutOff(),
+        // Types
+        PreferTextOverVarchar(), PreferTimestamptz(), PreferBigintPrimaryKey(), PreferIdentityOverSerial(), BanChar(), PreferJsonb(),
+        BanMoney(),
+        // Hygiene
+        StatementWouldFail(), OutOfOrderMigration(), ModifiedAppliedMigration(), AtlasSumMismatch(), MissingDownMigration(),
     ]
+
+    /// The category of a rule or diagnostic id (diagnostics belong to no category).
+    public static func category(of id: String) -> RuleCategory? { rule(id: id)?.descriptor.category }
 
     public static func rule(id: String) -> (any Rule)? { all.first { $0.descriptor.id == id } }
 

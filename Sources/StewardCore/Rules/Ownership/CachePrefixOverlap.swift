@@ -30,7 +30,8 @@ public struct CachePrefixOverlap: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
-        let services = context.manifest.services
+        guard let manifest = context.manifest else { return [] }
+        let services = manifest.services
         var findings: [Finding] = []
         for (index, service) in services.enumerated() {
             for other in services[..<index] where other.name != service.name {
@@ -38,7 +39,7 @@ public struct CachePrefixOverlap: Rule {
                     for otherPrefix in other.cachePrefixes where prefix.text.hasPrefix(otherPrefix.text) || otherPrefix.text.hasPrefix(prefix.text) {
                         findings.append(finding(
                             "cache prefix `\(prefix.text)` of `\(service.name)` overlaps `\(otherPrefix.text)` of `\(other.name)`: their keys can collide",
-                            at: FileLocation(path: context.manifest.path, line: prefix.line, column: prefix.column, length: prefix.text.count),
+                            at: FileLocation(path: manifest.path, line: prefix.line, column: prefix.column, length: prefix.text.count),
                             services: [service.name, other.name]))
                     }
                 }

@@ -54,6 +54,7 @@ public struct CrossServiceForeignKey: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
+        guard let manifest = context.manifest else { return [] }
         var findings: [Finding] = []
         // Unordered on purpose: findings are sorted once, by location, for the report.
         for table in context.model.tables.values {
@@ -61,7 +62,7 @@ public struct CrossServiceForeignKey: Rule {
             for constraint in table.foreignKeys where !constraint.inherited {
                 guard let target = constraint.references, let targetOwner = context.model.tables[target.table]?.owner,
                       targetOwner.service != owner.service else { continue }
-                let allowance = context.manifest.allowance(from: owner.service, to: targetOwner.service, object: target.table)
+                let allowance = manifest.allowance(from: owner.service, to: targetOwner.service, object: target.table)
                 let columns = constraint.columns.joined(separator: ", ")
                 let targetColumns = target.columns.joined(separator: ", ")
                 var result = finding(
@@ -72,7 +73,7 @@ public struct CrossServiceForeignKey: Rule {
                         """ : nil,
                     at: (constraint.referencesOrigin ?? constraint.origin).fileLocation.with(length: "REFERENCES".count),
                     services: [owner.service, targetOwner.service],
-                    allowedBy: allowance.map { "boundaries.allow (\(context.manifest.path):\($0.line)): \($0.reason)" })
+                    allowedBy: allowance.map { "boundaries.allow (\(manifest.path):\($0.line)): \($0.reason)" })
                 // An allowed dependency needs no advice, only its documented reason.
                 if allowance != nil { result.help = nil }
                 findings.append(result)

@@ -30,6 +30,7 @@ public struct StaleOwnershipEntry: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
+        guard let manifest = context.manifest else { return [] }
         var findings: [Finding] = []
         // Exact entries only (globs may legitimately match nothing yet): look names up by name.
         var relationsByName: [String: [ObjectName]] = [:]
@@ -37,11 +38,18 @@ public struct StaleOwnershipEntry: Rule {
         for name in context.model.views.keys { relationsByName[name.name, default: []].append(name) }
         var everCreatedByName: [String: [ObjectName]] = [:]
         for name in context.model.everCreatedTables { everCreatedByName[name.name, default: []].append(name) }
-        for service in context.manifest.services {
+        for service in manifest.services {
             for pattern in service.tables where !pattern.isGlob {
                 guard !(relationsByName[pattern.name] ?? []).contains(where: pattern.matches) else { continue }
                 let dropped = (everCreatedByName[pattern.name] ?? []).contains(where: pattern.matches)
-                let location = FileLocation(path: context.manifest.path, line: pattern.line, column: pattern.column, length: pattern.text.count)
+                let location = FileLocation(path: manifest.path, line: pattern.line, column: pattern.column, length: pattern.text.count)
+                if let (current, rename) = renamed(pattern, in: context.model) {
+                    findings.append(finding(
+                        "service `\(service.name)` claims table `\(pattern.text)`, renamed to \(current.display) at \(rename.path):\(rename.line); update ownership.yml",
+                        help: "replace `\(pattern.text)` with `\(current.display)` in ownership.yml (ownership follows the rename until then)",
+                        at: location, services: [service.name]))
+                    continue
+                }
                 findings.append(finding(
                     dropped ? "service `\(service.name)` claims table `\(pattern.text)`, which a migration has since dropped or renamed"
                         : "service `\(service.name)` claims table `\(pattern.text)`, which no migration creates",
@@ -49,5 +57,13 @@ public struct StaleOwnershipEntry: Rule {
             }
         }
         return findings
+    }
+
+    /// The table's current name and where it was renamed, when a migration renamed `pattern`'s table.
+    private func renamed(_ pattern: TablePattern, in model: SchemaModel) -> (ObjectName, Origin)? {
+        for (current, history) in model.formerNames where model.tables[current] != nil {
+            if let entry = history.first(where: { pattern.matches($0.name) }) { return (current, history.last?.renamedAt ?? entry.renamedAt) }
+        }
+        return nil
     }
 }

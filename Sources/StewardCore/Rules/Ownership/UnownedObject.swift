@@ -29,6 +29,7 @@ public struct UnownedObject: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
+        guard context.manifest != nil else { return [] }
         // Only the (few) unowned objects are sorted; the report sorts findings again anyway.
         let unownedTables = context.model.tables.values.filter { $0.owner == nil && $0.partitionOf == nil && $0.managedBy == nil }
         let tables = unownedTables.sorted { $0.name < $1.name }.map { table in

@@ -1,0 +1,102 @@
+import StewardSQL
+
+/// What one statement did to an object that existed before it, as the replay saw it: the
+/// facts the change-safety rules read (they never walk parse trees again).
+public struct SchemaChange: Sendable {
+    public enum Kind: Sendable {
+        /// `cascaded`: what Postgres dropped along (`foreign key x on t`, `view v`).
+        case dropTable(cascaded: [String])
+        case dropColumn(String, cascaded: [String])
+        /// `object` is the schema (its name in `object.name`).
+        case dropSchema(cascaded: [String])
+        case dropView(materialized: Bool, cascaded: [String])
+        case dropFunction(signature: String)
+        case dropIndex(concurrently: Bool)
+        /// `object` is the old name.
+        case renameTable(to: ObjectName)
+        case renameColumn(from: String, to: String)
+        /// `object` is the enum type.
+        case renameEnumValue(from: String, to: String)
+        case changeColumnType(String, from: String, to: String, rewrites: Bool)
+        /// A column added to an existing table. `volatileDefault`: the volatile function its
+        /// default calls (the table is rewritten); `identity`: an identity column (rewritten too).
+        case addColumn(String, type: String, notNull: Bool, hasDefault: Bool, volatileDefault: String?,
+                       storedGenerated: Bool, identity: Bool)
+        /// `validatedCheck`: a validated `CHECK (column IS NOT NULL)` lets Postgres 12+ skip the scan.
+        case setNotNull(String, validatedCheck: Bool)
+        case dropDefault(String)
+        /// The primary key's columns before (empty: none) and after (empty: dropped).
+        case changePrimaryKey(from: [String], to: [String])
+        case addConstraint(name: String, kind: ConstraintDefinition.Kind, notValid: Bool, usingIndex: Bool, columns: [String])
+        case createIndex(name: String, unique: Bool, concurrently: Bool)
+        /// REINDEX, REFRESH MATERIALIZED VIEW, VACUUM FULL, CLUSTER, TRUNCATE, LOCK.
+        case tableOperation(TableOperation.Kind, concurrently: Bool)
+        /// `SET LOGGED|UNLOGGED|TABLESPACE|ACCESS METHOD`.
+        case rewrite(String)
+        /// A setting (`object.name`) set in a migration: `statement_timeout = 0` and the like.
+        case setting(value: String?, isLocal: Bool)
+    }
+
+    public var kind: Kind
+    /// The object changed: a table (for column and constraint changes, its table), view,
+    /// function, index, enum type or schema.
+    public var object: ObjectName
+    /// The table whose lock the statement takes (for an index: its table); nil when none.
+    public var table: ObjectName?
+    public var location: FileLocation
+    /// The file that created `table` (or the object), nil when no migration did.
+    public var createdIn: String?
+    /// Inside `BEGIN … COMMIT` written in the file (not the tool's own wrapping).
+    public var inExplicitTransaction: Bool
+    /// How the file's tool wraps it in transactions.
+    public var transactionMode: TransactionMode
+    /// A `SET [LOCAL] lock_timeout` other than 0 is in effect.
+    public var lockTimeoutSet: Bool
+    /// Objects of the schema that depend on the changed one at this point (breaking changes
+    /// only): foreign keys, views, triggers, grants.
+    public var dependents: [Dependent]
+
+    /// The object was created earlier in the same file: it is new, and empty (lock rules are silent).
+    public var isOnObjectCreatedInSameFile: Bool { createdIn == location.path }
+}
+
+/// An object that depends on another: what a breaking change would break.
+public struct Dependent: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Codable {
+        case foreignKey = "foreign key", view, trigger, grant, column
+    }
+
+    public var kind: Kind
+    /// The dependent object: the table holding the foreign key, the view, the table whose
+    /// trigger calls the function, the table of a column of the type; for a grant, the granted object.
+    public var object: ObjectName
+    /// The constraint or trigger name, or the role granted to.
+    public var detail: String
+
+    public var description: String {
+        switch kind {
+        case .foreignKey: "foreign key \(detail) on \(object.display)"
+        case .view: "view \(object.display)"
+        case .trigger: "trigger \(detail) on \(object.display)"
+        case .grant: "privileges of role \(detail)"
+        case .column: "column \(object.display).\(detail)"
+        }
+    }
+}
+
+/// Statements per file, for transaction rules: golang-migrate and friends send a whole file
+/// as one query, which Postgres runs as one implicit transaction when it holds more than one
+/// statement.
+public struct FileStatementCounts: Sendable {
+    public var statements: [String: Int] = [:]
+    /// Statements Postgres refuses inside a transaction block (`CREATE INDEX CONCURRENTLY`…).
+    public var nonTransactional: [String: Int] = [:]
+}
+
+extension Constraint {
+    /// A CHECK that is exactly `column IS NOT NULL`: once validated, Postgres 12+ uses it to
+    /// skip the full-table scan of `SET NOT NULL`.
+    public func provesNotNull(_ column: String) -> Bool {
+        kind == .check && expression == "\(Identifiers.quote(column)) IS NOT NULL"
+    }
+}

@@ -1,0 +1,107 @@
+import StewardSQL
+
+// The change log: what a statement did to an object that existed before it, with the
+// context the change-safety rules need (transaction, lock_timeout, where the object came
+// from, who depends on it).
+extension SchemaReplayer {
+    /// Records a change. Call it before the model is changed: the object's origin and its
+    /// dependents are read as they were before the statement.
+    mutating func record(_ kind: SchemaChange.Kind, object: ObjectName, table: ObjectName?, at offset: Int,
+                         length: Int = 1, dependents: [Dependent] = []) {
+        let location = origin(offset)
+        let subject = table ?? object
+        let createdIn = model.tables[subject]?.origin.path ?? model.views[subject]?.origin.path ?? model.types[subject]?.origin.path
+            ?? model.indexes[subject]?.origin.path
+        model.changes.append(SchemaChange(
+            kind: kind, object: object, table: table, location: location.fileLocation.with(length: length), createdIn: createdIn,
+            inExplicitTransaction: explicitTransaction, transactionMode: fileTransaction,
+            lockTimeoutSet: localLockTimeout ?? sessionLockTimeout, dependents: dependents))
+    }
+
+    /// `SET [LOCAL] lock_timeout` and other settings. A setting Steward does not track is
+    /// still recorded (ban-statement-timeout-off reads `statement_timeout`).
+    mutating func setVariable(_ set: SetVariable, at offset: Int) {
+        if set.name == "lock_timeout" {
+            let enabled = set.value.map { !Self.isZeroDuration($0) } ?? false
+            if set.isLocal {
+                if inTransactionBlock { localLockTimeout = enabled }
+            } else {
+                localLockTimeout = nil
+                sessionLockTimeout = enabled
+            }
+        }
+        if set.name == "statement_timeout" || set.name == "lock_timeout" || set.name == "idle_in_transaction_session_timeout" {
+            record(.setting(value: set.value, isLocal: set.isLocal), object: ObjectName(name: set.name), table: nil, at: offset)
+        }
+    }
+
+    /// `0`, `'0'`, `0s`, `0ms`: a timeout of 0 means none.
+    static func isZeroDuration(_ value: String) -> Bool {
+        let digits = value.prefix { $0.isNumber || $0 == "." }
+        return !digits.isEmpty && Double(digits) == 0
+    }
+
+    // MARK: Dependents
+
+    /// What depends on a table: other tables' foreign keys, views reading it, grants to roles.
+    func dependents(ofTable table: ObjectName) -> [Dependent] {
+        var result: [Dependent] = []
+        for other in tablesReferencing(table) where other != table {
+            for constraint in model.tables[other]?.constraints ?? [] where constraint.references?.table == table && !constraint.inherited {
+                result.append(Dependent(kind: .foreignKey, object: other, detail: constraint.name))
+            }
+        }
+        result += viewsDependingOn(table).map { Dependent(kind: .view, object: $0, detail: "") }
+        let privileges = model.tables[table]?.privileges ?? model.views[table]?.privileges ?? PrivilegeGrants()
+        result += privileges.entries.filter { $0.grantee != "PUBLIC" }.map { Dependent(kind: .grant, object: table, detail: $0.grantee) }
+        return result
+    }
+
+    /// What depends on one column: foreign keys referencing it, views reading its table (a
+    /// view's columns are not tracked, so every view reading the table counts), grants.
+    func dependents(ofColumn column: String, in table: ObjectName) -> [Dependent] {
+        dependents(ofTable: table).filter { dependent in
+            guard dependent.kind == .foreignKey else { return true }
+            return model.tables[dependent.object]?.constraints.contains {
+                $0.name == dependent.detail && $0.references?.columns.contains(column) == true
+            } == true
+        }
+    }
+
+    /// Columns whose type is `type` (or an array of it).
+    func columnsUsing(type: ObjectName) -> [Dependent] {
+        let formatted = DataType.formatUserType(type)
+        return model.tables.values.flatMap { table in
+            table.columns.filter { $0.type == formatted || $0.type == formatted + "[]" }
+                .map { Dependent(kind: .column, object: table.name, detail: $0.name) }
+        }.sorted { ($0.object, $0.detail) < ($1.object, $1.detail) }
+    }
+
+    func viewsDependingOn(_ relation: ObjectName) -> [ObjectName] {
+        viewsReading.values(of: relation).filter { model.views[$0]?.reads.contains(relation) == true }
+    }
+
+    // MARK: Facts about expressions and types
+
+    /// The first volatile function a default calls, if any: adding a column with such a
+    /// default rewrites the table (Postgres 11+ stores non-volatile defaults without one).
+    func volatileCall(in definition: ColumnDefinition) -> String? {
+        if definition.type.isSerial { return "nextval" }
+        for call in definition.defaultCalls {
+            let userFunctions = model.functions.values.filter { $0.name.name == call.name && (call.schema == nil || $0.name.schema == call.schema) }
+            if let function = userFunctions.first {
+                if function.volatility == .volatile { return call.description }
+            } else if Self.volatileBuiltins.contains(call.name), call.schema == nil || call.schema == "pg_catalog" || call.schema == "public" {
+                return call.description
+            }
+        }
+        return nil
+    }
+
+    /// Built-in and common extension functions marked volatile in `pg_proc` that appear in
+    /// column defaults (checked against PostgreSQL 15 by the agreement tests).
+    static let volatileBuiltins: Set<String> = [
+        "random", "gen_random_uuid", "clock_timestamp", "timeofday", "nextval", "currval", "lastval", "setval",
+        "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4",
+    ]
+}

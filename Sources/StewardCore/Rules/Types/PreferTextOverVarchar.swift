@@ -1,0 +1,29 @@
+import StewardSQL
+
+public struct PreferTextOverVarchar: ColumnTypeRule {
+    public let descriptor = RuleDescriptor(
+        id: "prefer-text-over-varchar",
+        category: .types,
+        defaultSeverity: .warning,
+        summary: "A column is varchar(n): prefer text, with a CHECK if a limit matters.",
+        rationale: """
+            In Postgres varchar(n) is text plus a length check that is part of the type: lowering the limit rewrites \
+            the table, and every service's validation has to agree with a number buried in the schema.
+            """,
+        remedy: "Use `text`, and `CHECK (char_length(col) <= n)` (added NOT VALID, then validated) when a limit is a rule of the domain.",
+        triggering: [
+            RuleExample("CREATE TABLE codebases (id bigint, ↓name varchar(200));"),
+            RuleExample(given: "CREATE TABLE codebases (id bigint);", "ALTER TABLE codebases ADD COLUMN ↓slug character varying(64);"),
+        ],
+        nonTriggering: [
+            RuleExample("CREATE TABLE t (id int, name text);"),
+            RuleExample("CREATE TABLE t (id int, name varchar);"),
+        ])
+
+    public init() {}
+
+    public func message(for column: Column, of table: Table, in context: RuleContext) -> String? {
+        guard column.baseType == "character varying", column.type.contains("(") else { return nil }
+        return "column \(table.name.display).\(column.name) is \(column.type): prefer text (and a CHECK constraint if the limit matters)"
+    }
+}
