@@ -32,25 +32,43 @@ public struct TextReporter: Sendable {
         var lines: [String] = []
         var pad = " "
         if let location = finding.location {
-            lines.append("\(terminal.paint("\(location.path):\(location.line):\(location.column):", .bold)) \(label): \(terminal.paint(finding.message, .bold))")
+            lines.append("\(terminal.paint("\(location.path.escapingControls()):\(location.line):\(location.column):", .bold)) \(label): \(terminal.paint(finding.message.escapingControls(), .bold))")
             if let source = sources[location.path] {
-                let original = source.line(location.line)
-                let text = original.replacingTabs()
+                let (text, caretColumn, caretLength) = Self.excerpt(source.line(location.line), column: location.column, length: location.length)
                 let gutter = String(location.line)
                 pad = String(repeating: " ", count: gutter.count)
-                let caretColumn = String(original.prefix(max(0, location.column - 1))).replacingTabs().count
-                let caretLength = max(1, min(location.length, max(1, text.count - caretColumn)))
                 lines.append(terminal.paint("\(pad) |", .blue))
                 lines.append(terminal.paint("\(gutter) |", .blue) + " " + text)
                 lines.append(terminal.paint("\(pad) |", .blue) + " " + String(repeating: " ", count: caretColumn)
                     + terminal.paint(String(repeating: "^", count: caretLength), finding.severity == .error && finding.allowedBy == nil ? .boldRed : .boldYellow))
             }
         } else {
-            lines.append("\(label): \(terminal.paint(finding.message, .bold))")
+            lines.append("\(label): \(terminal.paint(finding.message.escapingControls(), .bold))")
         }
-        if let allowed = finding.allowedBy { lines.append(terminal.paint("\(pad) = allowed by ", .green) + allowed) }
-        if let help = finding.help { lines.append(terminal.paint("\(pad) = help: ", .cyan) + help) }
+        if let allowed = finding.allowedBy { lines.append(terminal.paint("\(pad) = allowed by ", .green) + allowed.escapingControls()) }
+        if let help = finding.help { lines.append(terminal.paint("\(pad) = help: ", .cyan) + help.escapingControls()) }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Source lines longer than this are cut around the flagged span.
+    static let excerptWidth = 120
+
+    /// The source line as printed (tabs expanded, control characters escaped, cut with `…`
+    /// around the span when it is long), and where the caret goes under it.
+    static func excerpt(_ original: String, column: Int, length: Int) -> (text: String, caretColumn: Int, caretLength: Int) {
+        let characters = Array(original)
+        let start = min(max(0, column - 1), characters.count)
+        let end = min(characters.count, start + max(1, length))
+        var before = String(characters[..<start]).replacingTabs().escapingControls()
+        var span = String(characters[start..<end]).replacingTabs().escapingControls()
+        var after = String(characters[end...]).replacingTabs().escapingControls()
+        if before.count + span.count + after.count > excerptWidth {
+            if span.count > excerptWidth - 20 { span = String(span.prefix(excerptWidth - 20)) + "…"; after = "" }
+            let room = max(10, (excerptWidth - span.count) / 2)
+            if before.count > room { before = "…" + String(before.suffix(room - 1)) }
+            if after.count > room { after = String(after.prefix(room - 1)) + "…" }
+        }
+        return (before + span + after, before.count, max(1, span.count))
     }
 
     public func summary(_ analysis: Analysis) -> String {
@@ -64,18 +82,39 @@ public struct TextReporter: Sendable {
         }
         let errors = analysis.errorCount, warnings = analysis.warningCount
         let allowed = analysis.findings.filter { $0.allowedBy != nil }.count
+        let notes = analysis.infoCount
         var verdict = "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+        if notes > 0 { verdict += ", \(notes) note\(notes == 1 ? "" : "s")" }
         if allowed > 0 { verdict += ", \(allowed) allowed" }
+        if let history = analysis.history {
+            let pending = history.pending.count
+            parts.append("\(pending) pending since \(history.reference) (\(history.baseCommit.prefix(12)))")
+        }
         let painted = errors > 0 ? terminal.paint(verdict, .boldRed) : warnings > 0 ? terminal.paint(verdict, .boldYellow) : terminal.paint(verdict, .boldGreen)
         var text = "steward: \(parts.joined(separator: ", ")): \(painted)\n"
         if analysis.manifest == nil {
-            text += terminal.paint("note:", .boldBlue) + " ownership rules were skipped: no ownership.yml was found (pass --manifest PATH)\n"
+            text += terminal.paint("note:", .boldBlue) + " ownership rules were skipped (--no-manifest)\n"
         }
         return text
     }
 }
 
 extension String {
+    /// C0 and C1 control characters (ESC among them) and DEL as `\u{1B}`-style escapes: text
+    /// from a migration never drives the terminal.
+    func escapingControls() -> String {
+        guard unicodeScalars.contains(where: Self.isControl) else { return self }
+        var result = ""
+        for scalar in unicodeScalars {
+            if Self.isControl(scalar) { result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}" } else { result.unicodeScalars.append(scalar) }
+        }
+        return result
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value < 0x20 && scalar != "\t" && scalar != "\n") || (0x7F...0x9F).contains(scalar.value)
+    }
+
     /// Tabs become 4 spaces so that carets line up whatever the terminal's tab width.
     func replacingTabs() -> String {
         guard utf8.contains(UInt8(ascii: "\t")) else { return self }

@@ -32,8 +32,8 @@ extension NodeConverter {
             .filter { $0.pointee.node_case == PG_QUERY__NODE__NODE_VACUUM_RELATION }
             .compactMap { $0.pointee.vacuum_relation.pointee.relation }
         return TableOperation(kind: .vacuum(full: hasOption("full", statement.n_options, statement.options), vacuum: statement.is_vacuumcmd != 0),
-                              relations: relations.map(objectName), name: nil, concurrently: false,
-                              offset: at(relations.first?.pointee.location))
+                              relations: relations.map(objectName), relationOffsets: relations.map { at($0.pointee.location) },
+                              name: nil, concurrently: false, offset: at(relations.first?.pointee.location))
     }
 
     /// Whether a `(name [value], …)` option list turns `name` on (`CONCURRENTLY`, `FULL`,

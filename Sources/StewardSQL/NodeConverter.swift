@@ -139,12 +139,13 @@ struct NodeConverter {
             let statement = value.truncate_stmt.pointee
             let relations = rangeVars(statement.n_relations, statement.relations)
             return .tableOperation(TableOperation(kind: .truncate(cascade: statement.behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE),
-                                                  relations: relations.map(objectName), name: nil, concurrently: false,
-                                                  offset: at(relations.first?.pointee.location)))
+                                                  relations: relations.map(objectName), relationOffsets: relations.map { at($0.pointee.location) },
+                                                  name: nil, concurrently: false, offset: at(relations.first?.pointee.location)))
         case PG_QUERY__NODE__NODE_LOCK_STMT:
             let statement = value.lock_stmt.pointee
             let relations = rangeVars(statement.n_relations, statement.relations)
             return .tableOperation(TableOperation(kind: .lock(mode: Int(statement.mode)), relations: relations.map(objectName),
+                                                  relationOffsets: relations.map { at($0.pointee.location) },
                                                   name: nil, concurrently: false, offset: at(relations.first?.pointee.location)))
         default:
             return .other(kind: nodeKindName(node))

@@ -41,6 +41,8 @@ public struct TableOperation: Sendable {
     /// The relations named (tables, or the index of `REINDEX INDEX`); empty for a whole
     /// database (`VACUUM FULL;`) or a schema.
     public var relations: [ObjectName]
+    /// Where each relation is named (parallel to `relations`).
+    public var relationOffsets: [Int] = []
     /// `REINDEX SCHEMA name` / `DATABASE name`.
     public var name: String?
     public var concurrently: Bool

@@ -21,6 +21,7 @@ struct Steward: ParsableCommand {
 
     /// Usage errors exit with 2 (not ArgumentParser's 64) so that CI can tell them from findings.
     static func main() {
+        rejectUnknownSubcommand(Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -32,6 +33,19 @@ struct Steward: ParsableCommand {
             Foundation.exit(ExitStatus.inputError.rawValue)
         }
     }
+}
+
+/// `steward version` names no command: with `check` as the default subcommand it would be
+/// read as a directory called "version". A first argument that is neither an option, a
+/// command nor an existing path is a usage error.
+func rejectUnknownSubcommand(_ arguments: [String]) {
+    guard let first = arguments.first, !first.hasPrefix("-") else { return }
+    let commands = Steward.configuration.subcommands.compactMap { $0.configuration.commandName ?? "\($0)".lowercased() }
+    guard !commands.contains(first), first != "help", !FileManager.default.fileExists(atPath: first) else { return }
+    let message = "error: unknown command `\(first)` (and no directory of that name); commands: \(commands.joined(separator: ", ")); "
+        + "`steward --version` prints the version\n"
+    FileHandle.standardError.write(Data(message.utf8))
+    Foundation.exit(ExitStatus.inputError.rawValue)
 }
 
 enum StewardVersionInfo {

@@ -35,10 +35,10 @@ struct ResultCacheTests {
         try FileManager.default.createDirectory(at: migrations, withIntermediateDirectories: true)
         try Data("CREATE TABLE a (id int);\n".utf8).write(to: migrations.appendingPathComponent("001_a.sql"))
         let environment = ["STEWARD_CACHE_DIR": cache.path]
-        let first = try steward(["check", migrations.path], in: folder, environment: environment)
+        let first = try steward(["check", migrations.path, "--no-manifest"], in: folder, environment: environment)
         #expect(first.status == 0)
         try Data("CREATE TABLE a (id int,);\n".utf8).write(to: migrations.appendingPathComponent("001_a.sql"))
-        let second = try steward(["check", migrations.path], in: folder, environment: environment)
+        let second = try steward(["check", migrations.path, "--no-manifest"], in: folder, environment: environment)
         #expect(second.status == 1)
         #expect(second.stdout.contains("error[syntax-error]"))
     }
@@ -67,7 +67,7 @@ struct ResultCacheTests {
         let (folder, migrations, cache) = try specvitalCopy()
         defer { try? FileManager.default.removeItem(at: folder) }
         let environment = ["STEWARD_CACHE_DIR": cache.path]
-        _ = try steward(["check", migrations.path], in: folder, environment: environment)
+        _ = try steward(["check", migrations.path, "--no-manifest"], in: folder, environment: environment)
         let before = try trees(in: cache)
         let files = try FileManager.default.contentsOfDirectory(atPath: migrations.path).filter { $0.hasSuffix(".sql") }
         #expect(before.count == files.count, "one parse tree per migration file")
@@ -75,10 +75,10 @@ struct ResultCacheTests {
         let edited = migrations.appendingPathComponent(try #require(files.sorted().last))
         let handle = try FileHandle(forWritingTo: edited)
         handle.seekToEndOfFile()
-        handle.write(Data("\nCREATE TABLE zz_added (id bigint REFERENCES users (id));\n".utf8))
+        handle.write(Data("\nCREATE TABLE zz_added (id integer PRIMARY KEY);\n".utf8))
         try handle.close()
-        let cached = try steward(["check", migrations.path], in: folder, environment: environment)
-        let uncached = try steward(["check", migrations.path, "--no-cache"], in: folder, environment: environment)
+        let cached = try steward(["check", migrations.path, "--no-manifest"], in: folder, environment: environment)
+        let uncached = try steward(["check", migrations.path, "--no-manifest", "--no-cache"], in: folder, environment: environment)
         #expect(cached.stdout == uncached.stdout)
         #expect(cached.stdout.contains("zz_added"), "the edit is seen, not a stale tree")
 
@@ -91,8 +91,8 @@ struct ResultCacheTests {
         let (folder, migrations, cache) = try specvitalCopy()
         defer { try? FileManager.default.removeItem(at: folder) }
         let environment = ["STEWARD_CACHE_DIR": cache.path]
-        let uncached = try steward(["check", migrations.path, "--no-cache"], in: folder, environment: environment)
-        _ = try steward(["check", migrations.path], in: folder, environment: environment)
+        let uncached = try steward(["check", migrations.path, "--no-manifest", "--no-cache"], in: folder, environment: environment)
+        _ = try steward(["check", migrations.path, "--no-manifest"], in: folder, environment: environment)
         // Damage every tree (one flipped byte, or cut short) and drop the results, so the
         // next run must go through the trees.
         let directory = cache.appendingPathComponent("trees")
@@ -105,7 +105,7 @@ struct ResultCacheTests {
         for name in try FileManager.default.contentsOfDirectory(atPath: cache.path) where name.hasSuffix(".json") {
             try FileManager.default.removeItem(at: cache.appendingPathComponent(name))
         }
-        let damaged = try steward(["check", migrations.path], in: folder, environment: environment)
+        let damaged = try steward(["check", migrations.path, "--no-manifest"], in: folder, environment: environment)
         #expect(damaged.status == uncached.status)
         #expect(damaged.stdout == uncached.stdout)
     }
@@ -113,6 +113,6 @@ struct ResultCacheTests {
     @Test func anUnwritableCacheDirectoryOnlyCostsSpeed() throws {
         let result = try steward(["check", "schema"], in: Paths.packageRoot, environment: ["STEWARD_CACHE_DIR": "/proc/steward-cannot-write-here"])
         #expect(result.status == 1)
-        #expect(result.stdout.contains("1 error, 0 warnings"))
+        #expect(result.stdout.contains(": 1 error, "))
     }
 }

@@ -123,6 +123,12 @@ public enum Analyzer {
         analyze(migrations, manifest: manifest, settings: settings, trees: nil, phaseEnded: { _ in })
     }
 
+    /// `report` for tests: what `analyze(_ options:)` reports, without `--show-allowed`'s choice.
+    public static func reportForTesting(_ findings: [Finding], migrations: MigrationSet, manifest: OwnershipManifest?,
+                                        configuration: RuleConfiguration, history: MigrationHistory?) -> [Finding] {
+        report(findings, migrations: migrations, manifest: manifest, configuration: configuration, history: history, showAllowed: true)
+    }
+
     /// From what the rules found to what is reported: suppression comments mark findings as
     /// allowed (and are themselves checked), the configuration turns rules off or changes
     /// their severity, `--since` keeps the pull request's files, and allowed findings are

@@ -111,7 +111,7 @@ extension SchemaReplayer {
         }
         var pendingConstraints: [ConstraintDefinition] = []
         for action in alter.actions {
-            applyColumnAction(action, to: name, at: alter.offset, constraints: &pendingConstraints)
+            applyColumnAction(action, to: name, at: offset, tableOffset: alter.offset, constraints: &pendingConstraints)
         }
         recordConstraintChanges(pendingConstraints, on: name)
         addConstraints(pendingConstraints, to: name)
@@ -121,7 +121,8 @@ extension SchemaReplayer {
     /// NOT VALID; a new primary key replaces none or changes the key.
     mutating func recordConstraintChanges(_ definitions: [ConstraintDefinition], on table: ObjectName) {
         for definition in definitions {
-            let name = definition.name ?? definition.kind.rawValue
+            // An unnamed constraint is named by Postgres when it is added (after this record).
+            let name = definition.name ?? ""
             record(.addConstraint(name: name, kind: definition.kind, notValid: definition.notValid, usingIndex: definition.usingIndex != nil,
                                   columns: definition.columns),
                    object: table, table: table, at: definition.offset)
@@ -133,7 +134,9 @@ extension SchemaReplayer {
         }
     }
 
-    mutating func applyColumnAction(_ action: AlterTableAction, to name: ObjectName, at offset: Int,
+    /// `offset`: the statement (replay issues point there); `tableOffset`: the table's name
+    /// in it (changes point there: one ALTER TABLE may change several things).
+    mutating func applyColumnAction(_ action: AlterTableAction, to name: ObjectName, at offset: Int, tableOffset: Int,
                                     constraints: inout [ConstraintDefinition]) {
         // Column changes on a partitioned or inherited parent reach its children too.
         let family = [name] + descendants(of: name)
@@ -163,7 +166,7 @@ extension SchemaReplayer {
                 return issue("DROP COLUMN \(column) of \(name.display): \(blocking.map(\.description).joined(separator: ", ")) depends on it; "
                              + "Postgres refuses the drop without CASCADE", at: offset)
             }
-            record(.dropColumn(column, cascaded: blocking.map(\.description)), object: name, table: name, at: offset,
+            record(.dropColumn(column, cascaded: blocking.map(\.description)), object: name, table: name, at: tableOffset,
                    length: name.name.count, dependents: dependents)
             for member in family { dropColumn(column, from: member) }
         case .alterColumnType(let column, let type, let hasUsing):
@@ -172,7 +175,7 @@ extension SchemaReplayer {
             if let before = model.tables[name]?.column(named: column)?.type, before != formatted || hasUsing {
                 record(.changeColumnType(column, from: before, to: formatted,
                                          rewrites: hasUsing || ColumnTypeChange(from: before, to: formatted).rewritesTable),
-                       object: name, table: name, at: offset, length: name.name.count, dependents: dependents(ofColumn: column, in: name))
+                       object: name, table: name, at: tableOffset, length: name.name.count, dependents: dependents(ofColumn: column, in: name))
             }
             let unmodified = unmodifiedTypes
             let changedAt = origin(offset)
@@ -190,7 +193,7 @@ extension SchemaReplayer {
         case .setNotNull(let column):
             if let current = model.tables[name]?.column(named: column), !current.notNull {
                 let checked = model.tables[name]?.constraints.contains { $0.kind == .check && $0.validated && $0.provesNotNull(column) } ?? false
-                record(.setNotNull(column, validatedCheck: checked), object: name, table: name, at: offset, length: name.name.count,
+                record(.setNotNull(column, validatedCheck: checked), object: name, table: name, at: tableOffset, length: name.name.count,
                        dependents: dependents(ofColumn: column, in: name))
             }
             for member in family { setNotNull(member, column, true) }
@@ -206,7 +209,7 @@ extension SchemaReplayer {
             }
         case .dropDefault(let column):
             if model.tables[name]?.column(named: column)?.defaultExpression != nil {
-                record(.dropDefault(column), object: name, table: name, at: offset, length: name.name.count,
+                record(.dropDefault(column), object: name, table: name, at: tableOffset, length: name.name.count,
                        dependents: dependents(ofColumn: column, in: name))
             }
             for member in family { updateColumn(member, column) { $0.defaultExpression = nil; $0.defaultIsUntypedLiteral = false } }
@@ -217,7 +220,7 @@ extension SchemaReplayer {
                 return
             }
             if dropped.kind == .primaryKey {
-                record(.changePrimaryKey(from: dropped.columns, to: []), object: name, table: name, at: offset, length: name.name.count,
+                record(.changePrimaryKey(from: dropped.columns, to: []), object: name, table: name, at: tableOffset, length: name.name.count,
                        dependents: dependents(ofTable: name))
             }
             for member in family { dropConstraint(constraint, from: member) }
@@ -267,7 +270,7 @@ extension SchemaReplayer {
             }
             model.tables[name]?.inheritsFrom.removeAll { $0 == parentName }
         case .rewrite(let form):
-            record(.rewrite(form), object: name, table: name, at: offset, length: name.name.count)
+            record(.rewrite(form), object: name, table: name, at: tableOffset, length: name.name.count)
         case .changeOwner, .other: break
         }
     }

@@ -7,15 +7,39 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check migrations against the ownership manifest and report findings.",
         discussion: """
-            Exits 0 when there is no error-level finding, 1 when there is one, 2 on a usage or input error. \
-            Findings covered by `boundaries.allow` in ownership.yml are hidden unless --show-allowed.
+            Exits 0 when there is no error-level finding, 1 when there is one (or a warning, with --fail-on warning), 2 on a \
+            usage or input error. Findings covered by `boundaries.allow` in ownership.yml or by a `steward:ignore` comment are \
+            hidden unless --show-allowed.
             """)
 
     @OptionGroup var input: InputOptions
     @OptionGroup var output: OutputOptions
 
-    @Flag(name: .long, help: "Also show findings covered by a documented exception (boundaries.allow).")
+    @Flag(name: .long, help: "Also show findings covered by a documented exception (boundaries.allow, steward:ignore).")
     var showAllowed = false
+
+    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp(
+        "Run only these rules or categories (ids or categories, comma- or space-separated).",
+        discussion: "Also turns on rules that are off by default, e.g. --select missing-down-migration.", valueName: "rule"))
+    var select: [String] = []
+
+    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Never run these rules or categories.", valueName: "rule"))
+    var ignore: [String] = []
+
+    @Option(name: .customLong("fail-on"), help: "Exit 1 on findings of this severity or worse: error (default) or warning.")
+    var failOn: FailLevel = .error
+
+    @Option(name: .customLong("pg-version"), help: "PostgreSQL major version the migrations run on (default 15); lock rules depend on it.")
+    var postgresVersion: Int = 15
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Report only migrations added or changed since the merge base with this git ref (a pull request's base).",
+        discussion: """
+            The model is still replayed from every migration. Tables created in those pending files count as new, so lock \
+            rules are silent on them; an edited migration that existed at the ref is modified-applied-migration, and a new \
+            one that sorts before the newest one at the ref is out-of-order-migration. Needs git.
+            """, valueName: "git-ref"))
+    var since: String?
 
     @Flag(name: .long, help: ArgumentHelp(
         "Do not read or write the cache.",
@@ -25,14 +49,40 @@ struct Check: ParsableCommand {
             """))
     var noCache = false
 
+    func validate() throws {
+        let names = RuleConfiguration.knownNames
+        for name in selectedNames + ignoredNames where !names.contains(name) {
+            throw ValidationError("unknown rule or category `\(name)`; `steward rules` lists them")
+        }
+        guard (9...18).contains(postgresVersion) else { throw ValidationError("--pg-version \(postgresVersion): expected a major version from 9 to 18") }
+        if input.noManifest, input.manifest != nil { throw ValidationError("--manifest and --no-manifest exclude each other") }
+    }
+
+    private static func names(_ values: [String]) -> [String] {
+        values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    private var selectedNames: [String] { Self.names(select) }
+    private var ignoredNames: [String] { Self.names(ignore) }
+
     func run() throws {
+        if !input.noManifest, input.resolvedManifest() == nil {
+            failWithInputErrors([InputError(path: input.directory, message: """
+                no \(ManifestLoader.fileName) found (searched \(input.manifestSearchStarts.joined(separator: " and ")) and their \
+                parents); pass --manifest, or --no-manifest to check migrations alone
+                """)], colors: output.stderrColors)
+        }
         let analysis: Analysis
         let clock = PhaseClock.fromEnvironment()
         var onPhaseEnd: (@Sendable (AnalysisPhase) -> Void)?
         if let clock { onPhaseEnd = { clock.lap($0) } }
         let cache = noCache ? nil : ResultCache(directory: ResultCache.defaultDirectory(
-            environment: ProcessInfo.processInfo.environment, home: FileManager.default.homeDirectoryForCurrentUser))
-        let options = input.analysisOptions(showAllowed: showAllowed, cache: cache, keepModel: false, onPhaseEnd: onPhaseEnd)
+            environment: ProcessInfo.processInfo.environment, home: FileManager.default.homeDirectoryForCurrentUser),
+            toolIdentity: BuildIdentity.current)
+        var options = input.analysisOptions(showAllowed: showAllowed, cache: cache, keepModel: false, onPhaseEnd: onPhaseEnd)
+        options.configuration = RuleConfiguration(select: selectedNames, ignore: ignoredNames)
+        options.postgresVersion = postgresVersion
+        options.since = since
         do {
             analysis = try Analyzer.analyze(options)
         } catch {
@@ -46,6 +96,23 @@ struct Check: ParsableCommand {
             standardOutput.flush()
         case .json: writeOutput(JSONReporter().render(analysis))
         }
-        if analysis.errorCount > 0 { throw ExitCode(ExitStatus.findings.rawValue) }
+        if analysis.errorCount > 0 || (failOn == .warning && analysis.warningCount > 0) { throw ExitCode(ExitStatus.findings.rawValue) }
+    }
+}
+
+enum FailLevel: String, ExpressibleByArgument, CaseIterable {
+    case error, warning
+}
+
+/// The running executable's size and modification time: a rebuilt Steward (whose rules may
+/// differ) never reads results that an earlier build cached.
+enum BuildIdentity {
+    static var current: String {
+        // /proc/self/exe is a link (whose own times are the process's): read the file it names.
+        guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"),
+              let attributes = try? FileManager.default.attributesOfItem(atPath: executable) else { return StewardVersionInfo.text }
+        let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "\(StewardVersionInfo.text) \(size) \(modified)"
     }
 }

@@ -14,6 +14,6 @@ struct Explain: ParsableCommand {
         guard let rule = RuleRegistry.rule(id: ruleID) else {
             throw ValidationError("unknown rule `\(ruleID)`; `steward rules` lists them")
         }
-        writeOutput(RuleDocumentation(terminal: output.terminal).explain(rule))
+        writeOutput(output.format == .json ? RuleDocumentation.explainJSON(rule) : RuleDocumentation(terminal: output.terminal).explain(rule))
     }
 }

@@ -8,6 +8,6 @@ struct Rules: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        writeOutput(RuleDocumentation(terminal: output.terminal).list())
+        writeOutput(output.format == .json ? RuleDocumentation.listJSON() : RuleDocumentation(terminal: output.terminal).list())
     }
 }

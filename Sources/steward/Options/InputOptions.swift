@@ -22,8 +22,18 @@ struct InputOptions: ParsableArguments {
         valueName: "layout"))
     var layout: MigrationLayout?
 
-    /// The manifest to use: the explicit one (which must exist), else one discovered upward.
+    @Flag(name: .long, help: "Check the migrations alone, without an ownership manifest (ownership rules do not run).")
+    var noManifest = false
+
+    /// Where `resolvedManifest()` looks (and their parents), for the error when it finds nothing.
+    var manifestSearchStarts: [String] {
+        [URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL.path, FileManager.default.currentDirectoryPath]
+    }
+
+    /// The manifest to use: the explicit one (which must exist), else one discovered upward;
+    /// nil with `--no-manifest`.
     func resolvedManifest() -> String? {
+        if noManifest { return nil }
         if let manifest { return manifest }
         let fileManager = FileManager.default
         var starts = [URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL]

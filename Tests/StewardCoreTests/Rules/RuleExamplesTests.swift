@@ -3,8 +3,8 @@ import StewardCore
 import Testing
 
 /// Runs every rule's documented examples: triggering ones must be flagged exactly at the
-/// `↓` markers, non-triggering ones must be silent, and `-- steward:ignore <id>` must
-/// silence a triggering one.
+/// `↓` markers, non-triggering ones must be silent, and `-- steward:ignore <id> -- reason`
+/// must silence a triggering one (and count as used).
 struct RuleExamplesTests {
     static let rules: [String] = RuleRegistry.all.map(\.descriptor.id)
 
@@ -27,36 +27,65 @@ struct RuleExamplesTests {
         return Marked(text: lines.joined(separator: "\n"), markers: markers)
     }
 
-    func analyze(_ example: RuleExample, extraSQLPrefix: String = "") throws -> (findings: [Finding], sqlPath: String, manifestPath: String) {
+    struct Run {
+        var findings: [Finding]
+        /// Every marked position, as `path:line:column`.
+        var expected: [String]
+    }
+
+    /// Writes the example's files into a fresh directory and checks it as the CLI would: the
+    /// layout is detected from the names; `applied` becomes the `--since` history.
+    func analyze(_ example: RuleExample, id: String) throws -> Run {
         let directory = try TemporaryDirectory()
-        let sql = Self.unmark(example.sql)
+        var expected: [String] = []
+        var paths: [String: String] = [:]
+        for file in example.files {
+            let marked = Self.unmark(file.sql)
+            let text = marked.text.hasSuffix("\n") ? marked.text : marked.text + "\n"
+            let url = try directory.write("migrations/\(file.name)", text)
+            paths[file.name] = url.path
+            expected += marked.markers.map { "\(url.path):\($0.line):\($0.column)" }
+        }
         let manifest = Self.unmark(example.manifest ?? "version: 1\nservices: {}\n")
-        let sqlFile = try directory.write("migrations/001_example.sql", extraSQLPrefix + sql.text + "\n")
         let manifestFile = try directory.write("ownership.yml", manifest.text)
-        let analysis = try Analyzer.analyze(AnalysisOptions(directory: sqlFile.deletingLastPathComponent().path, manifestPath: manifestFile.path))
-        return (analysis.findings, sqlFile.path, manifestFile.path)
+        expected += manifest.markers.map { "\(manifestFile.path):\($0.line):\($0.column)" }
+        let migrations = try MigrationDiscovery.discover(at: directory.url.appendingPathComponent("migrations").path)
+        let loaded = try ManifestLoader.load(path: manifestFile.path)
+        var settings = RuleSettings()
+        if let applied = example.applied {
+            let added = Set(example.files.filter { applied[$0.name] == nil }.compactMap { paths[$0.name] })
+            let modified = Set(example.files.filter { file in applied[file.name].map { $0 != Self.unmark(file.sql).text } ?? false }
+                .compactMap { paths[$0.name] })
+            settings.history = MigrationHistory(reference: "origin/main", baseCommit: String(repeating: "0", count: 40), added: added,
+                                                modified: modified, manifestChanged: false)
+        }
+        let analysis = Analyzer.analyze(migrations, manifest: loaded, settings: settings)
+        // Rules that are off by default run here: the example documents them.
+        let configuration = RuleConfiguration(select: [id])
+        let findings = Analyzer.reportForTesting(analysis.findings, migrations: migrations, manifest: loaded, configuration: configuration,
+                                                 history: settings.history)
+        return Run(findings: findings, expected: expected.sorted())
     }
 
     @Test("triggering examples are flagged at their markers", arguments: rules)
     func triggering(_ id: String) throws {
         let rule = try #require(RuleRegistry.rule(id: id))
-        #expect(!rule.descriptor.triggering.isEmpty, "\(id) documents no triggering example")
+        #expect(rule.descriptor.triggering.count >= 2, "\(id) documents fewer than two triggering examples")
         for example in rule.descriptor.triggering {
-            let (findings, sqlPath, manifestPath) = try analyze(example)
-            let flagged = findings.filter { $0.ruleID == id }.compactMap(\.location).map { "\($0.path):\($0.line):\($0.column)" }.sorted()
-            let expected = (Self.unmark(example.sql).markers.map { "\(sqlPath):\($0.line):\($0.column)" }
-                + Self.unmark(example.manifest ?? "").markers.map { "\(manifestPath):\($0.line):\($0.column)" }).sorted()
-            #expect(!expected.isEmpty, "a triggering example of \(id) marks no position with ↓")
-            #expect(flagged == expected, "\(id) on:\n\(example.sql)")
+            let run = try analyze(example, id: id)
+            let flagged = run.findings.filter { $0.ruleID == id && $0.allowedBy == nil }.compactMap(\.location)
+                .map { "\($0.path):\($0.line):\($0.column)" }.sorted()
+            #expect(!run.expected.isEmpty, "a triggering example of \(id) marks no position with ↓")
+            #expect(flagged == run.expected, "\(id) on:\n\(example.files.map(\.sql).joined(separator: "\n--\n"))")
         }
     }
 
     @Test("non-triggering examples are silent", arguments: rules)
     func nonTriggering(_ id: String) throws {
         let rule = try #require(RuleRegistry.rule(id: id))
-        #expect(!rule.descriptor.nonTriggering.isEmpty, "\(id) documents no non-triggering example")
+        #expect(rule.descriptor.nonTriggering.count >= 2, "\(id) documents fewer than two non-triggering examples")
         for example in rule.descriptor.nonTriggering {
-            let findings = try analyze(example).findings.filter { $0.ruleID == id }
+            let findings = try analyze(example, id: id).findings.filter { $0.ruleID == id && $0.allowedBy == nil }
             #expect(findings.isEmpty, "\(id) flagged a non-triggering example: \(findings.map(\.message))")
         }
     }
@@ -65,21 +94,30 @@ struct RuleExamplesTests {
     func suppression(_ id: String) throws {
         let rule = try #require(RuleRegistry.rule(id: id))
         for example in rule.descriptor.triggering {
-            // Put the comment on the line above every marked line: `--` in SQL, `#` in the manifest.
-            let sql = Self.suppressing(example.sql, id: id, comment: "--")
-            let manifest = example.manifest.map { Self.suppressing($0, id: id, comment: "#") }
-            let findings = try analyze(RuleExample(sql, manifest: manifest)).findings
-            #expect(findings.filter { $0.ruleID == id }.isEmpty, "steward:ignore did not silence \(id)")
+            // The comment goes on the line above every marked line: `--` in SQL, `#` in the manifest.
+            var suppressed = example
+            suppressed.files = example.files.map { file in
+                file.name == "atlas.sum" ? file : ExampleFile(file.name, Self.suppressing(file.sql, id: id, comment: "--"))
+            }
+            suppressed.manifest = example.manifest.map { Self.suppressing($0, id: id, comment: "#") }
+            if let applied = example.applied {
+                // Files that existed at the base keep the comment there too, so that only the example's own change counts.
+                suppressed.applied = applied.mapValues { Self.unmark(Self.suppressing($0, id: id, comment: "--")).text }
+            }
+            let findings = try analyze(suppressed, id: id).findings
+            #expect(findings.filter { $0.ruleID == id && $0.allowedBy == nil }.isEmpty, "steward:ignore did not silence \(id)")
+            #expect(!findings.contains { $0.ruleID == "unused-suppression" }, "the suppression of \(id) counts as unused")
+            #expect(findings.contains { $0.ruleID == id && $0.allowedBy?.contains("a documented example") == true })
         }
     }
 
     static func suppressing(_ text: String, id: String, comment: String) -> String {
         let marked = unmark(text)
         let markedLines = Set(marked.markers.map(\.line))
-        return marked.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { index, line in
+        return text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { index, line in
             guard markedLines.contains(index + 1) else { return String(line) }
             let indentation = line.prefix { $0 == " " }
-            return "\(indentation)\(comment) steward:ignore \(id)\n\(line)"
+            return "\(indentation)\(comment) steward:ignore \(id) -- a documented example\n\(line)"
         }.joined(separator: "\n")
     }
 
@@ -91,6 +129,7 @@ struct RuleExamplesTests {
             let descriptor = rule.descriptor
             #expect(descriptor.id.allSatisfy { $0.isLowercase || $0 == "-" }, "\(descriptor.id) is not kebab-case")
             #expect(!descriptor.summary.isEmpty && !descriptor.rationale.isEmpty && !descriptor.remedy.isEmpty)
+            if descriptor.category == .locking { #expect(descriptor.lock != nil || ["concurrently-in-transaction", "missing-lock-timeout", "ban-statement-timeout-off"].contains(descriptor.id), "\(descriptor.id) names no lock") }
         }
     }
 }

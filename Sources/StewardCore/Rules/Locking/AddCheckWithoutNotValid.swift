@@ -23,6 +23,6 @@ public struct AddCheckWithoutNotValid: ChangeRule {
 
     public func finding(for change: SchemaChange, in context: RuleContext) -> Finding? {
         guard case .addConstraint(let name, .check, let notValid, _, _) = change.kind, !notValid, !context.isNew(change) else { return nil }
-        return lockFinding(change, "ADD CHECK \(name)", lock: .accessExclusive, effect: "while every existing row is checked", in: context)
+        return lockFinding(change, name.isEmpty ? "ADD CHECK" : "ADD CHECK \(name)", lock: .accessExclusive, effect: "while every existing row is checked", in: context)
     }
 }

@@ -32,7 +32,7 @@ public struct AddForeignKeyWithoutNotValid: ChangeRule {
 
     public func finding(for change: SchemaChange, in context: RuleContext) -> Finding? {
         guard case .addConstraint(let name, .foreignKey, let notValid, _, _) = change.kind, !notValid, !context.isNew(change) else { return nil }
-        return lockFinding(change, "ADD FOREIGN KEY \(name)", lock: .shareRowExclusive,
+        return lockFinding(change, name.isEmpty ? "ADD FOREIGN KEY" : "ADD FOREIGN KEY \(name)", lock: .shareRowExclusive,
                            effect: "and on the referenced table while every existing row is checked", in: context)
     }
 }

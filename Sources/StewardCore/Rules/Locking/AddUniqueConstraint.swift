@@ -28,7 +28,8 @@ public struct AddUniqueConstraint: ChangeRule {
     public func finding(for change: SchemaChange, in context: RuleContext) -> Finding? {
         guard case .addConstraint(let name, let kind, _, let usingIndex, _) = change.kind, kind == .unique || kind == .primaryKey,
               !usingIndex, !context.isNew(change) else { return nil }
-        return lockFinding(change, "ADD \(kind == .unique ? "UNIQUE" : "PRIMARY KEY") \(name)", lock: .accessExclusive,
+        let constraint = (kind == .unique ? "UNIQUE" : "PRIMARY KEY") + (name.isEmpty ? "" : " \(name)")
+        return lockFinding(change, "ADD \(constraint)", lock: .accessExclusive,
                            effect: "while its index is built", in: context)
     }
 }

@@ -14,7 +14,7 @@ public struct Truncate: ChangeRule {
         remedy: "Delete in batches if the data must go, and never in a schema migration another service's code depends on.",
         triggering: [
             RuleExample(given: "CREATE TABLE codebases (id bigint);", "TRUNCATE ↓codebases;"),
-            RuleExample(given: "CREATE TABLE codebases (id bigint);\nCREATE TABLE analyses (id bigint);", "TRUNCATE TABLE ↓codebases, analyses CASCADE;"),
+            RuleExample(given: "CREATE TABLE codebases (id bigint);\nCREATE TABLE analyses (id bigint);", "TRUNCATE TABLE ↓codebases, ↓analyses CASCADE;"),
         ],
         nonTriggering: [
             RuleExample("CREATE TABLE t (id int);\nTRUNCATE t;"),

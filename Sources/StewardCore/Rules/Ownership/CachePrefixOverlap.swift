@@ -17,6 +17,12 @@ public struct CachePrefixOverlap: Rule {
                   identity: {owners: ["@acme/identity"], cache: {prefixes: ["user"]}}
                   sessions: {owners: ["@acme/identity"], cache: {prefixes: [↓"user:session:"]}}
                 """),
+            RuleExample("SELECT 1;", manifest: """
+                version: 1
+                services:
+                  billing: {owners: ["@acme/billing"], cache: {prefixes: ["billing:", "invoice:"]}}
+                  notifier: {owners: ["@acme/notify"], cache: {prefixes: [↓"billing:"]}}
+                """),
         ],
         nonTriggering: [
             RuleExample("SELECT 1;", manifest: """
@@ -24,6 +30,12 @@ public struct CachePrefixOverlap: Rule {
                 services:
                   identity: {owners: ["@acme/identity"], cache: {prefixes: ["identity:"]}}
                   billing: {owners: ["@acme/billing"], cache: {prefixes: ["billing:"]}}
+                """),
+            RuleExample("SELECT 1;", manifest: """
+                version: 1
+                services:
+                  billing: {owners: ["@acme/billing"], cache: {prefixes: ["billing:", "billing-jobs:"]}}
+                  identity: {owners: ["@acme/identity"], cache: {prefixes: ["identity:"]}}
                 """),
         ])
 

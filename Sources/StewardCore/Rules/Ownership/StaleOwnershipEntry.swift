@@ -18,12 +18,23 @@ public struct StaleOwnershipEntry: Rule {
                 services:
                   identity: {owners: ["@acme/identity"], tables: [users, ↓user]}
                 """),
+            RuleExample(files: [ExampleFile("001_init.sql", "CREATE TABLE codebases (id bigint PRIMARY KEY);"),
+                                ExampleFile("002_rename.sql", "ALTER TABLE codebases RENAME TO repositories;")], manifest: """
+                version: 1
+                services:
+                  analyzer: {owners: ["@acme/analyzer"], tables: [↓codebases]}
+                """),
         ],
         nonTriggering: [
             RuleExample("CREATE TABLE users (id bigint PRIMARY KEY);", manifest: """
                 version: 1
                 services:
                   identity: {owners: ["@acme/identity"], tables: [users, "user_*"]}
+                """),
+            RuleExample("CREATE SCHEMA billing;\nCREATE TABLE billing.invoices (id bigint);", manifest: """
+                version: 1
+                services:
+                  billing: {owners: ["@acme/billing"], tables: [billing.invoices], schemas: [billing]}
                 """),
         ])
 
