@@ -35,7 +35,15 @@ struct NodeConverter {
         case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
             let statement = value.create_table_as_stmt.pointee
             if statement.objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW { return .createView(materializedView(statement)) }
-            return .other(kind: "CreateTableAsStmt")
+            let relation = statement.into?.pointee.rel
+            return .createTableAs(name: objectName(relation), temporary: relation.map { text($0.pointee.relpersistence) == "t" } ?? false)
+        case PG_QUERY__NODE__NODE_SELECT_STMT:
+            if let into = value.select_stmt.pointee.into_clause?.pointee.rel {
+                return .createTableAs(name: objectName(into), temporary: text(into.pointee.relpersistence) == "t")
+            }
+            return .invocation(kind: "SelectStmt", functions: functionCalls(in: node))
+        case PG_QUERY__NODE__NODE_CALL_STMT:
+            return .invocation(kind: "CallStmt", functions: functionCalls(in: node))
         case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT:
             let statement = value.create_enum_stmt.pointee
             let values = nodes(statement.n_vals, statement.vals).compactMap(stringValue)

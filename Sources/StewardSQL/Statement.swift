@@ -65,6 +65,11 @@ public indirect enum Statement: Sendable {
     case tableOperation(TableOperation)
     /// `DO $$ … $$`: the body, whose embedded statements the replay can follow.
     case doBlock(DoBlock)
+    /// `SELECT …` / `CALL …` (named by `kind`), with the functions it calls: a user function
+    /// called from a migration may create or change objects the replay cannot see.
+    case invocation(kind: String, functions: [ObjectName])
+    /// `CREATE TABLE … AS` / `SELECT … INTO`: a table whose columns come from a query (not modelled).
+    case createTableAs(name: ObjectName, temporary: Bool)
     /// A statement the model does not replay, named after its parse node (e.g. `InsertStmt`).
     case other(kind: String)
 
@@ -111,6 +116,8 @@ public indirect enum Statement: Sendable {
         case .setVariable: "VariableSetStmt"
         case .tableOperation(let operation): operation.kind.nodeName
         case .doBlock: "DoStmt"
+        case .invocation(let kind, _): kind
+        case .createTableAs: "CreateTableAsStmt"
         case .other(let kind): kind
         }
     }

@@ -307,8 +307,24 @@ public struct UnmodelledStatement: Codable, Sendable {
 
 /// Something the replay could not apply (e.g. ALTER of a table no migration created).
 public struct ReplayIssue: Codable, Sendable {
+    public enum Kind: String, Codable, Sendable {
+        /// The statement names an object that does not exist.
+        case missingObject
+        /// It creates an object that exists.
+        case duplicate
+        /// Other objects depend on what it drops.
+        case dependents
+        /// Postgres refuses it for another reason (a cycle, a table that is not partitioned…).
+        case refused
+    }
+
     public var message: String
     public var origin: Origin
+    public var kind: Kind = .missingObject
+    /// The last statement before this one whose effect the replay cannot see (a user
+    /// function called with SELECT or CALL, CREATE TABLE AS, a DO block it could not follow):
+    /// a missing object may be its work.
+    public var afterOpaqueStatement: Origin?
     /// Postgres would reject the statement (the migration fails there); false for what
     /// Steward itself could not follow (a DO block nested too deep).
     public var wouldFail: Bool = true

@@ -39,10 +39,10 @@ extension SchemaReplayer {
     mutating func addConstraint(_ definition: ConstraintDefinition, to tableName: ObjectName) {
         guard let existingConstraints = model.tables[tableName]?.constraints else { return }
         if let name = definition.name, existingConstraints.contains(where: { $0.name == name }) {
-            return issue("ADD CONSTRAINT \(name): \(tableName) already has a constraint of that name", at: definition.offset)
+            return issue("ADD CONSTRAINT \(name): \(tableName) already has a constraint of that name", at: definition.offset, kind: .duplicate)
         }
         if definition.kind == .primaryKey, existingConstraints.contains(where: { $0.kind == .primaryKey }) {
-            return issue("PRIMARY KEY: multiple primary keys for table \(tableName) are not allowed", at: definition.offset)
+            return issue("PRIMARY KEY: multiple primary keys for table \(tableName) are not allowed", at: definition.offset, kind: .duplicate)
         }
         let schema = tableName.schema!
         var columns = definition.columns

@@ -11,6 +11,7 @@ extension SchemaReplayer {
         let bodyLine = source.location(ofByte: block.bodyOffset ?? range.lowerBound).line
         if !applySteps(steps, bodyLine: bodyLine) {
             model.unmodelled.append(UnmodelledStatement(kind: "DoStmt", origin: origin(range.lowerBound)))
+            lastOpaqueStatement = origin(range.lowerBound)
         }
         if doBlockTooDeep {
             issue("DO block nested deeper than \(Self.maximumDoBlockNesting) levels: its deeper branches are not followed", at: range.lowerBound)

@@ -19,7 +19,7 @@ extension SchemaReplayer {
                     continue
                 }
                 if let constraint = model.indexes[index]?.constraint, !drop.cascade {
-                    issue("DROP INDEX \(index.display): constraint \(constraint) requires it; drop the constraint instead", at: offset)
+                    issue("DROP INDEX \(index.display): constraint \(constraint) requires it; drop the constraint instead", at: offset, kind: .dependents)
                     continue
                 }
                 record(.dropIndex(concurrently: drop.concurrently), object: index, table: model.indexes[index]?.table, at: offset,
@@ -33,7 +33,7 @@ extension SchemaReplayer {
                 let users = columnsUsing(type: type)
                 if !users.isEmpty, !drop.cascade {
                     issue("DROP TYPE \(type.display): \(users.map(\.description).joined(separator: ", ")) uses it; "
-                          + "Postgres refuses the drop without CASCADE", at: offset)
+                          + "Postgres refuses the drop without CASCADE", at: offset, kind: .dependents)
                     continue
                 }
                 for user in users { dropColumn(user.detail, from: user.object) }
@@ -50,7 +50,7 @@ extension SchemaReplayer {
                 if !contents.isEmpty, !drop.cascade {
                     issue("DROP SCHEMA \(name.name): it still holds \(contents.prefix(5).joined(separator: ", "))"
                           + (contents.count > 5 ? " and \(contents.count - 5) more" : "") + "; Postgres refuses the drop without CASCADE",
-                          at: offset)
+                          at: offset, kind: .dependents)
                     continue
                 }
                 record(.dropSchema(cascaded: contents), object: ObjectName(name: name.name), table: nil, at: offset, length: "DROP".count)
@@ -66,7 +66,7 @@ extension SchemaReplayer {
                 let triggers = triggersCalling(qualified)
                 if !triggers.isEmpty, !drop.cascade {
                     issue("DROP FUNCTION \(qualified.display): \(triggers.map(\.description).joined(separator: ", ")) calls it; "
-                          + "Postgres refuses the drop without CASCADE", at: offset)
+                          + "Postgres refuses the drop without CASCADE", at: offset, kind: .dependents)
                     continue
                 }
                 for (key, function) in matches.sorted(by: { $0.key < $1.key }) {
@@ -92,7 +92,7 @@ extension SchemaReplayer {
         var tables: [ObjectName] = []
         for name in drop.names {
             guard let table = resolve(name, in: model.tables) else {
-                if !drop.ifExists { issue("DROP TABLE of unknown table \(name)", at: offset) }
+                if !drop.ifExists, !isTemporary(name) { issue("DROP TABLE of unknown table \(name)", at: offset) }
                 continue
             }
             tables.append(table)
@@ -111,7 +111,7 @@ extension SchemaReplayer {
         if !blocking.isEmpty, !drop.cascade {
             let names = tables.map(\.display).joined(separator: ", ")
             return issue("DROP TABLE \(names): \(blocking.map { $0.detail == "inheritance" ? "table \($0.object.display) inherits from it" : $0.description }.joined(separator: ", ")) "
-                         + "depends on it; Postgres refuses the drop without CASCADE", at: offset)
+                         + "depends on it; Postgres refuses the drop without CASCADE", at: offset, kind: .dependents)
         }
         for table in tables {
             let cascaded = blocking.filter { dependent in dependentsOf[table]?.contains(dependent) == true }.map(\.description)
@@ -136,7 +136,7 @@ extension SchemaReplayer {
         let blocking = views.flatMap { view in viewsDependingOn(view).filter { !views.contains($0) } }
         if !blocking.isEmpty, !drop.cascade {
             return issue("DROP VIEW \(views.map(\.display).joined(separator: ", ")): \(blocking.map { "view \($0.display)" }.joined(separator: ", ")) "
-                         + "depends on it; Postgres refuses the drop without CASCADE", at: offset)
+                         + "depends on it; Postgres refuses the drop without CASCADE", at: offset, kind: .dependents)
         }
         for view in views {
             record(.dropView(materialized: model.views[view]?.materialized ?? false, cascaded: viewsDependingOn(view).map { "view \($0.display)" }),

@@ -3,6 +3,7 @@ import StewardSQL
 extension SchemaReplayer {
     mutating func createIndex(_ create: CreateIndex, at offset: Int) {
         guard let table = resolve(create.table, in: model.tables) ?? resolve(create.table, in: model.views) else {
+            if isTemporary(create.table) { return }
             return issue("CREATE INDEX on unknown table \(create.table)", at: offset)
         }
         let schema = table.schema!
@@ -11,7 +12,7 @@ extension SchemaReplayer {
         }
         let key = ObjectName(schema: schema, name: name)
         if relationNameTaken(schema, name) {
-            if !create.ifNotExists { issue("CREATE INDEX \(name): a relation of that name already exists", at: offset) }
+            if !create.ifNotExists { issue("CREATE INDEX \(name): a relation of that name already exists", at: offset, kind: .duplicate) }
             return
         }
         record(.createIndex(name: name, unique: create.unique, concurrently: create.concurrently), object: key, table: table, at: offset,

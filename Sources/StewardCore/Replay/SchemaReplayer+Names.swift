@@ -12,8 +12,13 @@ extension SchemaReplayer {
         return Origin(path: path, line: location.line, column: location.column)
     }
 
-    mutating func issue(_ message: String, at offset: Int) {
-        model.issues.append(ReplayIssue(message: message, origin: origin(offset)))
+    mutating func issue(_ message: String, at offset: Int, kind: ReplayIssue.Kind = .missingObject) {
+        model.issues.append(ReplayIssue(message: message, origin: origin(offset), kind: kind, afterOpaqueStatement: lastOpaqueStatement))
+    }
+
+    /// A temporary table of this session (unqualified, or in `pg_temp`).
+    func isTemporary(_ name: ObjectName) -> Bool {
+        (name.schema == nil || name.schema == "pg_temp") && temporaryTables.contains(name.name)
     }
 
     /// Called whenever the search path or the set of schemas changes.

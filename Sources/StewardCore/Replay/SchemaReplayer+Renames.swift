@@ -11,7 +11,7 @@ extension SchemaReplayer {
             }
             let new = ObjectName(schema: old.schema, name: rename.newName)
             guard new == old || !relationNameTaken(old.schema!, new.name) else {
-                return issue("RENAME \(old.display) TO \(rename.newName): a relation of that name already exists", at: offset)
+                return issue("RENAME \(old.display) TO \(rename.newName): a relation of that name already exists", at: offset, kind: .duplicate)
             }
             record(.renameTable(to: new), object: old, table: old, at: offset, length: "ALTER".count, dependents: dependents(ofTable: old))
             model.formerNames[new] = (model.formerNames.removeValue(forKey: old) ?? []) + [(old, origin(offset))]
@@ -25,7 +25,7 @@ extension SchemaReplayer {
                 return issue("RENAME COLUMN \(rename.oldName): no such column in \(table.display)", at: offset)
             }
             if model.tables[table]?.column(named: rename.newName) != nil {
-                return issue("RENAME COLUMN \(rename.oldName) TO \(rename.newName): column already exists in \(table.display)", at: offset)
+                return issue("RENAME COLUMN \(rename.oldName) TO \(rename.newName): column already exists in \(table.display)", at: offset, kind: .duplicate)
             }
             do {
                 record(.renameColumn(from: rename.oldName, to: rename.newName), object: table, table: table, at: offset, length: "ALTER".count,

@@ -4,9 +4,9 @@ import StewardSQL
 extension SchemaReplayer {
     mutating func createTable(_ create: CreateTable, at offset: Int) {
         let name = qualifyForCreation(create.name)
-        if create.isTemporary { return }
+        if create.isTemporary { temporaryTables.insert(create.name.name); return }
         if model.tables.index(forKey: name) != nil || model.views.index(forKey: name) != nil {
-            if !create.ifNotExists { issue("CREATE TABLE \(name): a relation of that name already exists", at: offset) }
+            if !create.ifNotExists { issue("CREATE TABLE \(name): a relation of that name already exists", at: offset, kind: .duplicate) }
             return
         }
         if model.schemas[name.schema!] == nil {
@@ -106,7 +106,7 @@ extension SchemaReplayer {
             return
         }
         guard let name = resolve(alter.name, in: model.tables) else {
-            if !alter.ifExists { issue("ALTER TABLE of unknown table \(alter.name)", at: offset) }
+            if !alter.ifExists, !isTemporary(alter.name) { issue("ALTER TABLE of unknown table \(alter.name)", at: offset) }
             return
         }
         var pendingConstraints: [ConstraintDefinition] = []
@@ -143,7 +143,7 @@ extension SchemaReplayer {
         switch action {
         case .addColumn(let definition, let ifNotExists):
             if model.tables[name]?.column(named: definition.name) != nil {
-                if !ifNotExists { issue("ADD COLUMN \(definition.name): column already exists in \(name)", at: offset) }
+                if !ifNotExists { issue("ADD COLUMN \(definition.name): column already exists in \(name)", at: offset, kind: .duplicate) }
                 return
             }
             record(.addColumn(definition.name, type: formatType(definition.type), notNull: definition.notNull,
@@ -164,7 +164,7 @@ extension SchemaReplayer {
             let blocking = dependents.filter { $0.kind == .foreignKey }
             if !cascade, !blocking.isEmpty {
                 return issue("DROP COLUMN \(column) of \(name.display): \(blocking.map(\.description).joined(separator: ", ")) depends on it; "
-                             + "Postgres refuses the drop without CASCADE", at: offset)
+                             + "Postgres refuses the drop without CASCADE", at: offset, kind: .dependents)
             }
             record(.dropColumn(column, cascaded: blocking.map(\.description)), object: name, table: name, at: tableOffset,
                    length: name.name.count, dependents: dependents)
@@ -238,7 +238,7 @@ extension SchemaReplayer {
         case .dropExpression(let column): updateColumn(name, column) { $0.trackedGenerated = nil }
         case .attachPartition(let partition):
             guard let partitionName = resolve(partition, in: model.tables) else { return issue("ATTACH PARTITION of unknown table \(partition)", at: offset) }
-            if let refusal = attachRefusal(partitionName, to: name) { return issue("ATTACH PARTITION \(partitionName) to \(name): \(refusal)", at: offset) }
+            if let refusal = attachRefusal(partitionName, to: name) { return issue("ATTACH PARTITION \(partitionName) to \(name): \(refusal)", at: offset, kind: .refused) }
             model.tables[partitionName]?.partitionOf = name
             tablesWithChildren.insert(name)
             let inherited = model.tables[name]?.constraints ?? []
@@ -256,17 +256,17 @@ extension SchemaReplayer {
             guard let parentName = resolve(parent, in: model.tables) else { return issue("INHERIT of unknown table \(parent)", at: offset) }
             // Postgres: "circular inheritance not allowed".
             if parentName == name || descendants(of: name).contains(parentName) {
-                return issue("INHERIT \(parentName): circular inheritance is not allowed (\(name) would inherit from itself)", at: offset)
+                return issue("INHERIT \(parentName): circular inheritance is not allowed (\(name) would inherit from itself)", at: offset, kind: .refused)
             }
             guard model.tables[name]?.partitionOf == nil, model.tables[parentName]?.isPartitioned == false,
                   model.tables[name]?.inheritsFrom.contains(parentName) == false else {
-                return issue("INHERIT \(parentName): Postgres refuses it for \(name)", at: offset)
+                return issue("INHERIT \(parentName): Postgres refuses it for \(name)", at: offset, kind: .dependents)
             }
             model.tables[name]?.inheritsFrom.append(parentName)
             tablesWithChildren.insert(parentName)
         case .noInherit(let parent):
             guard let parentName = resolve(parent, in: model.tables), model.tables[name]?.inheritsFrom.contains(parentName) == true else {
-                return issue("NO INHERIT \(parent): \(name) does not inherit from it", at: offset)
+                return issue("NO INHERIT \(parent): \(name) does not inherit from it", at: offset, kind: .refused)
             }
             model.tables[name]?.inheritsFrom.removeAll { $0 == parentName }
         case .rewrite(let form):

@@ -25,7 +25,7 @@ extension SchemaReplayer {
     private mutating func typeNameForCreation(_ name: ObjectName, at offset: Int) -> ObjectName? {
         let qualified = qualifyForCreation(name)
         if model.types[qualified] != nil {
-            issue("CREATE TYPE \(qualified): a type of that name already exists", at: offset)
+            issue("CREATE TYPE \(qualified): a type of that name already exists", at: offset, kind: .duplicate)
             return nil
         }
         return qualified
@@ -54,7 +54,7 @@ extension SchemaReplayer {
     mutating func createSequence(_ create: CreateSequence, at offset: Int) {
         let name = qualifyForCreation(create.name)
         if relationNameTaken(name.schema!, name.name) {
-            if !create.ifNotExists { issue("CREATE SEQUENCE \(name): a relation of that name already exists", at: offset) }
+            if !create.ifNotExists { issue("CREATE SEQUENCE \(name): a relation of that name already exists", at: offset, kind: .duplicate) }
             return
         }
         model.sequences[name] = SequenceObject(name: name, ownedBy: nil, ownedByColumn: nil, origin: origin(offset))

@@ -6,11 +6,11 @@ extension SchemaReplayer {
         if let existing = model.views[name] {
             // CREATE OR REPLACE VIEW cannot replace a materialized view (nor the reverse).
             guard create.orReplace, existing.materialized == create.materialized else {
-                if !create.ifNotExists { issue("CREATE VIEW \(name): a relation of that name already exists", at: offset) }
+                if !create.ifNotExists { issue("CREATE VIEW \(name): a relation of that name already exists", at: offset, kind: .duplicate) }
                 return
             }
         } else if relationNameTaken(name.schema!, name.name) {
-            if !create.ifNotExists { issue("CREATE VIEW \(name): a relation of that name already exists", at: offset) }
+            if !create.ifNotExists { issue("CREATE VIEW \(name): a relation of that name already exists", at: offset, kind: .duplicate) }
             return
         }
         let reads = create.reads.map { resolve($0, in: model.tables) ?? resolve($0, in: model.views) ?? $0 }

@@ -20,6 +20,11 @@ public struct SchemaReplayer: Sendable {
     /// current transaction (nil: none). Reset per file, like the search path.
     var sessionLockTimeout = false
     var localLockTimeout: Bool?
+    /// The last statement whose effect the replay cannot see (see `ReplayIssue`).
+    var lastOpaqueStatement: Origin?
+    /// Temporary tables of the current session (file): not modelled, but they exist, so
+    /// statements on them are not failures.
+    var temporaryTables: Set<String> = []
     /// Schemas of the search path that exist (`$user` names no schema in migrations). Kept up
     /// to date rather than computed: every unqualified name is resolved along it.
     var effectivePath: [String] = ["public"]
@@ -61,6 +66,7 @@ public struct SchemaReplayer: Sendable {
         fileTransaction = file.transaction
         sessionLockTimeout = false
         localLockTimeout = nil
+        temporaryTables = []
     }
 
     /// Replays statements of the current file (a file may arrive in several chunks).
@@ -116,6 +122,15 @@ public struct SchemaReplayer: Sendable {
         case .setVariable(let set): setVariable(set, at: offset)
         case .tableOperation(let operation): tableOperation(operation, at: offset)
         case .doBlock: model.unmodelled.append(UnmodelledStatement(kind: "DoStmt", origin: origin(offset)))
+        case .invocation(let kind, let functions):
+            model.unmodelled.append(UnmodelledStatement(kind: kind, origin: origin(offset)))
+            // Calling a function the migrations defined can run any DDL (partition makers, EXECUTE format(…)).
+            if functions.contains(where: { call in model.functions.values.contains { $0.name.name == call.name } }) {
+                lastOpaqueStatement = origin(offset)
+            }
+        case .createTableAs(let name, let temporary):
+            model.unmodelled.append(UnmodelledStatement(kind: "CreateTableAsStmt", origin: origin(offset)))
+            if temporary { temporaryTables.insert(name.name) } else { lastOpaqueStatement = origin(offset) }
         case .other(let kind): model.unmodelled.append(UnmodelledStatement(kind: kind, origin: origin(offset)))
         }
     }

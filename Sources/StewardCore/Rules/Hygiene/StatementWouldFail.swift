@@ -32,7 +32,14 @@ public struct StatementWouldFail: Rule {
         let gaps = context.model.gaps
         return context.model.issues.filter(\.wouldFail).map { issue in
             var result = finding(issue.message, at: issue.origin.fileLocation)
-            if let gap = gaps.first {
+            guard issue.kind == .missingObject else { return result }
+            // A missing object may be the work of something the replay cannot see: then the
+            // statement may well succeed, and the finding says why it is not an error.
+            if let opaque = issue.afterOpaqueStatement {
+                result.severity = .warning
+                result.help = "the statement at \(opaque.path):\(opaque.line) runs code the replay cannot follow (a function the migrations define, "
+                    + "CREATE TABLE AS, or a DO block); if it creates this object the statement succeeds. " + descriptor.remedy
+            } else if let gap = gaps.first {
                 result.severity = .warning
                 result.help = "\(gaps.count) migration\(gaps.count == 1 ? "" : "s") cannot be replayed (\(gap.path): \(gap.reason)); "
                     + "if one of them creates or changes this object the statement succeeds. " + descriptor.remedy
