@@ -47,7 +47,7 @@ public struct ColumnTypeChange: Sendable, Hashable {
     /// Pairs Postgres converts without touching the data (pg_cast `castmethod = 'b'`).
     private static let binaryCoercible: Set<[String]> = [
         ["character varying", "text"], ["text", "character varying"], ["cidr", "inet"],
-        ["character varying", "character varying"], ["xml", "text"], ["json", "text"],
+        ["character varying", "character varying"],
     ]
 
     /// True unless Postgres can keep the table's data files as they are.

@@ -91,17 +91,10 @@ extension SchemaReplayer {
             let userFunctions = model.functions.values.filter { $0.name.name == call.name && (call.schema == nil || $0.name.schema == call.schema) }
             if let function = userFunctions.first {
                 if function.volatility == .volatile { return call.description }
-            } else if Self.volatileBuiltins.contains(call.name), call.schema == nil || call.schema == "pg_catalog" || call.schema == "public" {
+            } else if BuiltinFunctions.volatile.contains(call.name), call.schema == nil || call.schema == "pg_catalog" || call.schema == "public" {
                 return call.description
             }
         }
         return nil
     }
-
-    /// Built-in and common extension functions marked volatile in `pg_proc` that appear in
-    /// column defaults (checked against PostgreSQL 15 by the agreement tests).
-    static let volatileBuiltins: Set<String> = [
-        "random", "gen_random_uuid", "clock_timestamp", "timeofday", "nextval", "currval", "lastval", "setval",
-        "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4",
-    ]
 }
