@@ -41,7 +41,8 @@ public enum MigrationDiscovery {
         set.files = set.files.concurrentMap { maskPsqlMetaCommands($0, runByPsql: runByPsql) }
         set.findings += duplicateVersions(in: set)
         if topLevelLayouts.contains(set.layout) { set.findings += unreadFolders(in: directory, layout: set.layout) }
-        if set.files.isEmpty {
+        // Migrations that could not be read are findings (exit 1), not "nothing found".
+        if set.files.isEmpty, !set.findings.contains(where: { $0.ruleID == Diagnostic.unreadableFile.id }) {
             let unread = set.findings.filter { $0.ruleID == Diagnostic.unreadDirectory.id }.compactMap(\.location?.path)
             throw InputError(path: directory.displayRoot, message: "no migrations found (read as \(set.layout.rawValue))"
                 + (unread.isEmpty ? "" : "; .sql files sit in sub-folders no layout reads here: \(unread.joined(separator: ", "))")
@@ -86,12 +87,39 @@ public enum MigrationDiscovery {
                      make: (_ path: String, _ bytes: [UInt8]) -> MigrationFile?) -> MigrationFile? {
         switch directory.read(relative) {
         case .success(let bytes):
+            if let (offset, reason) = notText(bytes) {
+                // Postgres refuses both (a NUL cannot cross the protocol; a UTF-8 database rejects
+                // the bytes): the migration fails, so the file is reported and not replayed.
+                let location = SourceText(bytes: bytes).location(ofByte: offset)
+                findings.append(Finding(diagnostic: .unreadableFile, message: "\(reason) at line \(location.line), column \(location.column)",
+                                        help: "save the migration as UTF-8 text without NUL bytes; Postgres would reject it",
+                                        location: FileLocation(path: directory.displayPath(relative), line: location.line, column: location.column)))
+                return nil
+            }
             return make(directory.displayPath(relative), bytes)
         case .failure(let error):
             findings.append(Finding(diagnostic: .unreadableFile, message: error.message,
                                     help: "fix the file's permissions or remove it from the migrations directory",
                                     location: FileLocation(path: error.path, line: 1, column: 1)))
             return nil
+        }
+    }
+
+    /// The first byte that makes `bytes` not UTF-8 text (a NUL, or an invalid sequence), and why.
+    static func notText(_ bytes: [UInt8]) -> (offset: Int, reason: String)? {
+        if let nul = bytes.withUnsafeBufferPointer({ buffer -> Int? in
+            guard let base = buffer.baseAddress, let found = memchr(base, 0, buffer.count) else { return nil }
+            return UnsafeRawPointer(found) - UnsafeRawPointer(base)
+        }) { return (nul, "not a text file: a NUL byte") }
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var offset = 0
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): offset += UTF8.width(scalar)
+            case .emptyInput: return nil
+            case .error: return (offset, "not UTF-8 text: an invalid byte sequence")
+            }
         }
     }
 
