@@ -56,6 +56,12 @@ public struct TextReporter: Sendable {
     /// The source line as printed (tabs expanded, control characters escaped, cut with `…`
     /// around the span when it is long), and where the caret goes under it.
     static func excerpt(_ original: String, column: Int, length: Int) -> (text: String, caretColumn: Int, caretLength: Int) {
+        // The common line: short printable ASCII, printed as it is (reports can hold 50,000 findings).
+        let utf8 = original.utf8
+        if utf8.count <= excerptWidth, utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            let start = min(max(0, column - 1), utf8.count)
+            return (original, start, max(1, min(length, utf8.count - start)))
+        }
         let characters = Array(original)
         let start = min(max(0, column - 1), characters.count)
         let end = min(characters.count, start + max(1, length))
@@ -103,6 +109,8 @@ extension String {
     /// C0 and C1 control characters (ESC among them) and DEL as `\u{1B}`-style escapes: text
     /// from a migration never drives the terminal.
     func escapingControls() -> String {
+        // Bytes below 0x20, DEL, and the lead byte 0xC2 of U+0080…U+009F: none of them, nothing to escape.
+        guard utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) else { return self }
         guard unicodeScalars.contains(where: Self.isControl) else { return self }
         var result = ""
         for scalar in unicodeScalars {

@@ -1,4 +1,5 @@
 import Foundation
+import StewardCore
 import Testing
 
 /// End-to-end: the built `steward` binary on fixture folders, checking output (snapshots
@@ -148,6 +149,27 @@ struct CheckCommandTests {
         #expect(explain.stdout.contains("What to do instead"))
         let unknown = try steward(["explain", "no-such-rule"], in: root)
         #expect(unknown.status == 2)
+    }
+
+    /// Every rule is reachable through the CLI: listed as data, explained as text and as data.
+    @Test func everyRuleIsListedAndExplainedInTextAndJSON() throws {
+        let listed = try steward(["rules", "--format", "json"], in: root)
+        #expect(listed.status == 0)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [String: Any])
+        let rules = try #require(document["rules"] as? [[String: Any]])
+        let ids = rules.filter { $0["kind"] as? String == "rule" }.compactMap { $0["id"] as? String }
+        #expect(Set(ids) == Set(RuleRegistry.all.map(\.descriptor.id)))
+        #expect(rules.contains { $0["id"] as? String == "missing-down-migration" && $0["enabled_by_default"] as? Bool == false })
+        for id in ids {
+            let text = try steward(["explain", id], in: root)
+            #expect(text.status == 0 && text.stdout.hasPrefix(id) && text.stdout.contains("What to do instead"), "\(id)")
+            let json = try steward(["explain", id, "--format", "json"], in: root)
+            let entry = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            #expect(entry["id"] as? String == id)
+            #expect((entry["triggering"] as? [Any])?.count ?? 0 >= 2 && (entry["non_triggering"] as? [Any])?.count ?? 0 >= 2)
+        }
+        let lock = try steward(["explain", "create-index-without-concurrently"], in: root)
+        #expect(lock.stdout.contains("Lock\nSHARE: blocks writes"))
     }
 
     /// On a real (pseudo-)terminal the report is colored, unless --no-color or NO_COLOR says

@@ -98,7 +98,8 @@ public enum Analyzer {
                             sources: sources(of: migrations, manifest: manifest))
         }
 
-        var analysis = analyze(migrations, manifest: manifest, settings: settings, trees: options.cache?.parseTrees(), phaseEnded: phaseEnded)
+        var analysis = analyze(migrations, manifest: manifest, settings: settings, configuration: configuration,
+                               trees: options.cache?.parseTrees(), phaseEnded: phaseEnded)
         analysis.history = history
         if !options.keepModel {
             var empty = SchemaModel()
@@ -119,8 +120,10 @@ public enum Analyzer {
 
     /// The pipeline after discovery, on migrations already in memory: parse (in parallel),
     /// replay (in order), ownership, rules. Findings are unsorted and unsuppressed.
-    public static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?, settings: RuleSettings = RuleSettings()) -> Analysis {
-        analyze(migrations, manifest: manifest, settings: settings, trees: nil, phaseEnded: { _ in })
+    /// `configuration` decides which rules run (by default, every rule that is on by default).
+    public static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?, settings: RuleSettings = RuleSettings(),
+                               configuration: RuleConfiguration = RuleConfiguration()) -> Analysis {
+        analyze(migrations, manifest: manifest, settings: settings, configuration: configuration, trees: nil, phaseEnded: { _ in })
     }
 
     /// `report` for tests: what `analyze(_ options:)` reports, without `--show-allowed`'s choice.
@@ -135,16 +138,18 @@ public enum Analyzer {
     /// dropped unless asked for. Sorted in report order.
     static func report(_ findings: [Finding], migrations: MigrationSet, manifest: OwnershipManifest?, configuration: RuleConfiguration,
                        history: MigrationHistory?, showAllowed: Bool) -> [Finding] {
-        var result = Suppressions.apply(findings, migrations: migrations, manifest: manifest).compactMap { finding -> Finding? in
-            let rule = RuleRegistry.rule(id: finding.ruleID)?.descriptor
-            return configuration.apply(to: finding, category: rule?.category.rawValue, enabledByDefault: rule?.enabledByDefault ?? true)
+        let skipped = Set(RuleRegistry.all.map(\.descriptor).filter { !configuration.mayRun($0) }.map(\.id))
+        var result = Suppressions.apply(findings, migrations: migrations, manifest: manifest, skippedRules: skipped).compactMap { finding -> Finding? in
+            configuration.apply(to: finding, category: RuleRegistry.category(of: finding.ruleID)?.rawValue,
+                                enabledByDefault: RuleRegistry.isEnabledByDefault(finding.ruleID))
         }
         if let history {
             let pending = history.pending
+            let migrationPaths = Set(migrations.files.map(\.path))
             result.removeAll { finding in
                 guard let path = finding.location?.path else { return false }
                 if path == manifest?.path { return !history.manifestChanged }
-                return !pending.contains(path) && migrations.files.contains { $0.path == path }
+                return !pending.contains(path) && migrationPaths.contains(path)
             }
         }
         result.removeAll { finding in
@@ -166,16 +171,17 @@ public enum Analyzer {
         return sources
     }
 
-    static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?, settings: RuleSettings, trees: ParseTreeCache?,
-                        phaseEnded: (AnalysisPhase) -> Void) -> Analysis {
+    static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?, settings: RuleSettings, configuration: RuleConfiguration,
+                        trees: ParseTreeCache?, phaseEnded: (AnalysisPhase) -> Void) -> Analysis {
         var findings = migrations.findings
         var model = replay(migrations, trees: trees, findings: &findings)
         phaseEnded(.parseAndReplay)
         if let manifest { OwnershipResolver.assign(manifest, to: &model) }
-        // Every rule runs (the cheap part of a run); configuration applies to what they find,
-        // so that a suppression of a rule turned off elsewhere is not reported as unused.
+        // Rules the configuration turns off everywhere do not run; the configuration's finer
+        // parts (paths, services, severities) apply to what the others find.
         let context = RuleContext(model: model, manifest: manifest, migrations: migrations, settings: settings)
-        findings += RuleRegistry.all.concurrentMap { $0.check(context) }.joined()
+        let running = RuleRegistry.all.filter { configuration.mayRun($0.descriptor) }
+        findings += running.concurrentMap { $0.check(context) }.joined()
         phaseEnded(.ownershipAndRules)
         return Analysis(migrations: migrations, model: model, manifest: manifest, findings: findings,
                         sources: sources(of: migrations, manifest: manifest))

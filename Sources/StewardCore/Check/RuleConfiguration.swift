@@ -36,8 +36,8 @@ public struct RuleSetting: Sendable, Hashable {
 /// the command line's `--select` / `--ignore` on top. Ids and categories both work.
 public struct RuleConfiguration: Sendable, Hashable {
     public var settings: [String: RuleSetting]
-    /// `--select`: only these ids or categories run (this also turns on rules that are off by
-    /// default). Empty: every rule that is on.
+    /// `--select`: only these rule ids or categories run (this also turns on rules that are off
+    /// by default); input diagnostics are not affected. Empty: every rule that is on.
     public var select: [String]
     /// `--ignore`: these ids or categories never run.
     public var ignore: [String]
@@ -62,13 +62,20 @@ public struct RuleConfiguration: Sendable, Hashable {
     public func isEnabled(id: String, category: String?, enabledByDefault: Bool) -> Bool {
         let names = [id] + (category.map { [$0] } ?? [])
         if names.contains(where: ignore.contains) { return false }
-        if !select.isEmpty { return names.contains(where: select.contains) }
+        // --select picks among rules; input diagnostics (a syntax error, an unreadable file) stay.
+        if !select.isEmpty, category != nil { return names.contains(where: select.contains) }
         if let level = setting(id: id, category: category)?.level { return level != .off || !(setting(id: id, category: category)?.services.isEmpty ?? true) }
         return enabledByDefault
     }
 
+    /// Whether the rule has to run: it is on somewhere (by default, by level, or for a service).
+    public func mayRun(_ descriptor: RuleDescriptor) -> Bool {
+        isEnabled(id: descriptor.id, category: descriptor.category.rawValue, enabledByDefault: descriptor.enabledByDefault)
+    }
+
     /// The finding as configured: nil when its rule is off there (by level, path or service).
     public func apply(to finding: Finding, category: String?, enabledByDefault: Bool) -> Finding? {
+        if settings.isEmpty, select.isEmpty, ignore.isEmpty { return enabledByDefault ? finding : nil }
         guard isEnabled(id: finding.ruleID, category: category, enabledByDefault: enabledByDefault) else { return nil }
         guard let setting = setting(id: finding.ruleID, category: category) else { return finding }
         if let path = finding.location?.path, setting.exclude.contains(where: { Self.glob($0, matches: path) }) { return nil }

@@ -18,7 +18,8 @@ enum Suppressions {
     static let marker = "steward:ignore"
 
     /// Marks suppressed findings as allowed and adds findings about the suppressions themselves.
-    static func apply(_ findings: [Finding], migrations: MigrationSet, manifest: OwnershipManifest?) -> [Finding] {
+    /// `skippedRules`: rules that did not run; a suppression naming one is not "unused".
+    static func apply(_ findings: [Finding], migrations: MigrationSet, manifest: OwnershipManifest?, skippedRules: Set<String> = []) -> [Finding] {
         var suppressions: [String: [Suppression]] = [:]
         for file in migrations.files where contains(file.source.bytes, Array(marker.utf8)) {
             suppressions[file.path] = inSQL(file.source, path: file.path)
@@ -45,7 +46,7 @@ enum Suppressions {
                                       help: "say why after ` -- `: -- steward:ignore \(suppression.rules.joined(separator: ", ")) -- <reason>",
                                       location: suppression.location))
             }
-            if !used.contains(suppression) {
+            if !used.contains(suppression), !suppression.rules.contains(where: skippedRules.contains) {
                 let unknown = suppression.rules.filter { !known.contains($0) }
                 let message = suppression.rules.isEmpty ? "steward:ignore names no rule"
                     : !unknown.isEmpty ? "steward:ignore names unknown rule\(unknown.count > 1 ? "s" : "") \(unknown.joined(separator: ", "))"

@@ -111,6 +111,8 @@ public enum MigrationDiscovery {
             guard let base = buffer.baseAddress, let found = memchr(base, 0, buffer.count) else { return nil }
             return UnsafeRawPointer(found) - UnsafeRawPointer(base)
         }) { return (nul, "not a text file: a NUL byte") }
+        // The standard library's validation is fast; the byte-by-byte decoder only finds where it failed.
+        if String(validating: bytes, as: UTF8.self) != nil { return nil }
         var iterator = bytes.makeIterator()
         var decoder = UTF8()
         var offset = 0

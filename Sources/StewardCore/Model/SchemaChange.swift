@@ -2,7 +2,10 @@ import StewardSQL
 
 /// What one statement did to an object that existed before it, as the replay saw it: the
 /// facts the change-safety rules read (they never walk parse trees again).
-public struct SchemaChange: Sendable {
+///
+/// A class with constant fields: thirty rules look at every change, and passing a reference
+/// costs one retain where copying the value would retain each of its strings and arrays.
+public final class SchemaChange: Sendable {
     public enum Kind: Sendable {
         /// `cascaded`: what Postgres dropped along (`foreign key x on t`, `view v`).
         case dropTable(cascaded: [String])
@@ -20,7 +23,7 @@ public struct SchemaChange: Sendable {
         case changeColumnType(String, from: String, to: String, rewrites: Bool)
         /// A column added to an existing table. `volatileDefault`: the volatile function its
         /// default calls (the table is rewritten); `identity`: an identity column (rewritten too).
-        case addColumn(String, type: String, notNull: Bool, hasDefault: Bool, volatileDefault: String?,
+        case addColumn(String, notNull: Bool, hasDefault: Bool, volatileDefault: String?,
                        storedGenerated: Bool, identity: Bool)
         /// `validatedCheck`: a validated `CHECK (column IS NOT NULL)` lets Postgres 12+ skip the scan.
         case setNotNull(String, validatedCheck: Bool)
@@ -37,24 +40,37 @@ public struct SchemaChange: Sendable {
         case setting(value: String?, isLocal: Bool)
     }
 
-    public var kind: Kind
+    public let kind: Kind
     /// The object changed: a table (for column and constraint changes, its table), view,
     /// function, index, enum type or schema.
-    public var object: ObjectName
+    public let object: ObjectName
     /// The table whose lock the statement takes (for an index: its table); nil when none.
-    public var table: ObjectName?
-    public var location: FileLocation
+    public let table: ObjectName?
+    public let location: FileLocation
     /// The file that created `table` (or the object), nil when no migration did.
-    public var createdIn: String?
+    public let createdIn: String?
     /// Inside `BEGIN … COMMIT` written in the file (not the tool's own wrapping).
-    public var inExplicitTransaction: Bool
+    public let inExplicitTransaction: Bool
     /// How the file's tool wraps it in transactions.
-    public var transactionMode: TransactionMode
+    public let transactionMode: TransactionMode
     /// A `SET [LOCAL] lock_timeout` other than 0 is in effect.
-    public var lockTimeoutSet: Bool
+    public let lockTimeoutSet: Bool
     /// Objects of the schema that depend on the changed one at this point (breaking changes
     /// only): foreign keys, views, triggers, grants.
-    public var dependents: [Dependent]
+    public let dependents: [Dependent]
+
+    public init(kind: Kind, object: ObjectName, table: ObjectName?, location: FileLocation, createdIn: String?, inExplicitTransaction: Bool,
+                transactionMode: TransactionMode, lockTimeoutSet: Bool, dependents: [Dependent]) {
+        self.kind = kind
+        self.object = object
+        self.table = table
+        self.location = location
+        self.createdIn = createdIn
+        self.inExplicitTransaction = inExplicitTransaction
+        self.transactionMode = transactionMode
+        self.lockTimeoutSet = lockTimeoutSet
+        self.dependents = dependents
+    }
 
     /// The object was created earlier in the same file: it is new, and empty (lock rules are silent).
     public var isOnObjectCreatedInSameFile: Bool { createdIn == location.path }

@@ -6,16 +6,26 @@ import StewardSQL
 extension SchemaReplayer {
     /// Records a change. Call it before the model is changed: the object's origin and its
     /// dependents are read as they were before the statement.
+    /// `createdIn`: where the object came from, when it is not a relation or type (a schema, a function).
     mutating func record(_ kind: SchemaChange.Kind, object: ObjectName, table: ObjectName?, at offset: Int,
-                         length: Int = 1, dependents: [Dependent] = []) {
+                         length: Int = 1, dependents: [Dependent] = [], createdIn: String? = nil) {
         let location = origin(offset)
         let subject = table ?? object
-        let createdIn = model.tables[subject]?.origin.path ?? model.views[subject]?.origin.path ?? model.types[subject]?.origin.path
-            ?? model.indexes[subject]?.origin.path
+        let createdIn = createdIn ?? originPath(of: subject)
         model.changes.append(SchemaChange(
             kind: kind, object: object, table: table, location: location.fileLocation.with(length: length), createdIn: createdIn,
             inExplicitTransaction: explicitTransaction, transactionMode: fileTransaction,
             lockTimeoutSet: localLockTimeout ?? sessionLockTimeout, dependents: dependents))
+    }
+
+    /// The file that created a relation or type. Read through the dictionaries' indexes: a
+    /// subscript would copy the whole table out, once per change.
+    func originPath(of name: ObjectName) -> String? {
+        if let index = model.tables.index(forKey: name) { return model.tables.values[index].origin.path }
+        if let index = model.views.index(forKey: name) { return model.views.values[index].origin.path }
+        if let index = model.types.index(forKey: name) { return model.types.values[index].origin.path }
+        if let index = model.indexes.index(forKey: name) { return model.indexes.values[index].origin.path }
+        return nil
     }
 
     /// `SET [LOCAL] lock_timeout` and other settings. A setting Steward does not track is
@@ -46,15 +56,25 @@ extension SchemaReplayer {
     /// What depends on a table: other tables' foreign keys, views reading it, grants to roles.
     func dependents(ofTable table: ObjectName) -> [Dependent] {
         var result: [Dependent] = []
-        for other in tablesReferencing(table) where other != table {
-            for constraint in model.tables[other]?.constraints ?? [] where constraint.references?.table == table && !constraint.inherited {
+        // The reverse index is a superset, in name order: each candidate is confirmed in the model.
+        for other in referencers.values(of: table) where other != table {
+            guard let index = model.tables.index(forKey: other) else { continue }
+            for constraint in model.tables.values[index].constraints where constraint.references?.table == table && !constraint.inherited {
                 result.append(Dependent(kind: .foreignKey, object: other, detail: constraint.name))
             }
         }
         result += viewsDependingOn(table).map { Dependent(kind: .view, object: $0, detail: "") }
-        let privileges = model.tables[table]?.privileges ?? model.views[table]?.privileges ?? PrivilegeGrants()
-        result += privileges.entries.filter { $0.grantee != "PUBLIC" }.map { Dependent(kind: .grant, object: table, detail: $0.grantee) }
-        return result
+        return result + grantDependents(of: table)
+    }
+
+    /// The roles (other than PUBLIC) holding privileges on a relation: the services that
+    /// connect as them write or read it.
+    func grantDependents(of relation: ObjectName) -> [Dependent] {
+        let privileges: PrivilegeGrants
+        if let index = model.tables.index(forKey: relation) { privileges = model.tables.values[index].privileges }
+        else if let index = model.views.index(forKey: relation) { privileges = model.views.values[index].privileges }
+        else { return [] }
+        return privileges.entries.filter { $0.grantee != "PUBLIC" }.map { Dependent(kind: .grant, object: relation, detail: $0.grantee) }
     }
 
     /// What depends on one column: foreign keys referencing it, views reading its table (a
@@ -88,9 +108,8 @@ extension SchemaReplayer {
     func volatileCall(in definition: ColumnDefinition) -> String? {
         if definition.type.isSerial { return "nextval" }
         for call in definition.defaultCalls {
-            let userFunctions = model.functions.values.filter { $0.name.name == call.name && (call.schema == nil || $0.name.schema == call.schema) }
-            if let function = userFunctions.first {
-                if function.volatility == .volatile { return call.description }
+            if let volatility = functionVolatility[call.name] {
+                if volatility == .volatile { return call.description }
             } else if BuiltinFunctions.volatile.contains(call.name), call.schema == nil || call.schema == "pg_catalog" || call.schema == "public" {
                 return call.description
             }

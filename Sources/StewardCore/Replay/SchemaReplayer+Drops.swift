@@ -53,8 +53,8 @@ extension SchemaReplayer {
                           at: offset, kind: .dependents)
                     continue
                 }
-                record(.dropSchema(cascaded: contents), object: ObjectName(name: name.name), table: nil, at: offset, length: "DROP".count)
-                model.changes[model.changes.count - 1].createdIn = model.schemas[name.name].flatMap { $0?.path }
+                record(.dropSchema(cascaded: contents), object: ObjectName(name: name.name), table: nil, at: offset, length: "DROP".count,
+                       createdIn: model.schemas[name.name].flatMap { $0?.path } ?? "")
                 dropSchema(name.name)
             case .function, .procedure:
                 let qualified = resolveFunctionName(name)
@@ -71,8 +71,7 @@ extension SchemaReplayer {
                 }
                 for (key, function) in matches.sorted(by: { $0.key < $1.key }) {
                     record(.dropFunction(signature: function.signature), object: function.name, table: nil, at: offset,
-                           length: "DROP".count, dependents: triggers)
-                    model.changes[model.changes.count - 1].createdIn = function.origin.path
+                           length: "DROP".count, dependents: triggers, createdIn: function.origin.path)
                     model.functions[key] = nil
                 }
                 for trigger in triggers { model.tables[trigger.object]?.triggers.removeAll { $0.name == trigger.detail } }

@@ -8,6 +8,8 @@ extension SchemaReplayer {
                                 language: create.language, isProcedure: create.isProcedure, volatility: create.volatility,
                                 origin: origin(offset), owner: nil)
         model.functions[function.signature] = function
+        // Overloads share a name: the most volatile one decides (a default's call is not resolved by argument types).
+        if (functionVolatility[name.name].map { $0 != .volatile } ?? true) { functionVolatility[name.name] = create.volatility }
     }
 
     mutating func createTrigger(_ create: CreateTrigger, at offset: Int) {

@@ -146,7 +146,7 @@ extension SchemaReplayer {
                 if !ifNotExists { issue("ADD COLUMN \(definition.name): column already exists in \(name)", at: offset, kind: .duplicate) }
                 return
             }
-            record(.addColumn(definition.name, type: formatType(definition.type), notNull: definition.notNull,
+            record(.addColumn(definition.name, notNull: definition.notNull,
                               hasDefault: definition.defaultExpression != nil && !definition.defaultIsNull,
                               volatileDefault: volatileCall(in: definition), storedGenerated: definition.generated != nil,
                               identity: definition.identity != nil),
@@ -193,8 +193,9 @@ extension SchemaReplayer {
         case .setNotNull(let column):
             if let current = model.tables[name]?.column(named: column), !current.notNull {
                 let checked = model.tables[name]?.constraints.contains { $0.kind == .check && $0.validated && $0.provesNotNull(column) } ?? false
+                // Writers break on NOT NULL: the roles granted to write are who depends on it.
                 record(.setNotNull(column, validatedCheck: checked), object: name, table: name, at: tableOffset, length: name.name.count,
-                       dependents: dependents(ofColumn: column, in: name))
+                       dependents: grantDependents(of: name))
             }
             for member in family { setNotNull(member, column, true) }
         case .dropNotNull(let column): for member in family { setNotNull(member, column, false) }
@@ -210,7 +211,7 @@ extension SchemaReplayer {
         case .dropDefault(let column):
             if model.tables[name]?.column(named: column)?.defaultExpression != nil {
                 record(.dropDefault(column), object: name, table: name, at: tableOffset, length: name.name.count,
-                       dependents: dependents(ofColumn: column, in: name))
+                       dependents: grantDependents(of: name))
             }
             for member in family { updateColumn(member, column) { $0.defaultExpression = nil; $0.defaultIsUntypedLiteral = false } }
         case .addConstraint(let definition): constraints.append(definition)

@@ -25,6 +25,9 @@ public struct SchemaReplayer: Sendable {
     /// Temporary tables of the current session (file): not modelled, but they exist, so
     /// statements on them are not failures.
     var temporaryTables: Set<String> = []
+    /// The volatility of the functions the migrations define, by bare name (a superset: kept
+    /// after a DROP FUNCTION), so that each ADD COLUMN default is not a scan of every function.
+    var functionVolatility: [String: Volatility] = [:]
     /// Schemas of the search path that exist (`$user` names no schema in migrations). Kept up
     /// to date rather than computed: every unqualified name is resolved along it.
     var effectivePath: [String] = ["public"]
@@ -71,10 +74,10 @@ public struct SchemaReplayer: Sendable {
 
     /// Replays statements of the current file (a file may arrive in several chunks).
     public mutating func apply(_ statements: [ParsedStatement]) {
+        var nonTransactional = 0
         for statement in statements {
             model.statementCount += 1
-            model.fileStatements.statements[path, default: 0] += 1
-            if statement.statement.refusesTransactionBlock { model.fileStatements.nonTransactional[path, default: 0] += 1 }
+            if statement.statement.refusesTransactionBlock { nonTransactional += 1 }
             currentStatement = statement.range
             if case .doBlock(let block) = statement.statement {
                 applyDoBlock(block, range: statement.range)
@@ -82,6 +85,9 @@ public struct SchemaReplayer: Sendable {
                 apply(statement.statement, at: statement.range.lowerBound)
             }
         }
+        // Counted per call, not per statement: one dictionary update per file chunk.
+        model.fileStatements.statements[path, default: 0] += statements.count
+        if nonTransactional > 0 { model.fileStatements.nonTransactional[path, default: 0] += nonTransactional }
     }
 
     public mutating func recordGaps(_ gaps: [MigrationGap]) { model.gaps += gaps }

@@ -60,12 +60,9 @@ extension RuleContext {
         let qualified = name.schema == nil ? ObjectName(schema: "public", name: name.name) : name
         if let owner = manifest.owner(of: qualified) { return owner.service }
         if let partitionParent = model.tables[qualified]?.partitionOf, let owner = manifest.owner(of: partitionParent) { return owner.service }
-        for former in model.formerNames[qualified] ?? [] {
-            if let owner = manifest.owner(of: former.name) { return owner.service }
-        }
-        // A name that was renamed later: its final name's history holds it.
-        for (_, history) in model.formerNames where history.contains(where: { $0.name == qualified }) {
-            for former in history { if let owner = manifest.owner(of: former.name) { return owner.service } }
+        // A renamed table (or a name renamed later): the names its history holds.
+        for former in renameHistories[qualified] ?? [] {
+            if let owner = manifest.owner(of: former) { return owner.service }
         }
         return nil
     }

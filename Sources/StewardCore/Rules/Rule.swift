@@ -109,12 +109,21 @@ public struct RuleContext: Sendable {
     public var manifest: OwnershipManifest?
     public var migrations: MigrationSet
     public var settings: RuleSettings
+    /// Every name a renamed table had, to the names in its history (looked up for each finding).
+    let renameHistories: [ObjectName: [ObjectName]]
 
     public init(model: SchemaModel, manifest: OwnershipManifest?, migrations: MigrationSet, settings: RuleSettings = RuleSettings()) {
         self.model = model
         self.manifest = manifest
         self.migrations = migrations
         self.settings = settings
+        var histories: [ObjectName: [ObjectName]] = [:]
+        for (current, history) in model.formerNames {
+            let names = history.map(\.name)
+            histories[current] = names
+            for name in names { histories[name] = names }
+        }
+        self.renameHistories = histories
     }
 }
 
@@ -152,10 +161,18 @@ public enum RuleRegistry {
         StatementWouldFail(), OutOfOrderMigration(), ModifiedAppliedMigration(), AtlasSumMismatch(), MissingDownMigration(),
     ]
 
-    /// The category of a rule or diagnostic id (diagnostics belong to no category).
-    public static func category(of id: String) -> RuleCategory? { rule(id: id)?.descriptor.category }
+    /// Rules by id, built once: findings look their rule up by id, tens of thousands of times a run.
+    private static let byID: [String: any Rule] = Dictionary(all.map { ($0.descriptor.id, $0) }, uniquingKeysWith: { first, _ in first })
+    private static let categories: [String: RuleCategory] = byID.mapValues(\.descriptor.category)
+    private static let enabledByDefault: [String: Bool] = byID.mapValues(\.descriptor.enabledByDefault)
 
-    public static func rule(id: String) -> (any Rule)? { all.first { $0.descriptor.id == id } }
+    public static func rule(id: String) -> (any Rule)? { byID[id] }
+
+    /// The category of a rule or diagnostic id (diagnostics belong to no category).
+    public static func category(of id: String) -> RuleCategory? { categories[id] }
+
+    /// Whether the rule runs unless configured otherwise (diagnostics always do).
+    public static func isEnabledByDefault(_ id: String) -> Bool { enabledByDefault[id] ?? true }
 
     /// Findings Steward reports outside of rules (input and parse problems).
     public static var diagnostics: [(id: String, severity: Severity, summary: String)] {

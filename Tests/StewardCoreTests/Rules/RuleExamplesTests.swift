@@ -59,9 +59,9 @@ struct RuleExamplesTests {
             settings.history = MigrationHistory(reference: "origin/main", baseCommit: String(repeating: "0", count: 40), added: added,
                                                 modified: modified, manifestChanged: false)
         }
-        let analysis = Analyzer.analyze(migrations, manifest: loaded, settings: settings)
         // Rules that are off by default run here: the example documents them.
         let configuration = RuleConfiguration(select: [id])
+        let analysis = Analyzer.analyze(migrations, manifest: loaded, settings: settings, configuration: configuration)
         let findings = Analyzer.reportForTesting(analysis.findings, migrations: migrations, manifest: loaded, configuration: configuration,
                                                  history: settings.history)
         return Run(findings: findings, expected: expected.sorted())

@@ -28,7 +28,7 @@ public struct AddNotNullColumnWithoutDefault: ChangeRule {
     public init() {}
 
     public func finding(for change: SchemaChange, in context: RuleContext) -> Finding? {
-        guard case .addColumn(let column, _, let notNull, let hasDefault, _, let generated, let identity) = change.kind,
+        guard case .addColumn(let column, let notNull, let hasDefault, _, let generated, let identity) = change.kind,
               notNull, !hasDefault, !generated, !identity, !context.isNew(change) else { return nil }
         return breakingFinding(change, "ADD COLUMN \(column) to \(change.object.display) is NOT NULL without a default: Postgres refuses it once the table has rows, and INSERTs that omit it fail", in: context)
     }

@@ -27,7 +27,7 @@ public struct AddColumnVolatileDefault: ChangeRule {
     public init() {}
 
     public func finding(for change: SchemaChange, in context: RuleContext) -> Finding? {
-        guard case .addColumn(let column, _, _, let hasDefault, let volatile, _, let identity) = change.kind, !context.isNew(change) else { return nil }
+        guard case .addColumn(let column, _, let hasDefault, let volatile, _, let identity) = change.kind, !context.isNew(change) else { return nil }
         let cause: String
         if let volatile { cause = "its default calls \(volatile), which is volatile" }
         else if identity { cause = "an identity column fills every row" }

@@ -24,7 +24,7 @@ public struct AddStoredGeneratedColumn: ChangeRule {
     public init() {}
 
     public func finding(for change: SchemaChange, in context: RuleContext) -> Finding? {
-        guard case .addColumn(let column, _, _, _, _, let generated, _) = change.kind, generated, !context.isNew(change) else { return nil }
+        guard case .addColumn(let column, _, _, _, let generated, _) = change.kind, generated, !context.isNew(change) else { return nil }
         return lockFinding(change, "ADD COLUMN \(column) GENERATED … STORED", lock: .accessExclusive, effect: "and rewrites the table", in: context)
     }
 }
