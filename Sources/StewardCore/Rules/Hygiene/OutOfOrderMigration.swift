@@ -24,13 +24,17 @@ public struct OutOfOrderMigration: Rule {
             RuleExample(files: [ExampleFile("001_init.sql", "CREATE TABLE a (id int);"), ExampleFile("002_new.sql", "CREATE TABLE b (id int);")],
                         applied: ["001_init.sql": "CREATE TABLE a (id int);"]),
             RuleExample(files: [ExampleFile("001_a.sql", "CREATE TABLE a (id int);"), ExampleFile("002_b.sql", "CREATE TABLE b (id int);")]),
+            RuleExample(files: [ExampleFile("V1__init.sql", "CREATE TABLE a (id int);"), ExampleFile("V2__more.sql", "CREATE TABLE b (id int);"),
+                                ExampleFile("R__views.sql", "CREATE OR REPLACE VIEW v AS SELECT id FROM a;")],
+                        applied: ["V1__init.sql": "CREATE TABLE a (id int);", "R__views.sql": "CREATE OR REPLACE VIEW v AS SELECT id FROM a;"]),
         ])
 
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard let history = context.settings.history else { return [] }
-        let files = context.migrations.files
+        // Flyway's repeatable migrations have no version: they run after the versioned ones whenever they change.
+        let files = context.migrations.files.filter { $0.direction != .repeatable }
         guard let newestApplied = files.lastIndex(where: { !history.added.contains($0.path) }) else { return [] }
         return files[..<newestApplied].filter { history.added.contains($0.path) }.map { file in
             let start = file.source.location(ofByte: Trivia.firstToken(in: file.source.bytes, from: 0))
