@@ -58,7 +58,8 @@ public struct TextReporter: Sendable {
     static func excerpt(_ original: String, column: Int, length: Int) -> (text: String, caretColumn: Int, caretLength: Int) {
         // The common line: short printable ASCII, printed as it is (reports can hold 50,000 findings).
         let utf8 = original.utf8
-        if utf8.count <= excerptWidth, utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+        let printable: (UInt8) -> Bool = { $0 >= 0x20 && $0 < 0x7F }
+        if utf8.count <= excerptWidth, utf8.withContiguousStorageIfAvailable({ $0.allSatisfy(printable) }) ?? utf8.allSatisfy(printable) {
             let start = min(max(0, column - 1), utf8.count)
             return (original, start, max(1, min(length, utf8.count - start)))
         }
@@ -110,7 +111,9 @@ extension String {
     /// from a migration never drives the terminal.
     func escapingControls() -> String {
         // Bytes below 0x20, DEL, and the lead byte 0xC2 of U+0080…U+009F: none of them, nothing to escape.
-        guard utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) else { return self }
+        let suspect: (UInt8) -> Bool = { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }
+        // Through the contiguous bytes: String.UTF8View's own contains(where:) is many times slower.
+        guard utf8.withContiguousStorageIfAvailable({ $0.contains(where: suspect) }) ?? utf8.contains(where: suspect) else { return self }
         guard unicodeScalars.contains(where: Self.isControl) else { return self }
         var result = ""
         for scalar in unicodeScalars {
