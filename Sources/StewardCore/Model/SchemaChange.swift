@@ -30,7 +30,9 @@ public final class SchemaChange: Sendable {
         case dropDefault(String)
         /// The primary key's columns before (empty: none) and after (empty: dropped).
         case changePrimaryKey(from: [String], to: [String])
-        case addConstraint(name: String, kind: ConstraintDefinition.Kind, notValid: Bool, usingIndex: Bool, columns: [String])
+        /// `references`: the table a foreign key points at (it is locked too).
+        case addConstraint(name: String, kind: ConstraintDefinition.Kind, notValid: Bool, usingIndex: Bool, columns: [String],
+                           references: ObjectName?)
         case createIndex(name: String, unique: Bool, concurrently: Bool)
         /// REINDEX, REFRESH MATERIALIZED VIEW, VACUUM FULL, CLUSTER, TRUNCATE, LOCK.
         case tableOperation(TableOperation.Kind, concurrently: Bool)
@@ -80,6 +82,8 @@ public final class SchemaChange: Sendable {
 public struct Dependent: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Codable {
         case foreignKey = "foreign key", view, trigger, grant, column
+        /// A table that inherits from it (partitions are dropped along; children are not).
+        case inheritance
     }
 
     public var kind: Kind
@@ -96,6 +100,7 @@ public struct Dependent: Sendable, Hashable, Codable {
         case .trigger: "trigger \(detail) on \(object.display)"
         case .grant: "privileges of role \(detail)"
         case .column: "column \(object.display).\(detail)"
+        case .inheritance: "table \(object.display) (it inherits from this one)"
         }
     }
 }

@@ -105,11 +105,11 @@ extension SchemaReplayer {
             blocking += dependents.filter { $0.kind != .grant && !dropped.contains($0.object) }
             // Inheritance children (not partitions, which go along) depend on their parent.
             blocking += children(of: table).filter { model.tables[$0]?.inheritsFrom.contains(table) == true && !dropped.contains($0) }
-                .map { Dependent(kind: .foreignKey, object: $0, detail: "inheritance") }
+                .map { Dependent(kind: .inheritance, object: $0, detail: "") }
         }
         if !blocking.isEmpty, !drop.cascade {
             let names = tables.map(\.display).joined(separator: ", ")
-            return issue("DROP TABLE \(names): \(blocking.map { $0.detail == "inheritance" ? "table \($0.object.display) inherits from it" : $0.description }.joined(separator: ", ")) "
+            return issue("DROP TABLE \(names): \(blocking.map(\.description).joined(separator: ", ")) "
                          + "depends on it; Postgres refuses the drop without CASCADE", at: offset, kind: .dependents)
         }
         for table in tables {

@@ -123,8 +123,9 @@ extension SchemaReplayer {
         for definition in definitions {
             // An unnamed constraint is named by Postgres when it is added (after this record).
             let name = definition.name ?? ""
+            let references = definition.foreignKey.map { resolve($0.table, in: model.tables) ?? qualifyForCreation($0.table) }
             record(.addConstraint(name: name, kind: definition.kind, notValid: definition.notValid, usingIndex: definition.usingIndex != nil,
-                                  columns: definition.columns),
+                                  columns: definition.columns, references: references),
                    object: table, table: table, at: definition.offset)
             if definition.kind == .primaryKey {
                 let before = model.tables[table]?.constraints.first { $0.kind == .primaryKey }?.columns ?? []

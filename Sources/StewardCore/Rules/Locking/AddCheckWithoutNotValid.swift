@@ -22,7 +22,7 @@ public struct AddCheckWithoutNotValid: ChangeRule {
     public init() {}
 
     public func finding(for change: SchemaChange, in context: RuleContext) -> Finding? {
-        guard case .addConstraint(let name, .check, let notValid, _, _) = change.kind, !notValid, !context.isNew(change) else { return nil }
+        guard case .addConstraint(let name, .check, let notValid, _, _, _) = change.kind, !notValid, !context.isNew(change) else { return nil }
         return lockFinding(change, name.isEmpty ? "ADD CHECK" : "ADD CHECK \(name)", lock: .accessExclusive, effect: "while every existing row is checked", in: context)
     }
 }

@@ -31,8 +31,9 @@ public struct AddForeignKeyWithoutNotValid: ChangeRule {
     public init() {}
 
     public func finding(for change: SchemaChange, in context: RuleContext) -> Finding? {
-        guard case .addConstraint(let name, .foreignKey, let notValid, _, _) = change.kind, !notValid, !context.isNew(change) else { return nil }
+        guard case .addConstraint(let name, .foreignKey, let notValid, _, _, let references) = change.kind, !notValid, !context.isNew(change) else { return nil }
+        let referenced = references.map { "on \($0.display)" } ?? "on the referenced table"
         return lockFinding(change, name.isEmpty ? "ADD FOREIGN KEY" : "ADD FOREIGN KEY \(name)", lock: .shareRowExclusive,
-                           effect: "and on the referenced table while every existing row is checked", in: context)
+                           effect: "and \(referenced) while every existing row is checked", in: context)
     }
 }

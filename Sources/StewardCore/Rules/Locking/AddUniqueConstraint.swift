@@ -26,7 +26,7 @@ public struct AddUniqueConstraint: ChangeRule {
     public init() {}
 
     public func finding(for change: SchemaChange, in context: RuleContext) -> Finding? {
-        guard case .addConstraint(let name, let kind, _, let usingIndex, _) = change.kind, kind == .unique || kind == .primaryKey,
+        guard case .addConstraint(let name, let kind, _, let usingIndex, _, _) = change.kind, kind == .unique || kind == .primaryKey,
               !usingIndex, !context.isNew(change) else { return nil }
         let constraint = (kind == .unique ? "UNIQUE" : "PRIMARY KEY") + (name.isEmpty ? "" : " \(name)")
         return lockFinding(change, "ADD \(constraint)", lock: .accessExclusive,
