@@ -98,27 +98,31 @@ extension SchemaReplayer {
         }
         let dropped = Set(tables + tables.flatMap { descendants(of: $0).filter { model.tables[$0]?.partitionOf != nil } })
         var dependentsOf: [ObjectName: [Dependent]] = [:]
-        var blocking: [Dependent] = []
+        var blockingOf: [ObjectName: [Dependent]] = [:]
         for table in tables {
             let dependents = dependents(ofTable: table)
             dependentsOf[table] = dependents
-            blocking += dependents.filter { $0.kind != .grant && !dropped.contains($0.object) }
             // Inheritance children (not partitions, which go along) depend on their parent.
-            blocking += children(of: table).filter { model.tables[$0]?.inheritsFrom.contains(table) == true && !dropped.contains($0) }
-                .map { Dependent(kind: .inheritance, object: $0, detail: "") }
+            blockingOf[table] = dependents.filter { $0.kind != .grant && !dropped.contains($0.object) }
+                + children(of: table).filter { model.tables[$0]?.inheritsFrom.contains(table) == true && !dropped.contains($0) }
+                    .map { Dependent(kind: .inheritance, object: $0, detail: "") }
         }
+        let blocking = tables.flatMap { blockingOf[$0] ?? [] }
         if !blocking.isEmpty, !drop.cascade {
             let names = tables.map(\.display).joined(separator: ", ")
             return issue("DROP TABLE \(names): \(blocking.map(\.description).joined(separator: ", ")) "
                          + "depends on it; Postgres refuses the drop without CASCADE", at: offset, kind: .dependents)
         }
         for table in tables {
-            let cascaded = blocking.filter { dependent in dependentsOf[table]?.contains(dependent) == true }.map(\.description)
-            record(.dropTable(cascaded: cascaded), object: table, table: table, at: offset, length: "DROP".count,
+            record(.dropTable(cascaded: (blockingOf[table] ?? []).map(\.description)), object: table, table: table, at: offset, length: "DROP".count,
                    dependents: dependentsOf[table] ?? [])
         }
         for table in tables {
-            if drop.cascade { for view in viewsDependingOn(table) { dropViewCascading(view) } }
+            if drop.cascade {
+                for view in viewsDependingOn(table) { dropViewCascading(view) }
+                // CASCADE drops inheritance children too (without it, they block the drop).
+                for child in blocking where child.kind == .inheritance && model.tables[child.object] != nil { dropTable(child.object) }
+            }
             dropTable(table)
         }
     }

@@ -233,4 +233,32 @@ struct SchemaReplayerTests {
         #expect(try table(model, "s", "late").privileges.isEmpty, "ALL TABLES IN SCHEMA covers the tables that exist then")
         #expect(model.views[ObjectName(schema: "public", name: "v")]?.privileges.byGrantee == ["PUBLIC": ["SELECT"]])
     }
+
+    /// A drop that others depend on fails without CASCADE (nothing changes, the issue says
+    /// what blocks it); with CASCADE the foreign keys, views and inheritance children go along,
+    /// and the change log says so.
+    @Test func dropsFollowDependenciesAsPostgresDoes() throws {
+        let setup = """
+            CREATE TABLE p (id int PRIMARY KEY);
+            CREATE TABLE c (id int, p_id int REFERENCES p (id));
+            CREATE VIEW v AS SELECT id FROM p;
+            CREATE TABLE kid () INHERITS (p);
+            """
+        let refused = try replay(setup + "\nDROP TABLE p;")
+        #expect(refused.tables[ObjectName(schema: "public", name: "p")] != nil)
+        let issue = try #require(refused.issues.last)
+        #expect(issue.kind == .dependents)
+        #expect(issue.message == "DROP TABLE p: foreign key c_p_id_fkey on c, view v, table kid (it inherits from this one) depends on it; Postgres refuses the drop without CASCADE")
+        #expect(!refused.changes.contains { if case .dropTable = $0.kind { true } else { false } })
+
+        let cascaded = try replay([(setup, .perStatement), ("DROP TABLE p CASCADE;", .perStatement)])
+        #expect(cascaded.tables.keys.map(\.name).sorted() == ["c"])
+        #expect(cascaded.views.isEmpty)
+        #expect(try table(cascaded, "public", "c").foreignKeys.isEmpty)
+        let change = try #require(cascaded.changes.last)
+        guard case .dropTable(let along) = change.kind else { Issue.record("not a drop: \(change.kind)"); return }
+        #expect(along == ["foreign key c_p_id_fkey on c", "view v", "table kid (it inherits from this one)"])
+        #expect(change.dependents.map(\.kind) == [.foreignKey, .view])
+        #expect(change.createdIn == "1.sql" && change.location.path == "2.sql" && !change.isOnObjectCreatedInSameFile)
+    }
 }
