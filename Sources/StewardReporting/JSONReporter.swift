@@ -15,8 +15,16 @@ public struct JSONReporter: Sendable {
         var directory: String
         var layout: String
         var manifest: String?
+        /// With `--since`: the ref, its merge base and the pending migration files.
+        var since: Since?
         var summary: Summary
         var findings: [FindingRecord]
+    }
+
+    struct Since: Encodable {
+        var reference: String
+        var baseCommit: String
+        var pending: [String]
     }
 
     struct ToolInfo: Encodable {
@@ -30,11 +38,15 @@ public struct JSONReporter: Sendable {
         var statements: Int
         var errors: Int
         var warnings: Int
+        /// Info-level findings.
+        var notes: Int
         var allowed: Int
     }
 
     struct FindingRecord: Encodable {
         var rule: String
+        /// ownership, breaking, locking, types or hygiene; nil for input diagnostics (syntax errors…).
+        var category: String?
         var severity: String
         var message: String
         var help: String?
@@ -48,11 +60,13 @@ public struct JSONReporter: Sendable {
             directory: analysis.migrations.directory,
             layout: analysis.migrations.layout.rawValue,
             manifest: analysis.manifest?.path,
+            since: analysis.history.map { Since(reference: $0.reference, baseCommit: $0.baseCommit, pending: $0.pending.sorted()) },
             summary: Summary(files: analysis.migrations.files.count, statements: analysis.model.statementCount,
-                             errors: analysis.errorCount, warnings: analysis.warningCount,
+                             errors: analysis.errorCount, warnings: analysis.warningCount, notes: analysis.infoCount,
                              allowed: analysis.findings.filter { $0.allowedBy != nil }.count),
             findings: analysis.findings.map {
-                FindingRecord(rule: $0.ruleID, severity: $0.severity.rawValue, message: $0.message, help: $0.help,
+                FindingRecord(rule: $0.ruleID, category: RuleRegistry.category(of: $0.ruleID)?.rawValue, severity: $0.severity.rawValue,
+                              message: $0.message, help: $0.help,
                               location: $0.location, services: $0.services, allowedBy: $0.allowedBy)
             })
         return JSONOutput.encode(report)

@@ -71,6 +71,12 @@ struct SinceTests {
         #expect(!result.stdout.contains("add-foreign-key-without-not-valid"), "reports is new in this pull request")
         #expect(!result.stdout.contains("db/001_init.sql") && !result.stdout.contains("db/003_analyses.sql"))
         #expect(result.stdout.contains("2 pending since main"))
+        let json = try repository.check(["--since", "main", "--format", "json"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let since = try #require(document["since"] as? [String: Any])
+        #expect(since["reference"] as? String == "main")
+        #expect(since["pending"] as? [String] == ["db/004_reports.sql", "db/005_more.sql"])
+        #expect((since["base_commit"] as? String)?.count == 40)
         let everything = try repository.check([])
         #expect(everything.stdout.contains("db/005_more.sql:2:25: warning[add-foreign-key-without-not-valid]"), "without --since, 004 counts as applied: \(everything.stdout)")
     }
