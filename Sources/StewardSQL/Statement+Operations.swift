@@ -21,6 +21,16 @@ public struct TableOperation: Sendable {
         /// `LOCK TABLE … IN mode MODE` (Postgres's lock mode number, 1 to 8).
         case lock(mode: Int)
 
+        /// Postgres refuses it inside a transaction block: `REINDEX … CONCURRENTLY`, `REINDEX
+        /// SCHEMA|DATABASE|SYSTEM`, `VACUUM` (not `ANALYZE`).
+        public func refusesTransactionBlock(concurrently: Bool) -> Bool {
+            switch self {
+            case .reindex(let target): concurrently || target == .database || target == .system || target == .schema
+            case .vacuum(_, let vacuum): vacuum
+            default: false
+            }
+        }
+
         public var nodeName: String {
             switch self {
             case .reindex: "ReindexStmt"

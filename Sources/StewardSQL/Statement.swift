@@ -79,12 +79,7 @@ public indirect enum Statement: Sendable {
         switch self {
         case .createIndex(let create): create.concurrently
         case .drop(let drop): drop.concurrently
-        case .tableOperation(let operation):
-            switch operation.kind {
-            case .reindex(let target): operation.concurrently || target == .database || target == .system || target == .schema
-            case .vacuum(_, let vacuum): vacuum
-            default: false
-            }
+        case .tableOperation(let operation): operation.kind.refusesTransactionBlock(concurrently: operation.concurrently)
         default: false
         }
     }

@@ -40,6 +40,13 @@ public struct MigrationFile: Sendable {
     /// script); nil where the tool has no down migrations (Flyway community, Atlas, Prisma, psql).
     public var hasDown: Bool?
 
+    /// Where the file's first statement starts (its first token, after comments and blank
+    /// lines): where a finding about the migration as a whole points.
+    public var firstStatementLocation: FileLocation {
+        let start = source.location(ofByte: Trivia.firstToken(in: source.bytes, from: 0))
+        return FileLocation(path: path, line: start.line, column: start.column)
+    }
+
     public init(path: String, version: String, name: String, direction: MigrationDirection,
                 transaction: TransactionMode, original: SourceText, source: SourceText? = nil, notices: [Finding] = []) {
         self.path = path

@@ -51,15 +51,40 @@ extension SchemaReplayer {
         return !digits.isEmpty && Double(digits) == 0
     }
 
+    // MARK: Maintenance statements
+
+    /// REINDEX, REFRESH MATERIALIZED VIEW, VACUUM, CLUSTER, TRUNCATE and LOCK change no
+    /// schema; they are recorded for the locks they take on objects that exist.
+    mutating func tableOperation(_ operation: TableOperation, at offset: Int) {
+        for (position, relation) in operation.relations.enumerated() {
+            var table = resolve(relation, in: model.tables) ?? resolve(relation, in: model.views)
+            if case .reindex(.index) = operation.kind, let index = resolve(relation, in: model.indexes) {
+                table = model.indexes[index]?.table
+            }
+            guard let table else { continue }
+            let offset = position < operation.relationOffsets.count ? operation.relationOffsets[position] : operation.offset
+            record(.tableOperation(operation.kind, concurrently: operation.concurrently), object: table, table: table,
+                   at: offset, length: relation.name.count)
+        }
+        if operation.relations.isEmpty {
+            record(.tableOperation(operation.kind, concurrently: operation.concurrently),
+                   object: ObjectName(name: operation.name ?? "database"), table: nil, at: offset, length: 1)
+        }
+    }
+
     // MARK: Dependents
 
-    /// What depends on a table: other tables' foreign keys, views reading it, grants to roles.
-    func dependents(ofTable table: ObjectName) -> [Dependent] {
+    /// What depends on a table, or on one of its columns: other tables' foreign keys (to that
+    /// column), views reading it (a view's columns are not tracked, so every view reading the
+    /// table counts for each column), grants to roles.
+    func dependents(ofTable table: ObjectName, column: String? = nil) -> [Dependent] {
         var result: [Dependent] = []
         // The reverse index is a superset, in name order: each candidate is confirmed in the model.
         for other in referencers.values(of: table) where other != table {
             guard let index = model.tables.index(forKey: other) else { continue }
-            for constraint in model.tables.values[index].constraints where constraint.references?.table == table && !constraint.inherited {
+            for constraint in model.tables.values[index].constraints
+            where constraint.references?.table == table && !constraint.inherited
+                && column.map({ constraint.references?.columns.contains($0) == true }) ?? true {
                 result.append(Dependent(kind: .foreignKey, object: other, detail: constraint.name))
             }
         }
@@ -75,17 +100,6 @@ extension SchemaReplayer {
         else if let index = model.views.index(forKey: relation) { privileges = model.views.values[index].privileges }
         else { return [] }
         return privileges.entries.filter { $0.grantee != "PUBLIC" }.map { Dependent(kind: .grant, object: relation, detail: $0.grantee) }
-    }
-
-    /// What depends on one column: foreign keys referencing it, views reading its table (a
-    /// view's columns are not tracked, so every view reading the table counts), grants.
-    func dependents(ofColumn column: String, in table: ObjectName) -> [Dependent] {
-        dependents(ofTable: table).filter { dependent in
-            guard dependent.kind == .foreignKey else { return true }
-            return model.tables[dependent.object]?.constraints.contains {
-                $0.name == dependent.detail && $0.references?.columns.contains(column) == true
-            } == true
-        }
     }
 
     /// Columns whose type is `type` (or an array of it).

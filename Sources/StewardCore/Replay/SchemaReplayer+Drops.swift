@@ -185,25 +185,4 @@ extension SchemaReplayer {
         model.indexes = model.indexes.filter { $0.key.schema != schema }
         model.functions = model.functions.filter { $0.value.name.schema != schema }
     }
-
-    // MARK: Maintenance statements
-
-    /// REINDEX, REFRESH MATERIALIZED VIEW, VACUUM, CLUSTER, TRUNCATE and LOCK change no
-    /// schema; they are recorded for the locks they take on objects that exist.
-    mutating func tableOperation(_ operation: TableOperation, at offset: Int) {
-        for (position, relation) in operation.relations.enumerated() {
-            var table = resolve(relation, in: model.tables) ?? resolve(relation, in: model.views)
-            if case .reindex(.index) = operation.kind, let index = resolve(relation, in: model.indexes) {
-                table = model.indexes[index]?.table
-            }
-            guard let table else { continue }
-            let offset = position < operation.relationOffsets.count ? operation.relationOffsets[position] : operation.offset
-            record(.tableOperation(operation.kind, concurrently: operation.concurrently), object: table, table: table,
-                   at: offset, length: relation.name.count)
-        }
-        if operation.relations.isEmpty {
-            record(.tableOperation(operation.kind, concurrently: operation.concurrently),
-                   object: ObjectName(name: operation.name ?? "database"), table: nil, at: offset, length: 1)
-        }
-    }
 }

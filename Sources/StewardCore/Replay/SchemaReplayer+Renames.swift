@@ -27,10 +27,8 @@ extension SchemaReplayer {
             if model.tables[table]?.column(named: rename.newName) != nil {
                 return issue("RENAME COLUMN \(rename.oldName) TO \(rename.newName): column already exists in \(table.display)", at: offset, kind: .duplicate)
             }
-            do {
-                record(.renameColumn(from: rename.oldName, to: rename.newName), object: table, table: table, at: offset, length: "ALTER".count,
-                       dependents: dependents(ofColumn: rename.oldName, in: table))
-            }
+            record(.renameColumn(from: rename.oldName, to: rename.newName), object: table, table: table, at: offset, length: "ALTER".count,
+                   dependents: dependents(ofTable: table, column: rename.oldName))
             for member in [table] + descendants(of: table) { renameColumn(member, from: rename.oldName, to: rename.newName) }
         case .constraint(let relation):
             guard let table = resolve(relation, in: model.tables),
@@ -84,9 +82,7 @@ extension SchemaReplayer {
     mutating func renameColumn(_ table: ObjectName, from old: String, to new: String) {
         updateColumn(table, old) { $0.name = new }
         for sequence in sequences(ownedBy: table, column: old) { model.sequences[sequence]!.ownedByColumn = new }
-        for key in viewsReading.values(of: table) where model.views[key]?.reads.contains(table) == true {
-            model.views[key]!.queryPredatesRename = true
-        }
+        for key in viewsDependingOn(table) { model.views[key]!.queryPredatesRename = true }
         func replaced(_ columns: [String]) -> [String] { columns.map { $0 == old ? new : $0 } }
         // Postgres keeps expressions by attribute number and prints the current names: the
         // rendered text follows, unless part of it came from the deparser (then it is marked).
@@ -164,7 +160,7 @@ extension SchemaReplayer {
                 model.tables[child]!.inheritsFrom = model.tables[child]!.inheritsFrom.map { $0 == old ? new : $0 }
             }
         }
-        for key in viewsReading.values(of: old) where model.views[key]?.reads.contains(old) == true {
+        for key in viewsDependingOn(old) {
             model.views[key]!.reads = model.views[key]!.reads.map { $0 == old ? new : $0 }
             model.views[key]!.queryPredatesRename = true
             viewsReading.add(key, to: new)

@@ -161,7 +161,7 @@ extension SchemaReplayer {
                 if !ifExists { issue("DROP COLUMN \(column): no such column in \(name)", at: offset) }
                 return
             }
-            let dependents = dependents(ofColumn: column, in: name)
+            let dependents = dependents(ofTable: name, column: column)
             let blocking = dependents.filter { $0.kind == .foreignKey }
             if !cascade, !blocking.isEmpty {
                 return issue("DROP COLUMN \(column) of \(name.display): \(blocking.map(\.description).joined(separator: ", ")) depends on it; "
@@ -176,7 +176,7 @@ extension SchemaReplayer {
             if let before = model.tables[name]?.column(named: column)?.type, before != formatted || hasUsing {
                 record(.changeColumnType(column, from: before, to: formatted,
                                          rewrites: hasUsing || ColumnTypeChange(from: before, to: formatted).rewritesTable),
-                       object: name, table: name, at: tableOffset, length: name.name.count, dependents: dependents(ofColumn: column, in: name))
+                       object: name, table: name, at: tableOffset, length: name.name.count, dependents: dependents(ofTable: name, column: column))
             }
             let unmodified = unmodifiedTypes
             let changedAt = origin(offset)
@@ -262,7 +262,7 @@ extension SchemaReplayer {
             }
             guard model.tables[name]?.partitionOf == nil, model.tables[parentName]?.isPartitioned == false,
                   model.tables[name]?.inheritsFrom.contains(parentName) == false else {
-                return issue("INHERIT \(parentName): Postgres refuses it for \(name)", at: offset, kind: .dependents)
+                return issue("INHERIT \(parentName): Postgres refuses it for \(name)", at: offset, kind: .refused)
             }
             model.tables[name]?.inheritsFrom.append(parentName)
             tablesWithChildren.insert(parentName)

@@ -59,7 +59,9 @@ extension RuleContext {
         guard let manifest else { return nil }
         let qualified = name.schema == nil ? ObjectName(schema: "public", name: name.name) : name
         if let owner = manifest.owner(of: qualified) { return owner.service }
-        if let partitionParent = model.tables[qualified]?.partitionOf, let owner = manifest.owner(of: partitionParent) { return owner.service }
+        // Through the index: a subscript would copy the table out, once per finding.
+        if let index = model.tables.index(forKey: qualified), let parent = model.tables.values[index].partitionOf,
+           let owner = manifest.owner(of: parent) { return owner.service }
         // A renamed table (or a name renamed later): the names its history holds.
         for former in renameHistories[qualified] ?? [] {
             if let owner = manifest.owner(of: former) { return owner.service }

@@ -40,8 +40,7 @@ public struct AtlasSumMismatch: Rule {
         for file in context.migrations.files {
             let name = (file.path as NSString).lastPathComponent
             guard let hash = computed.hashes[name] else { continue }
-            let start = file.source.location(ofByte: Trivia.firstToken(in: file.source.bytes, from: 0))
-            let location = FileLocation(path: file.path, line: start.line, column: start.column)
+            let location = file.firstStatementLocation
             guard let entry = recorded[name] else {
                 findings.append(finding("\(name) is not in atlas.sum: `atlas migrate apply` refuses the directory", at: location))
                 continue

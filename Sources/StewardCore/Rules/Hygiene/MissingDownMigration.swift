@@ -24,8 +24,7 @@ public struct MissingDownMigration: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         context.migrations.files.filter { $0.hasDown == false }.map { file in
-            let start = file.source.location(ofByte: Trivia.firstToken(in: file.source.bytes, from: 0))
-            return finding("migration \(file.version) has no down migration", at: FileLocation(path: file.path, line: start.line, column: start.column))
+            return finding("migration \(file.version) has no down migration", at: file.firstStatementLocation)
         }
     }
 }

@@ -32,9 +32,8 @@ public struct ModifiedAppliedMigration: Rule {
         guard let history = context.settings.history else { return [] }
         // Flyway re-runs a repeatable migration when it changes: editing one is how it is used.
         return context.migrations.files.filter { history.modified.contains($0.path) && $0.direction != .repeatable }.map { file in
-            let start = file.source.location(ofByte: Trivia.firstToken(in: file.source.bytes, from: 0))
             return finding("this migration existed at \(history.reference) (\(history.baseCommit.prefix(12))) and has been edited since: databases that already applied it will not see the change",
-                           at: FileLocation(path: file.path, line: start.line, column: start.column))
+                           at: file.firstStatementLocation)
         }
     }
 }

@@ -37,9 +37,8 @@ public struct OutOfOrderMigration: Rule {
         let files = context.migrations.files.filter { $0.direction != .repeatable }
         guard let newestApplied = files.lastIndex(where: { !history.added.contains($0.path) }) else { return [] }
         return files[..<newestApplied].filter { history.added.contains($0.path) }.map { file in
-            let start = file.source.location(ofByte: Trivia.firstToken(in: file.source.bytes, from: 0))
             return finding("\(file.version) is new but sorts before \(files[newestApplied].version) (\(files[newestApplied].path)), which \(history.reference) already has",
-                           at: FileLocation(path: file.path, line: start.line, column: start.column))
+                           at: file.firstStatementLocation)
         }
     }
 }

@@ -73,8 +73,7 @@ extension SchemaChange {
     var refusesTransactionBlock: Bool {
         switch kind {
         case .createIndex(_, _, let concurrently), .dropIndex(let concurrently): concurrently
-        case .tableOperation(.reindex(let target), let concurrently): concurrently || target == .schema || target == .database || target == .system
-        case .tableOperation(.vacuum(_, let vacuum), _): vacuum
+        case .tableOperation(let operation, let concurrently): operation.refusesTransactionBlock(concurrently: concurrently)
         default: false
         }
     }
