@@ -1,6 +1,9 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// PostgreSQL 15's server headers, where Debian's postgresql-server-dev-15 installs them.
+let postgresServerHeaders = "/usr/include/postgresql/15/server"
+
 let package = Package(
     name: "Steward",
     platforms: [.macOS(.v13)],
@@ -17,8 +20,13 @@ let package = Package(
     targets: [
         // libpg_query (Debian: libpg-query-dev, libprotobuf-c-dev). No pkg-config file exists, hence the module map.
         .systemLibrary(name: "CPgQuery", path: "Sources/CPgQuery"),
-        // The real PostgreSQL parser, walked as protobuf-c structs, turned into typed Swift statements.
-        .target(name: "StewardSQL", dependencies: ["CPgQuery"]),
+        // PostgreSQL's raw parse tree (libpg_query's pg_query_raw_parse), read through the server
+        // headers of the same major version (Debian: postgresql-server-dev-15).
+        .target(name: "CPgQueryRaw", cSettings: [.unsafeFlags(["-I" + postgresServerHeaders, "-Wno-ignored-attributes"])],
+                linkerSettings: [.linkedLibrary("pg_query")]),
+        // The real PostgreSQL parser, walked as PostgreSQL's own node structs, turned into typed Swift statements.
+        .target(name: "StewardSQL", dependencies: ["CPgQuery", "CPgQueryRaw"],
+                swiftSettings: [.unsafeFlags(["-Xcc", "-I" + postgresServerHeaders, "-Xcc", "-Wno-ignored-attributes"])]),
         // Migration discovery, ownership manifest, schema model, replay and rules. No CLI code.
         .target(name: "StewardCore", dependencies: [
             "StewardSQL", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),

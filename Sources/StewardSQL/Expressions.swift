@@ -1,89 +1,88 @@
 import Foundation
-import CPgQuery
+internal import CPgQueryRaw
 
 /// Renders expression nodes (defaults, CHECK bodies, index keys and predicates) back to SQL.
 ///
 /// The frequent shapes are rendered here directly; anything else goes through libpg_query's
-/// own deparser, which is exact but costs a pack/unpack round trip. An operand that is not
+/// own deparser, which is exact but costs a serialisation round trip. An operand that is not
 /// an atom (a column, a constant, a function call…) is always parenthesised, so the text
 /// parses back to the same tree whatever the operators' precedence: `(1 + 2) * 3` stays
 /// that, not `1 + 2 * 3` (`ExpressionRenderingTests` proves it against the deparser).
 enum Expressions {
-    static func render(_ node: NodePointer) -> String {
+    static func render(_ node: RawNode) -> String {
         var writer = ExpressionWriter()
         write(node, to: &writer)
         return writer.text
     }
 
     /// The text with the places where it names columns, so that it can follow renames.
-    static func renderTracked(_ node: NodePointer) -> RenderedExpression {
+    static func renderTracked(_ node: RawNode) -> RenderedExpression {
         var writer = ExpressionWriter()
         write(node, to: &writer)
         return RenderedExpression(text: writer.text, columns: writer.columns, isOpaque: writer.isOpaque)
     }
 
-    private static func write(_ node: NodePointer, to writer: inout ExpressionWriter) {
-        let value = node.pointee
-        switch value.node_case {
-        case PG_QUERY__NODE__NODE_A_CONST:
-            writer.append(constant(value.a_const))
-        case PG_QUERY__NODE__NODE_INTEGER:
-            writer.append(String(value.integer.pointee.ival))
-        case PG_QUERY__NODE__NODE_STRING:
-            writer.append(text(value.string.pointee.sval))
-        case PG_QUERY__NODE__NODE_TYPE_CAST:
-            let cast = value.type_cast.pointee
+    private static func write(_ node: RawNode, to writer: inout ExpressionWriter) {
+        switch node.tag {
+        case T_A_Const:
+            writer.append(constant(node.as(A_Const.self)))
+        case T_Integer:
+            writer.append(String(node.as(Integer.self).pointee.ival))
+        case T_String:
+            writer.append(stringValue(node) ?? "")
+        case T_TypeCast:
+            let cast = node.as(TypeCast.self).pointee
             // `(-1)::bigint`: a negative constant is an operator application once printed.
             guard let argument = cast.arg, isAtom(argument), !isNegativeConstant(argument) else { return writer.appendOpaque(deparse(node)) }
             write(argument, to: &writer)
-            writer.append("::" + TypeFormatting.dataType(cast.type_name).formatted)
-        case PG_QUERY__NODE__NODE_COLUMN_REF:
-            let fields = nodes(value.column_ref.pointee.n_fields, value.column_ref.pointee.fields)
+            writer.append("::" + TypeFormatting.dataType(cast.typeName).formatted)
+        case T_ColumnRef:
+            let fields = nodes(node.as(ColumnRef.self).pointee.fields)
             if fields.count == 1, let name = stringValue(fields[0]) {
                 writer.appendColumn(name)
             } else {
                 // Qualified (`t.c`) or `*`: printed, but not followed through renames.
                 writer.appendOpaque(fields.map { field in
-                    field.pointee.node_case == PG_QUERY__NODE__NODE_A_STAR ? "*" : Identifiers.quote(stringValue(field) ?? "")
+                    field.tag == T_A_Star ? "*" : Identifiers.quote(stringValue(field) ?? "")
                 }.joined(separator: "."))
             }
-        case PG_QUERY__NODE__NODE_FUNC_CALL:
-            let call = value.func_call.pointee
+        case T_FuncCall:
+            let call = node.as(FuncCall.self).pointee
             guard isPlainCall(call) else { return writer.appendOpaque(deparse(node)) }
-            writer.append(strings(call.n_funcname, call.funcname).filter { $0 != "pg_catalog" }.map(Identifiers.quote).joined(separator: ".") + "(")
-            if call.agg_distinct != 0 { writer.append("DISTINCT ") }
-            if call.agg_star != 0 { writer.append("*") }
-            for (index, argument) in nodes(call.n_args, call.args).enumerated() {
+            writer.append(strings(call.funcname).filter { $0 != "pg_catalog" }.map(Identifiers.quote).joined(separator: ".") + "(")
+            if call.agg_distinct { writer.append("DISTINCT ") }
+            if call.agg_star { writer.append("*") }
+            for (index, argument) in nodes(call.args).enumerated() {
                 if index > 0 { writer.append(", ") }
                 write(argument, to: &writer)
             }
             writer.append(")")
-        case PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION:
-            writer.append(sqlValueFunction(value.sqlvalue_function.pointee))
-        case PG_QUERY__NODE__NODE_A_EXPR where value.a_expr.pointee.kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP:
-            let expression = value.a_expr.pointee
-            let name = strings(expression.n_name, expression.name)
+        case T_SQLValueFunction:
+            writer.append(sqlValueFunction(node.as(SQLValueFunction.self).pointee))
+        case T_A_Expr where node.as(A_Expr.self).pointee.kind == AEXPR_OP:
+            let expression = node.as(A_Expr.self).pointee
+            let name = strings(expression.name)
             // Qualified operators (`OPERATOR(pg_catalog.+)`) and prefix operators: the deparser.
             guard name.count == 1, let left = expression.lexpr, let right = expression.rexpr else { return writer.appendOpaque(deparse(node)) }
             writeOperand(left, to: &writer)
             writer.append(" \(name[0]) ")
             writeOperand(right, to: &writer)
-        case PG_QUERY__NODE__NODE_NULL_TEST:
-            let test = value.null_test.pointee
-            guard let argument = test.arg else { return writer.appendOpaque(deparse(node)) }
+        case T_NullTest:
+            let test = node.as(NullTest.self).pointee
+            guard let argument = expressionNode(test.arg) else { return writer.appendOpaque(deparse(node)) }
             writeOperand(argument, to: &writer)
-            writer.append(test.nulltesttype == PG_QUERY__NULL_TEST_TYPE__IS_NULL ? " IS NULL" : " IS NOT NULL")
-        case PG_QUERY__NODE__NODE_BOOL_EXPR:
-            let expression = value.bool_expr.pointee
+            writer.append(test.nulltesttype == IS_NULL ? " IS NULL" : " IS NOT NULL")
+        case T_BoolExpr:
+            let expression = node.as(BoolExpr.self).pointee
             let separator: String
             switch expression.boolop {
-            case PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR: separator = " AND "
-            case PG_QUERY__BOOL_EXPR_TYPE__OR_EXPR: separator = " OR "
+            case AND_EXPR: separator = " AND "
+            case OR_EXPR: separator = " OR "
             default:
                 separator = ""
                 writer.append("NOT ")
             }
-            for (index, argument) in nodes(expression.n_args, expression.args).enumerated() {
+            for (index, argument) in nodes(expression.args).enumerated() {
                 if index > 0 { writer.append(separator) }
                 writeOperand(argument, to: &writer)
             }
@@ -94,17 +93,18 @@ enum Expressions {
 
     /// A string constant or NULL: its type is the column's, fixed when the default is stored
     /// (`DEFAULT 'USD'` on a `char(3)` column is `'USD'::bpchar` for good).
-    static func isUntypedLiteral(_ node: NodePointer) -> Bool {
-        guard node.pointee.node_case == PG_QUERY__NODE__NODE_A_CONST, let constant = node.pointee.a_const?.pointee else { return false }
-        return constant.isnull != 0 || constant.val_case == PG_QUERY__A__CONST__VAL_SVAL
+    static func isUntypedLiteral(_ node: RawNode) -> Bool {
+        guard node.tag == T_A_Const else { return false }
+        let constant = node.as(A_Const.self).pointee
+        return constant.isnull || constant.val.node.type == T_String
     }
 
-    static func isNullConstant(_ node: NodePointer) -> Bool {
-        node.pointee.node_case == PG_QUERY__NODE__NODE_A_CONST && node.pointee.a_const?.pointee.isnull != 0
+    static func isNullConstant(_ node: RawNode) -> Bool {
+        node.tag == T_A_Const && node.as(A_Const.self).pointee.isnull
     }
 
     /// An operand of an operator: parenthesised unless it is an atom.
-    private static func writeOperand(_ node: NodePointer, to writer: inout ExpressionWriter) {
+    private static func writeOperand(_ node: RawNode, to writer: inout ExpressionWriter) {
         let bare = isAtom(node) && !isNegativeConstant(node)
         if !bare { writer.append("(") }
         write(node, to: &writer)
@@ -112,201 +112,86 @@ enum Expressions {
     }
 
     /// Nodes whose text binds tighter than any operator, so they never need parentheses.
-    private static func isAtom(_ node: NodePointer) -> Bool {
-        switch node.pointee.node_case {
-        case PG_QUERY__NODE__NODE_A_CONST, PG_QUERY__NODE__NODE_COLUMN_REF, PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION,
-             PG_QUERY__NODE__NODE_PARAM_REF:
+    private static func isAtom(_ node: RawNode) -> Bool {
+        switch node.tag {
+        case T_A_Const, T_ColumnRef, T_SQLValueFunction, T_ParamRef:
             return true
-        case PG_QUERY__NODE__NODE_FUNC_CALL:
-            return isPlainCall(node.pointee.func_call.pointee)
-        case PG_QUERY__NODE__NODE_TYPE_CAST:
-            return node.pointee.type_cast.pointee.arg.map { isAtom($0) && !isNegativeConstant($0) } ?? false
+        case T_FuncCall:
+            return isPlainCall(node.as(FuncCall.self).pointee)
+        case T_TypeCast:
+            return node.as(TypeCast.self).pointee.arg.map { isAtom($0) && !isNegativeConstant($0) } ?? false
         default:
             return false
         }
     }
 
     /// A call without aggregate decorations, written `name(args)`.
-    private static func isPlainCall(_ call: PgQuery__FuncCall) -> Bool {
-        call.agg_order == nil && call.agg_filter == nil && call.over == nil && call.agg_within_group == 0 && call.func_variadic == 0
-            && call.funcformat == PG_QUERY__COERCION_FORM__COERCE_EXPLICIT_CALL
+    private static func isPlainCall(_ call: FuncCall) -> Bool {
+        call.agg_order == nil && call.agg_filter == nil && call.over == nil && !call.agg_within_group && !call.func_variadic
+            && call.funcformat == COERCE_EXPLICIT_CALL
     }
 
-    private static func isNegativeConstant(_ node: NodePointer) -> Bool {
-        guard node.pointee.node_case == PG_QUERY__NODE__NODE_A_CONST, let constant = node.pointee.a_const?.pointee else { return false }
-        switch constant.val_case {
-        case PG_QUERY__A__CONST__VAL_IVAL: return (constant.ival?.pointee.ival ?? 0) < 0
-        case PG_QUERY__A__CONST__VAL_FVAL: return text(constant.fval?.pointee.fval).hasPrefix("-")
+    private static func isNegativeConstant(_ node: RawNode) -> Bool {
+        guard node.tag == T_A_Const else { return false }
+        let constant = node.as(A_Const.self).pointee
+        guard !constant.isnull else { return false }
+        switch constant.val.node.type {
+        case T_Integer: return constant.val.ival.ival < 0
+        case T_Float: return text(constant.val.fval.fval).hasPrefix("-")
         default: return false
         }
     }
 
-    private static func constant(_ pointer: UnsafeMutablePointer<PgQuery__AConst>?) -> String {
-        guard let constant = pointer?.pointee, constant.isnull == 0 else { return "NULL" }
-        switch constant.val_case {
-        case PG_QUERY__A__CONST__VAL_IVAL: return String(constant.ival?.pointee.ival ?? 0)
-        case PG_QUERY__A__CONST__VAL_FVAL: return text(constant.fval?.pointee.fval)
-        case PG_QUERY__A__CONST__VAL_BOOLVAL: return constant.boolval?.pointee.boolval != 0 ? "true" : "false"
-        case PG_QUERY__A__CONST__VAL_SVAL:
-            return "'" + text(constant.sval?.pointee.sval).doubling("'") + "'"
-        case PG_QUERY__A__CONST__VAL_BSVAL: return "B'" + text(constant.bsval?.pointee.bsval).dropFirst() + "'"
+    private static func constant(_ pointer: UnsafeMutablePointer<A_Const>) -> String {
+        let constant = pointer.pointee
+        guard !constant.isnull else { return "NULL" }
+        switch constant.val.node.type {
+        case T_Integer: return String(constant.val.ival.ival)
+        case T_Float: return text(constant.val.fval.fval)
+        case T_Boolean: return constant.val.boolval.boolval ? "true" : "false"
+        case T_String: return "'" + text(constant.val.sval.sval).doubling("'") + "'"
+        case T_BitString: return "B'" + text(constant.val.bsval.bsval).dropFirst() + "'"
         default: return "NULL"
         }
     }
 
-    private static func sqlValueFunction(_ function: PgQuery__SQLValueFunction) -> String {
+    private static func sqlValueFunction(_ function: SQLValueFunction) -> String {
         let precision = function.typmod >= 0 ? "(\(function.typmod))" : ""
         switch function.op {
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_DATE: return "CURRENT_DATE"
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIME, PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIME_N:
-            return "CURRENT_TIME" + precision
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP, PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP_N:
-            return "CURRENT_TIMESTAMP" + precision
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIME, PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIME_N:
-            return "LOCALTIME" + precision
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP, PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP_N:
-            return "LOCALTIMESTAMP" + precision
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_ROLE: return "CURRENT_ROLE"
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_USER: return "CURRENT_USER"
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_USER: return "USER"
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_SESSION_USER: return "SESSION_USER"
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_CATALOG: return "CURRENT_CATALOG"
-        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_SCHEMA: return "CURRENT_SCHEMA"
+        case SVFOP_CURRENT_DATE: return "CURRENT_DATE"
+        case SVFOP_CURRENT_TIME, SVFOP_CURRENT_TIME_N: return "CURRENT_TIME" + precision
+        case SVFOP_CURRENT_TIMESTAMP, SVFOP_CURRENT_TIMESTAMP_N: return "CURRENT_TIMESTAMP" + precision
+        case SVFOP_LOCALTIME, SVFOP_LOCALTIME_N: return "LOCALTIME" + precision
+        case SVFOP_LOCALTIMESTAMP, SVFOP_LOCALTIMESTAMP_N: return "LOCALTIMESTAMP" + precision
+        case SVFOP_CURRENT_ROLE: return "CURRENT_ROLE"
+        case SVFOP_CURRENT_USER: return "CURRENT_USER"
+        case SVFOP_USER: return "USER"
+        case SVFOP_SESSION_USER: return "SESSION_USER"
+        case SVFOP_CURRENT_CATALOG: return "CURRENT_CATALOG"
+        case SVFOP_CURRENT_SCHEMA: return "CURRENT_SCHEMA"
         default: return "CURRENT_TIMESTAMP"
         }
     }
 
-    /// Exact text for any expression: wrap it as `SELECT <expr>` and let libpg_query deparse it.
-    static func deparse(_ expression: NodePointer) -> String {
-        var target = PgQuery__ResTarget()
-        pg_query__res_target__init(&target)
-        target.val = expression
-        return withUnsafeMutablePointer(to: &target) { targetPointer -> String in
-            var targetNode = PgQuery__Node()
-            pg_query__node__init(&targetNode)
-            targetNode.node_case = PG_QUERY__NODE__NODE_RES_TARGET
-            targetNode.res_target = targetPointer
-            return withUnsafeMutablePointer(to: &targetNode) { targetNodePointer -> String in
-                var targetList: [NodePointer?] = [targetNodePointer]
-                return targetList.withUnsafeMutableBufferPointer { list -> String in
-                    var select = PgQuery__SelectStmt()
-                    pg_query__select_stmt__init(&select)
-                    select.n_target_list = 1
-                    select.target_list = list.baseAddress
-                    return withUnsafeMutablePointer(to: &select) { selectPointer -> String in
-                        var selectNode = PgQuery__Node()
-                        pg_query__node__init(&selectNode)
-                        selectNode.node_case = PG_QUERY__NODE__NODE_SELECT_STMT
-                        selectNode.select_stmt = selectPointer
-                        let sql = withUnsafeMutablePointer(to: &selectNode) { deparseStatement($0) } ?? "(expression)"
-                        return sql.hasPrefix("SELECT ") ? String(sql.dropFirst(7)) : sql
-                    }
-                }
-            }
-        }
+    /// Exact text for any expression: libpg_query's deparser prints it as `SELECT <expr>`.
+    static func deparse(_ expression: RawNode) -> String {
+        guard let printed = steward_raw_deparse_expression(expression) else { return "(expression)" }
+        defer { free(printed) }
+        let sql = String(cString: printed)
+        return sql.hasPrefix("SELECT ") ? String(sql.dropFirst(7)) : sql
     }
 
     /// A whole statement (a view's query) as libpg_query's deparser prints it; nil if it cannot.
-    static func deparseStatement(_ statement: NodePointer) -> String? {
-        var raw = PgQuery__RawStmt()
-        pg_query__raw_stmt__init(&raw)
-        raw.stmt = statement
-        return withUnsafeMutablePointer(to: &raw) { rawPointer -> String? in
-            var statements: [UnsafeMutablePointer<PgQuery__RawStmt>?] = [rawPointer]
-            return statements.withUnsafeMutableBufferPointer { statementList -> String? in
-                var result = PgQuery__ParseResult()
-                pg_query__parse_result__init(&result)
-                result.version = PG_VERSION_NUM
-                result.n_stmts = 1
-                result.stmts = statementList.baseAddress
-                return deparsePacked(&result)
-            }
-        }
-    }
-
-    private static func deparsePacked(_ result: UnsafeMutablePointer<PgQuery__ParseResult>) -> String? {
-        let size = pg_query__parse_result__get_packed_size(result)
-        var buffer = [UInt8](repeating: 0, count: size)
-        return buffer.withUnsafeMutableBufferPointer { bytes -> String? in
-            _ = pg_query__parse_result__pack(result, bytes.baseAddress)
-            let protobuf = PgQueryProtobuf(len: size, data: UnsafeMutableRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self))
-            let deparsed = pg_query_deparse_protobuf(protobuf)
-            defer { pg_query_free_deparse_result(deparsed) }
-            guard deparsed.error == nil, let query = deparsed.query else { return nil }
-            return String(cString: query)
-        }
+    static func deparseStatement(_ statement: RawNode) -> String? {
+        guard let printed = steward_raw_deparse_statement(statement) else { return nil }
+        defer { free(printed) }
+        return String(cString: printed)
     }
 }
 
-/// Text being rendered, with the byte ranges where it names a column.
-struct ExpressionWriter {
-    var text = ""
-    var columns: [RenderedExpression.ColumnSpan] = []
-    var isOpaque = false
-
-    mutating func append(_ piece: String) { text += piece }
-
-    mutating func appendColumn(_ name: String) {
-        let start = text.utf8.count
-        text += Identifiers.quote(name)
-        columns.append(RenderedExpression.ColumnSpan(start: start, end: text.utf8.count, name: name))
-    }
-
-    /// Text whose column references are not known (the deparser's, or qualified names).
-    mutating func appendOpaque(_ piece: String) {
-        text += piece
-        isOpaque = true
-    }
+/// An `Expr *` field (NullTest's and BooleanTest's argument, CASE parts) as a node.
+@inline(__always)
+func expressionNode(_ expression: UnsafeMutablePointer<Expr>?) -> RawNode? {
+    expression.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: Node.self) }
 }
 
-/// An expression as Steward prints it, with the unqualified column names it contains, so
-/// that a RENAME COLUMN can be followed as PostgreSQL follows it (it stores attribute
-/// numbers, and prints the current names). A class: the model keeps one per column,
-/// constraint and index key, mostly nil, and a reference is the smallest optional.
-public final class RenderedExpression: Sendable, Hashable, Codable {
-    public struct ColumnSpan: Sendable, Hashable, Codable {
-        /// UTF-8 offsets in `text`.
-        public var start: Int
-        public var end: Int
-        public var name: String
-    }
-
-    public let text: String
-    public let columns: [ColumnSpan]
-    /// Part of the text came from the deparser or names qualified columns: references in
-    /// that part are not known.
-    public let isOpaque: Bool
-
-    public init(text: String, columns: [ColumnSpan] = [], isOpaque: Bool = true) {
-        self.text = text
-        self.columns = columns
-        self.isOpaque = isOpaque
-    }
-
-    public static func == (lhs: RenderedExpression, rhs: RenderedExpression) -> Bool {
-        lhs.text == rhs.text && lhs.columns == rhs.columns && lhs.isOpaque == rhs.isOpaque
-    }
-
-    public func hash(into hasher: inout Hasher) { hasher.combine(text) }
-
-    /// The expression after `old` was renamed to `new`, for an expression that reads `old`;
-    /// nil when it cannot tell (an opaque part might name the column).
-    public func renamingColumn(_ old: String, to new: String) -> RenderedExpression? {
-        guard !isOpaque else { return nil }
-        guard columns.contains(where: { $0.name == old }) else { return self }
-        var bytes: [UInt8] = []
-        var spans: [ColumnSpan] = []
-        var position = 0
-        let utf8 = Array(text.utf8)
-        for span in columns {
-            bytes += utf8[position..<span.start]
-            let name = span.name == old ? new : span.name
-            let start = bytes.count
-            bytes += Array(Identifiers.quote(name).utf8)
-            spans.append(ColumnSpan(start: start, end: bytes.count, name: name))
-            position = span.end
-        }
-        bytes += utf8[position...]
-        return RenderedExpression(text: String(decoding: bytes, as: UTF8.self), columns: spans, isOpaque: false)
-    }
-}

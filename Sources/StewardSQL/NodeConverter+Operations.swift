@@ -1,47 +1,46 @@
-import CPgQuery
+internal import CPgQueryRaw
 
 // Statements read for the locks they take: settings, REINDEX, VACUUM, and the like.
 extension NodeConverter {
-    func setVariable(_ statement: PgQuery__VariableSetStmt) -> SetVariable {
+    func setVariable(_ statement: VariableSetStmt) -> SetVariable {
         var value: String?
-        if statement.kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE {
-            value = nodes(statement.n_args, statement.args).map { argument -> String in
+        if statement.kind == VAR_SET_VALUE {
+            value = nodes(statement.args).map { argument -> String in
                 let rendered = Expressions.render(argument)
                 // `SET lock_timeout = '5s'`: string constants arrive quoted.
                 return rendered.hasPrefix("'") && rendered.hasSuffix("'") ? String(rendered.dropFirst().dropLast()) : rendered
             }.joined(separator: ", ")
         }
-        return SetVariable(name: text(statement.name).lowercased(), value: value, isLocal: statement.is_local != 0)
+        return SetVariable(name: text(statement.name).lowercased(), value: value, isLocal: statement.is_local)
     }
 
-    func reindex(_ statement: PgQuery__ReindexStmt) -> TableOperation {
+    func reindex(_ statement: ReindexStmt) -> TableOperation {
         let target: TableOperation.ReindexTarget = switch statement.kind {
-        case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX: .index
-        case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_TABLE: .table
-        case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SCHEMA: .schema
-        case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SYSTEM: .system
+        case REINDEX_OBJECT_INDEX: .index
+        case REINDEX_OBJECT_TABLE: .table
+        case REINDEX_OBJECT_SCHEMA: .schema
+        case REINDEX_OBJECT_SYSTEM: .system
         default: .database
         }
         return TableOperation(kind: .reindex(target), relations: statement.relation.map { [objectName($0)] } ?? [],
-                              name: optionalText(statement.name), concurrently: hasOption("concurrently", statement.n_params, statement.params),
+                              name: statement.name.flatMap { $0.pointee == 0 ? nil : String(cString: $0) },
+                              concurrently: hasOption("concurrently", statement.params),
                               offset: at(statement.relation?.pointee.location))
     }
 
-    func vacuum(_ statement: PgQuery__VacuumStmt) -> TableOperation {
-        let relations = nodes(statement.n_rels, statement.rels)
-            .filter { $0.pointee.node_case == PG_QUERY__NODE__NODE_VACUUM_RELATION }
-            .compactMap { $0.pointee.vacuum_relation.pointee.relation }
-        return TableOperation(kind: .vacuum(full: hasOption("full", statement.n_options, statement.options), vacuum: statement.is_vacuumcmd != 0),
+    func vacuum(_ statement: VacuumStmt) -> TableOperation {
+        let relations = nodes(statement.rels).filter { $0.tag == T_VacuumRelation }.compactMap { $0.as(VacuumRelation.self).pointee.relation }
+        return TableOperation(kind: .vacuum(full: hasOption("full", statement.options), vacuum: statement.is_vacuumcmd),
                               relations: relations.map(objectName), relationOffsets: relations.map { at($0.pointee.location) },
                               name: nil, concurrently: false, offset: at(relations.first?.pointee.location))
     }
 
     /// Whether a `(name [value], …)` option list turns `name` on (`CONCURRENTLY`, `FULL`,
     /// `FULL true`; not `FULL false`).
-    func hasOption(_ name: String, _ count: Int, _ options: NodeList?) -> Bool {
-        nodes(count, options).contains { option in
-            guard option.pointee.node_case == PG_QUERY__NODE__NODE_DEF_ELEM else { return false }
-            let element = option.pointee.def_elem.pointee
+    func hasOption(_ name: String, _ options: RawList?) -> Bool {
+        nodes(options).contains { option in
+            guard option.tag == T_DefElem else { return false }
+            let element = option.as(DefElem.self).pointee
             guard text(element.defname) == name else { return false }
             guard let argument = element.arg else { return true }
             let value = Expressions.render(argument).lowercased()
@@ -49,7 +48,7 @@ extension NodeConverter {
         }
     }
 
-    func rangeVars(_ count: Int, _ list: NodeList?) -> [UnsafeMutablePointer<PgQuery__RangeVar>] {
-        nodes(count, list).filter { $0.pointee.node_case == PG_QUERY__NODE__NODE_RANGE_VAR }.compactMap { $0.pointee.range_var }
+    func rangeVars(_ list: RawList?) -> [UnsafeMutablePointer<RangeVar>] {
+        nodes(list).filter { $0.tag == T_RangeVar }.map { $0.as(RangeVar.self) }
     }
 }

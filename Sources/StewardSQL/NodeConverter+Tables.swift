@@ -1,70 +1,65 @@
-import CPgQuery
+internal import CPgQueryRaw
 
 // CREATE TABLE and ALTER TABLE: columns, constraints and their expressions.
 extension NodeConverter {
-    func createTable(_ statement: PgQuery__CreateStmt) -> CreateTable {
+    func createTable(_ statement: CreateStmt) -> CreateTable {
         var columns: [ColumnDefinition] = []
         var constraints: [ConstraintDefinition] = []
         var likeTables: [ObjectName] = []
-        for element in nodes(statement.n_table_elts, statement.table_elts) {
-            switch element.pointee.node_case {
-            case PG_QUERY__NODE__NODE_COLUMN_DEF: columns.append(column(element.pointee.column_def.pointee))
-            case PG_QUERY__NODE__NODE_CONSTRAINT: constraints.append(constraint(element.pointee.constraint.pointee))
-            case PG_QUERY__NODE__NODE_TABLE_LIKE_CLAUSE: likeTables.append(objectName(element.pointee.table_like_clause.pointee.relation))
+        for element in nodes(statement.tableElts) {
+            switch element.tag {
+            case T_ColumnDef: columns.append(column(element.as(ColumnDef.self).pointee))
+            case T_Constraint: constraints.append(constraint(element.as(Constraint.self).pointee))
+            case T_TableLikeClause: likeTables.append(objectName(element.as(TableLikeClause.self).pointee.relation))
             default: break
             }
         }
-        constraints += nodes(statement.n_constraints, statement.constraints)
-            .filter { $0.pointee.node_case == PG_QUERY__NODE__NODE_CONSTRAINT }
-            .map { constraint($0.pointee.constraint.pointee) }
-        let inherits = nodes(statement.n_inh_relations, statement.inh_relations)
-            .filter { $0.pointee.node_case == PG_QUERY__NODE__NODE_RANGE_VAR }
-            .map { objectName($0.pointee.range_var) }
-        let persistence = statement.relation.map { text($0.pointee.relpersistence) } ?? ""
+        constraints += nodes(statement.constraints).filter { $0.tag == T_Constraint }.map { constraint($0.as(Constraint.self).pointee) }
+        let inherits = nodes(statement.inhRelations).filter { $0.tag == T_RangeVar }.map { objectName($0.as(RangeVar.self)) }
+        let persistence = statement.relation.map { $0.pointee.relpersistence } ?? 0
         return CreateTable(
             name: objectName(statement.relation),
-            ifNotExists: statement.if_not_exists != 0,
+            ifNotExists: statement.if_not_exists,
             columns: columns,
             constraints: constraints,
             partitionOf: statement.partbound != nil ? inherits.first : nil,
             inherits: statement.partbound != nil ? [] : inherits,
             isPartitioned: statement.partspec != nil,
             likeTables: likeTables,
-            isTemporary: persistence == "t",
-            isUnlogged: persistence == "u",
+            isTemporary: persistence == temporaryPersistence,
+            isUnlogged: persistence == CChar(UInt8(ascii: "u")),
             offset: at(statement.relation?.pointee.location))
     }
 
-    func column(_ definition: PgQuery__ColumnDef) -> ColumnDefinition {
+    func column(_ definition: ColumnDef) -> ColumnDefinition {
         var result = ColumnDefinition(
             name: text(definition.colname),
-            type: TypeFormatting.dataType(definition.type_name),
-            notNull: definition.is_not_null != 0,
+            type: TypeFormatting.dataType(definition.typeName),
+            notNull: definition.is_not_null,
             defaultExpression: definition.raw_default.map(Expressions.render),
             defaultIsUntypedLiteral: definition.raw_default.map(Expressions.isUntypedLiteral) ?? false,
             defaultIsNull: definition.raw_default.map(Expressions.isNullConstant) ?? false,
             identity: nil, generated: nil, constraints: [],
             offset: at(definition.location),
             defaultCalls: definition.raw_default.map(functionCalls(in:)) ?? [])
-        for node in nodes(definition.n_constraints, definition.constraints) where node.pointee.node_case == PG_QUERY__NODE__NODE_CONSTRAINT {
-            let constraint = node.pointee.constraint.pointee
+        for node in nodes(definition.constraints) where node.tag == T_Constraint {
+            let constraint = node.as(Constraint.self).pointee
             switch constraint.contype {
-            case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL: result.notNull = true
-            case PG_QUERY__CONSTR_TYPE__CONSTR_NULL: result.notNull = false
-            case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
+            case CONSTR_NOTNULL: result.notNull = true
+            case CONSTR_NULL: result.notNull = false
+            case CONSTR_DEFAULT:
                 result.defaultExpression = constraint.raw_expr.map(Expressions.render)
                 result.defaultIsUntypedLiteral = constraint.raw_expr.map(Expressions.isUntypedLiteral) ?? false
                 result.defaultIsNull = constraint.raw_expr.map(Expressions.isNullConstant) ?? false
                 result.defaultCalls = constraint.raw_expr.map(functionCalls(in:)) ?? []
-            case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
-                result.identity = text(constraint.generated_when) == "a" ? "always" : "by default"
-            case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED: result.generated = constraint.raw_expr.map(Expressions.renderTracked)
-            case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY, PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE, PG_QUERY__CONSTR_TYPE__CONSTR_CHECK,
-                 PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN, PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION:
+            case CONSTR_IDENTITY:
+                result.identity = constraint.generated_when == CChar(UInt8(ascii: "a")) ? "always" : "by default"
+            case CONSTR_GENERATED: result.generated = constraint.raw_expr.map(Expressions.renderTracked)
+            case CONSTR_PRIMARY, CONSTR_UNIQUE, CONSTR_CHECK, CONSTR_FOREIGN, CONSTR_EXCLUSION:
                 var converted = self.constraint(constraint)
                 if converted.columns.isEmpty, converted.kind != .check { converted.columns = [result.name] }
                 result.constraints.append(converted)
-            case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRABLE, PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRED:
+            case CONSTR_ATTR_DEFERRABLE, CONSTR_ATTR_DEFERRED:
                 // Attribute clauses apply to the constraint written just before them.
                 if !result.constraints.isEmpty { result.constraints[result.constraints.count - 1].deferrable = true }
             default: break
@@ -73,25 +68,25 @@ extension NodeConverter {
         return result
     }
 
-    func constraint(_ constraint: PgQuery__Constraint) -> ConstraintDefinition {
+    func constraint(_ constraint: Constraint) -> ConstraintDefinition {
         let kind: ConstraintDefinition.Kind
         switch constraint.contype {
-        case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY: kind = .primaryKey
-        case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE: kind = .unique
-        case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN: kind = .foreignKey
-        case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION: kind = .exclusion
+        case CONSTR_PRIMARY: kind = .primaryKey
+        case CONSTR_UNIQUE: kind = .unique
+        case CONSTR_FOREIGN: kind = .foreignKey
+        case CONSTR_EXCLUSION: kind = .exclusion
         default: kind = .check
         }
         var foreignKey: ForeignKeyReference?
-        var columns = strings(constraint.n_keys, constraint.keys)
+        var columns = strings(constraint.keys)
         if kind == .foreignKey {
-            columns = strings(constraint.n_fk_attrs, constraint.fk_attrs)
+            columns = strings(constraint.fk_attrs)
             let tableOffset = at(constraint.pktable?.pointee.location ?? constraint.location)
             foreignKey = ForeignKeyReference(
                 table: objectName(constraint.pktable),
-                columns: strings(constraint.n_pk_attrs, constraint.pk_attrs),
-                onDelete: ReferentialAction(code: text(constraint.fk_del_action)),
-                onUpdate: ReferentialAction(code: text(constraint.fk_upd_action)),
+                columns: strings(constraint.pk_attrs),
+                onDelete: ReferentialAction(code: characterCode(constraint.fk_del_action)),
+                onUpdate: ReferentialAction(code: characterCode(constraint.fk_upd_action)),
                 referencesOffset: Trivia.keywordBefore("references", offset: tableOffset, in: source.bytes) ?? tableOffset)
         }
         var expressionColumns: [String] = []
@@ -105,47 +100,41 @@ extension NodeConverter {
             foreignKey: foreignKey,
             expression: constraint.raw_expr.map(Expressions.renderTracked),
             expressionColumns: expressionColumns,
-            notValid: constraint.skip_validation != 0,
+            notValid: constraint.skip_validation,
             usingIndex: optionalText(constraint.indexname),
-            deferrable: constraint.deferrable != 0,
+            deferrable: constraint.deferrable,
             offset: at(constraint.location))
     }
 
     /// Distinct unqualified column names an expression reads, in order of first use.
-    func columnReferences(_ node: NodePointer) -> [String] {
+    func columnReferences(_ node: RawNode) -> [String] {
         var names: [String] = []
-        func visit(_ node: NodePointer) {
-            let value = node.pointee
-            switch value.node_case {
-            case PG_QUERY__NODE__NODE_COLUMN_REF:
-                let reference = value.column_ref.pointee
-                if let last = nodes(reference.n_fields, reference.fields).last.flatMap(stringValue), !names.contains(last) {
+        func visit(_ node: RawNode?) {
+            guard let node else { return }
+            switch node.tag {
+            case T_ColumnRef:
+                if let last = nodes(node.as(ColumnRef.self).pointee.fields).last.flatMap(stringValue), !names.contains(last) {
                     names.append(last)
                 }
-            case PG_QUERY__NODE__NODE_A_EXPR:
-                value.a_expr.pointee.lexpr.map(visit)
-                value.a_expr.pointee.rexpr.map(visit)
-            case PG_QUERY__NODE__NODE_BOOL_EXPR:
-                nodes(value.bool_expr.pointee.n_args, value.bool_expr.pointee.args).forEach(visit)
-            case PG_QUERY__NODE__NODE_NULL_TEST: value.null_test.pointee.arg.map(visit)
-            case PG_QUERY__NODE__NODE_TYPE_CAST: value.type_cast.pointee.arg.map(visit)
-            case PG_QUERY__NODE__NODE_FUNC_CALL:
-                nodes(value.func_call.pointee.n_args, value.func_call.pointee.args).forEach(visit)
-            case PG_QUERY__NODE__NODE_LIST:
-                nodes(value.list.pointee.n_items, value.list.pointee.items).forEach(visit)
-            case PG_QUERY__NODE__NODE_BOOLEAN_TEST: value.boolean_test.pointee.arg.map(visit)
-            case PG_QUERY__NODE__NODE_COALESCE_EXPR:
-                nodes(value.coalesce_expr.pointee.n_args, value.coalesce_expr.pointee.args).forEach(visit)
-            case PG_QUERY__NODE__NODE_CASE_EXPR:
-                let expression = value.case_expr.pointee
-                expression.arg.map(visit)
-                nodes(expression.n_args, expression.args).forEach(visit)
-                expression.defresult.map(visit)
-            case PG_QUERY__NODE__NODE_CASE_WHEN:
-                value.case_when.pointee.expr.map(visit)
-                value.case_when.pointee.result.map(visit)
-            case PG_QUERY__NODE__NODE_A_ARRAY_EXPR:
-                nodes(value.a_array_expr.pointee.n_elements, value.a_array_expr.pointee.elements).forEach(visit)
+            case T_A_Expr:
+                visit(node.as(A_Expr.self).pointee.lexpr)
+                visit(node.as(A_Expr.self).pointee.rexpr)
+            case T_BoolExpr: nodes(node.as(BoolExpr.self).pointee.args).forEach(visit)
+            case T_NullTest: visit(expressionNode(node.as(NullTest.self).pointee.arg))
+            case T_TypeCast: visit(node.as(TypeCast.self).pointee.arg)
+            case T_FuncCall: nodes(node.as(FuncCall.self).pointee.args).forEach(visit)
+            case T_List: nodes(node.as(List.self)).forEach(visit)
+            case T_BooleanTest: visit(expressionNode(node.as(BooleanTest.self).pointee.arg))
+            case T_CoalesceExpr: nodes(node.as(CoalesceExpr.self).pointee.args).forEach(visit)
+            case T_CaseExpr:
+                let expression = node.as(CaseExpr.self).pointee
+                visit(expressionNode(expression.arg))
+                nodes(expression.args).forEach(visit)
+                visit(expressionNode(expression.defresult))
+            case T_CaseWhen:
+                visit(expressionNode(node.as(CaseWhen.self).pointee.expr))
+                visit(expressionNode(node.as(CaseWhen.self).pointee.result))
+            case T_A_ArrayExpr: nodes(node.as(A_ArrayExpr.self).pointee.elements).forEach(visit)
             default: break
             }
         }
@@ -153,73 +142,64 @@ extension NodeConverter {
         return names
     }
 
-    func alterTable(_ statement: PgQuery__AlterTableStmt) -> AlterTable {
-        var actions: [AlterTableAction] = []
-        for node in nodes(statement.n_cmds, statement.cmds) where node.pointee.node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_CMD {
-            actions.append(alterAction(node.pointee.alter_table_cmd.pointee))
-        }
+    func alterTable(_ statement: AlterTableStmt) -> AlterTable {
+        let actions = nodes(statement.cmds).filter { $0.tag == T_AlterTableCmd }.map { alterAction($0.as(AlterTableCmd.self).pointee) }
         return AlterTable(name: objectName(statement.relation), relationKind: relationKind(statement.objtype),
-                          ifExists: statement.missing_ok != 0, actions: actions,
+                          ifExists: statement.missing_ok, actions: actions,
                           offset: at(statement.relation?.pointee.location))
     }
 
-    func alterAction(_ command: PgQuery__AlterTableCmd) -> AlterTableAction {
+    func alterAction(_ command: AlterTableCmd) -> AlterTableAction {
         let name = text(command.name)
-        let cascade = command.behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE
+        let cascade = command.behavior == DROP_CASCADE
         switch command.subtype {
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
-            guard let def = command.def, def.pointee.node_case == PG_QUERY__NODE__NODE_COLUMN_DEF else { return .other("AT_AddColumn") }
-            return .addColumn(column(def.pointee.column_def.pointee), ifNotExists: command.missing_ok != 0)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
-            return .dropColumn(name: name, ifExists: command.missing_ok != 0, cascade: cascade)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
-            guard let def = command.def, def.pointee.node_case == PG_QUERY__NODE__NODE_COLUMN_DEF else { return .other("AT_AlterColumnType") }
-            let definition = def.pointee.column_def.pointee
-            return .alterColumnType(column: name, type: TypeFormatting.dataType(definition.type_name),
+        case AT_AddColumn:
+            guard let def = command.def, def.tag == T_ColumnDef else { return .other("AT_AddColumn") }
+            return .addColumn(column(def.as(ColumnDef.self).pointee), ifNotExists: command.missing_ok)
+        case AT_DropColumn:
+            return .dropColumn(name: name, ifExists: command.missing_ok, cascade: cascade)
+        case AT_AlterColumnType:
+            guard let def = command.def, def.tag == T_ColumnDef else { return .other("AT_AlterColumnType") }
+            let definition = def.as(ColumnDef.self).pointee
+            return .alterColumnType(column: name, type: TypeFormatting.dataType(definition.typeName),
                                     hasUsing: definition.raw_default != nil)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull: return .setNotNull(column: name)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull: return .dropNotNull(column: name)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault:
+        case AT_SetNotNull: return .setNotNull(column: name)
+        case AT_DropNotNull: return .dropNotNull(column: name)
+        case AT_ColumnDefault:
             if let def = command.def {
                 return .setDefault(column: name, expression: Expressions.render(def), untypedLiteral: Expressions.isUntypedLiteral(def),
                                    isNull: Expressions.isNullConstant(def))
             }
             return .dropDefault(column: name)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
-            guard let def = command.def, def.pointee.node_case == PG_QUERY__NODE__NODE_CONSTRAINT else { return .other("AT_AddConstraint") }
-            return .addConstraint(constraint(def.pointee.constraint.pointee))
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
-            return .dropConstraint(name: name, ifExists: command.missing_ok != 0, cascade: cascade)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint: return .validateConstraint(name: name)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddIdentity:
+        case AT_AddConstraint:
+            guard let def = command.def, def.tag == T_Constraint else { return .other("AT_AddConstraint") }
+            return .addConstraint(constraint(def.as(Constraint.self).pointee))
+        case AT_DropConstraint:
+            return .dropConstraint(name: name, ifExists: command.missing_ok, cascade: cascade)
+        case AT_ValidateConstraint: return .validateConstraint(name: name)
+        case AT_AddIdentity:
             var kind = "by default"
-            if let def = command.def, def.pointee.node_case == PG_QUERY__NODE__NODE_CONSTRAINT,
-               text(def.pointee.constraint.pointee.generated_when) == "a" { kind = "always" }
+            if let def = command.def, def.tag == T_Constraint,
+               def.as(Constraint.self).pointee.generated_when == CChar(UInt8(ascii: "a")) { kind = "always" }
             return .addIdentity(column: name, kind: kind)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropIdentity: return .dropIdentity(column: name)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropExpression: return .dropExpression(column: name)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition, PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition:
-            let attach = command.subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition
-            guard let def = command.def, def.pointee.node_case == PG_QUERY__NODE__NODE_PARTITION_CMD else { return .other("AT_AttachPartition") }
-            let partition = objectName(def.pointee.partition_cmd.pointee.name)
-            return attach ? .attachPartition(partition) : .detachPartition(partition)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit, PG_QUERY__ALTER_TABLE_TYPE__AT_DropInherit:
-            guard let def = command.def, def.pointee.node_case == PG_QUERY__NODE__NODE_RANGE_VAR else { return .other("AT_AddInherit") }
-            let parent = objectName(def.pointee.range_var)
-            return command.subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit ? .inherit(parent) : .noInherit(parent)
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetLogged: return .rewrite("SET LOGGED")
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetUnLogged: return .rewrite("SET UNLOGGED")
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetTableSpace: return .rewrite("SET TABLESPACE")
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetAccessMethod: return .rewrite("SET ACCESS METHOD")
-        case PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner:
+        case AT_DropIdentity: return .dropIdentity(column: name)
+        case AT_DropExpression: return .dropExpression(column: name)
+        case AT_AttachPartition, AT_DetachPartition:
+            guard let def = command.def, def.tag == T_PartitionCmd else { return .other("AT_AttachPartition") }
+            let partition = objectName(def.as(PartitionCmd.self).pointee.name)
+            return command.subtype == AT_AttachPartition ? .attachPartition(partition) : .detachPartition(partition)
+        case AT_AddInherit, AT_DropInherit:
+            guard let def = command.def, def.tag == T_RangeVar else { return .other("AT_AddInherit") }
+            let parent = objectName(def.as(RangeVar.self))
+            return command.subtype == AT_AddInherit ? .inherit(parent) : .noInherit(parent)
+        case AT_SetLogged: return .rewrite("SET LOGGED")
+        case AT_SetUnLogged: return .rewrite("SET UNLOGGED")
+        case AT_SetTableSpace: return .rewrite("SET TABLESPACE")
+        case AT_SetAccessMethod: return .rewrite("SET ACCESS METHOD")
+        case AT_ChangeOwner:
             return .changeOwner(role: command.newowner.map { text($0.pointee.rolename) } ?? "")
         default:
-            let subtype = withUnsafePointer(to: pg_query__alter_table_type__descriptor) { descriptor -> String in
-                guard let value = protobuf_c_enum_descriptor_get_value(descriptor, Int32(bitPattern: command.subtype.rawValue)),
-                      let name = value.pointee.name else { return "AT_\(command.subtype.rawValue)" }
-                return String(cString: name)
-            }
-            return .other(subtype)
+            return .other(EnumNames.alterTableType(command.subtype.rawValue))
         }
     }
 }

@@ -1,4 +1,6 @@
 import CPgQuery
+internal import CPgQueryRaw
+import Foundation
 
 /// Why libpg_query rejected a piece of SQL, with the byte offset Postgres points at.
 public struct SyntaxError: Error, Sendable, Equatable {
@@ -7,14 +9,17 @@ public struct SyntaxError: Error, Sendable, Equatable {
     public var offset: Int
 }
 
-/// The PostgreSQL 15 parser (libpg_query), through its protobuf API.
+/// The PostgreSQL 15 parser (libpg_query), read as PostgreSQL's own raw parse tree.
 ///
-/// The protobuf result is unpacked by protobuf-c into C structs and walked in place:
-/// measured ~5x faster and ~10x less memory than going through libpg_query's JSON.
+/// `pg_query_raw_parse` returns the tree the server's grammar builds (a `List` of `RawStmt`),
+/// which is walked in place and converted to `Statement` values; the tree lives in a memory
+/// context entered for the call and freed in one step when the statements are converted.
+/// libpg_query's protobuf API, which serialises every tree, is used only for its deparser.
 public enum SQLParser {
-    /// The grammar this build parses with, from libpg_query's headers (part of every cache key:
-    /// a new libpg_query release must not reuse trees serialized by the old one).
-    public static let grammarVersion = "PostgreSQL \(PG_VERSION) via libpg_query (\(PG_VERSION_NUM))"
+    /// The grammar this build parses with (part of every cache key: a new libpg_query release
+    /// must not reuse results computed with the old one).
+    public static let grammarVersion = "PostgreSQL \(CPgQuery.PG_VERSION) via libpg_query (\(steward_raw_parser_version_num())), "
+        + "node headers \(steward_raw_headers_version_num())"
 
     /// Parses every statement of `source`. `source` may contain masked regions (spaces)
     /// but must keep byte offsets identical to the file, so locations map back to it.
@@ -22,60 +27,36 @@ public enum SQLParser {
         parse(source, range: 0..<source.bytes.count)
     }
 
-    /// Parses only `range` of `source` (one statement found by `split`); every offset in the
-    /// result is still an offset into the whole file.
+    /// Parses only `range` of `source` (one statement found by `split`, or a whole file); every
+    /// offset in the result is still an offset into the whole file.
     public static func parse(_ source: SourceText, range: Range<Int>) -> Result<[ParsedStatement], SyntaxError> {
-        withSerializedTree(source, range: range) { tree in statements(fromSerializedTree: tree, source: source, range: range) }
-            .flatMap { $0 }
-    }
-
-    /// libpg_query's serialized (protobuf) parse tree of `range`: what a parse cache stores.
-    /// `parse(serializedTree:source:range:)` turns it into statements later.
-    public static func serializedTree(_ source: SourceText, range: Range<Int>) -> Result<[UInt8], SyntaxError> {
-        withSerializedTree(source, range: range) { Array($0) }
-    }
-
-    /// Statements from a tree that `serializedTree` produced for the same bytes (which may sit
-    /// at a different offset: offsets in the tree are relative to the parsed text).
-    public static func parse(serializedTree tree: [UInt8], source: SourceText, range: Range<Int>) -> Result<[ParsedStatement], SyntaxError> {
-        tree.withUnsafeBufferPointer { statements(fromSerializedTree: $0, source: source, range: range) }
-    }
-
-    /// Runs `pg_query_parse_protobuf` on `range` and hands the serialized tree to `body`
-    /// while libpg_query's buffer is alive.
-    private static func withSerializedTree<T>(_ source: SourceText, range: Range<Int>,
-                                              _ body: (UnsafeBufferPointer<UInt8>) -> T) -> Result<T, SyntaxError> {
-        let result = withCString(source.bytes[range]) { pg_query_parse_protobuf($0) }
-        defer { pg_query_free_protobuf_parse_result(result) }
-
-        if let error = result.error {
-            let message = error.pointee.message.map { String(cString: $0) } ?? "syntax error"
-            let cursor = Int(error.pointee.cursorpos)
-            let offset = cursor > 0 ? source.byteOffset(ofCharacterPosition: cursor, from: range.lowerBound) : range.lowerBound
-            return .failure(SyntaxError(message: message, offset: offset))
+        withRawTree(source.bytes[range]) { result -> Result<[ParsedStatement], SyntaxError> in
+            if let message = result.error_message {
+                let cursor = Int(result.error_cursor)
+                let offset = cursor > 0 ? source.byteOffset(ofCharacterPosition: cursor, from: range.lowerBound) : range.lowerBound
+                return .failure(SyntaxError(message: String(cString: message), offset: offset))
+            }
+            let converter = NodeConverter(source: source, base: range.lowerBound, end: range.upperBound)
+            var statements: [ParsedStatement] = []
+            statements.reserveCapacity(count(result.statements))
+            for node in nodes(result.statements) where node.tag == T_RawStmt {
+                let raw = node.as(RawStmt.self).pointee
+                guard let statement = raw.stmt else { continue }
+                let range = converter.statementRange(location: Int(raw.stmt_location), length: Int(raw.stmt_len))
+                statements.append(ParsedStatement(statement: converter.statement(statement), range: range))
+            }
+            return .success(statements)
         }
-        let data = UnsafeRawPointer(result.parse_tree.data)?.assumingMemoryBound(to: UInt8.self)
-        return .success(body(UnsafeBufferPointer(start: data, count: data == nil ? 0 : result.parse_tree.len)))
     }
 
-    /// Unpacks a serialized tree (into an arena, see shim.h) and converts it to statements.
-    private static func statements(fromSerializedTree tree: UnsafeBufferPointer<UInt8>, source: SourceText,
-                                   range: Range<Int>) -> Result<[ParsedStatement], SyntaxError> {
-        var arena = steward_arena()
-        defer { steward_arena_release(&arena) }
-        guard let unpacked = steward_unpack_parse_result(&arena, tree.count, tree.baseAddress) else {
-            return .failure(SyntaxError(message: "libpg_query returned a parse tree that could not be unpacked", offset: range.lowerBound))
-        }
-
-        let converter = NodeConverter(source: source, base: range.lowerBound, end: range.upperBound)
-        var statements: [ParsedStatement] = []
-        statements.reserveCapacity(unpacked.pointee.n_stmts)
-        for index in 0..<unpacked.pointee.n_stmts {
-            guard let raw = unpacked.pointee.stmts[index], let node = raw.pointee.stmt else { continue }
-            let range = converter.statementRange(location: Int(raw.pointee.stmt_location), length: Int(raw.pointee.stmt_len))
-            statements.append(ParsedStatement(statement: converter.statement(node), range: range))
-        }
-        return .success(statements)
+    /// Runs PostgreSQL's raw parser on `bytes` inside a memory context of its own, hands the
+    /// result to `body`, and frees the tree (and the error text) when `body` returns.
+    private static func withRawTree<T>(_ bytes: ArraySlice<UInt8>, _ body: (steward_raw_parse_result) -> T) -> T {
+        let context = steward_raw_enter()
+        defer { steward_raw_exit(context) }
+        let result = withCString(bytes) { steward_raw_parse($0) }
+        defer { free(result.error_message) }
+        return body(result)
     }
 
     /// Statement boundaries found by libpg_query's scanner, without building parse trees.
@@ -117,9 +98,9 @@ extension SQLParser {
     /// `steward model`), never while checking.
     public static func viewQuery(inStatement sql: String) -> String? {
         withSingleStatementNode(Array(sql.utf8)) { node -> String? in
-            switch node.pointee.node_case {
-            case PG_QUERY__NODE__NODE_VIEW_STMT: return node.pointee.view_stmt?.pointee.query.flatMap(Expressions.deparseStatement)
-            case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT: return node.pointee.create_table_as_stmt?.pointee.query.flatMap(Expressions.deparseStatement)
+            switch node.tag {
+            case T_ViewStmt: return node.as(ViewStmt.self).pointee.query.flatMap(Expressions.deparseStatement)
+            case T_CreateTableAsStmt: return node.as(CreateTableAsStmt.self).pointee.query.flatMap(Expressions.deparseStatement)
             default: return nil
             }
         } ?? nil
@@ -129,23 +110,22 @@ extension SQLParser {
     /// line), judged by libpg_query's parser: psql then reads data rows up to `\.`.
     public static func isCopyFromStdin(_ text: [UInt8]) -> Bool {
         withSingleStatementNode(text) { node -> Bool in
-            guard node.pointee.node_case == PG_QUERY__NODE__NODE_COPY_STMT, let copy = node.pointee.copy_stmt?.pointee else { return false }
+            guard node.tag == T_CopyStmt else { return false }
+            let copy = node.as(CopyStmt.self).pointee
             // FROM (is_from) with no file name and no PROGRAM: STDIN.
-            return copy.is_from != 0 && copy.is_program == 0 && optionalText(copy.filename) == nil
+            return copy.is_from && !copy.is_program && optionalText(copy.filename) == nil
         } ?? false
     }
 
     /// Parses `text` and hands its statement node to `body` while the tree is alive; nil when
     /// the text does not parse as exactly one statement.
-    private static func withSingleStatementNode<T>(_ text: [UInt8], _ body: (NodePointer) -> T) -> T? {
-        let result = withCString(text[...]) { pg_query_parse_protobuf($0) }
-        defer { pg_query_free_protobuf_parse_result(result) }
-        guard result.error == nil else { return nil }
-        let data = UnsafeRawPointer(result.parse_tree.data)?.assumingMemoryBound(to: UInt8.self)
-        guard let tree = pg_query__parse_result__unpack(nil, result.parse_tree.len, data) else { return nil }
-        defer { pg_query__parse_result__free_unpacked(tree, nil) }
-        guard tree.pointee.n_stmts == 1, let node = tree.pointee.stmts[0]?.pointee.stmt else { return nil }
-        return body(node)
+    private static func withSingleStatementNode<T>(_ text: [UInt8], _ body: (RawNode) -> T) -> T? {
+        withRawTree(text[...]) { result -> T? in
+            let statements = nodes(result.statements)
+            guard result.error_message == nil, statements.count == 1, statements[0].tag == T_RawStmt,
+                  let node = statements[0].as(RawStmt.self).pointee.stmt else { return nil }
+            return body(node)
+        }
     }
 
     /// Calls `body` with `bytes` as the C string libpg_query reads. An embedded NUL would

@@ -1,14 +1,14 @@
 import Foundation
-import CPgQuery
+internal import CPgQueryRaw
 
 /// Renders a `TypeName` the way Postgres's `format_type(atttypid, atttypmod)` prints a
 /// column type, so that the model can be compared with the catalog of a real database.
 enum TypeFormatting {
-    static func dataType(_ typeName: UnsafeMutablePointer<PgQuery__TypeName>?) -> DataType {
+    static func dataType(_ typeName: UnsafeMutablePointer<TypeName>?) -> DataType {
         guard let typeName else { return DataType(formatted: "unknown") }
-        let parts = strings(typeName.pointee.n_names, typeName.pointee.names)
-        let modifiers = nodes(typeName.pointee.n_typmods, typeName.pointee.typmods).map(Expressions.render)
-        let dimensions = typeName.pointee.n_array_bounds
+        let parts = strings(typeName.pointee.names)
+        let modifiers = nodes(typeName.pointee.typmods).map(Expressions.render)
+        let dimensions = count(typeName.pointee.arrayBounds)
         let arraySuffix = dimensions > 0 ? "[]" : ""
 
         let schema = parts.count >= 2 ? parts[parts.count - 2] : nil
@@ -29,7 +29,7 @@ enum TypeFormatting {
         return Identifiers.quote(schema) + "." + Identifiers.quote(name.name)
     }
 
-    private static func builtinName(_ name: String, modifiers: [String]) -> (name: String, serial: Bool)? {
+    static func builtinName(_ name: String, modifiers: [String]) -> (name: String, serial: Bool)? {
         let modifierList = modifiers.isEmpty ? "" : "(" + modifiers.joined(separator: ",") + ")"
         switch name {
         case "int4", "integer", "int": return ("integer", false)

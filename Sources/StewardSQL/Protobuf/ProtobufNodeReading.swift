@@ -6,18 +6,6 @@ typealias NodeList = UnsafeMutablePointer<UnsafeMutablePointer<PgQuery__Node>?>
 /// Small readers over protobuf-c structs. protobuf-c stores unset strings as "" and
 /// unset messages as NULL, so every reader treats both as absent.
 @inline(__always)
-func text(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
-    guard let pointer, pointer.pointee != 0 else { return "" }
-    return String(cString: pointer)
-}
-
-@inline(__always)
-func optionalText(_ pointer: UnsafeMutablePointer<CChar>?) -> String? {
-    guard let pointer, pointer.pointee != 0 else { return nil }
-    return String(cString: pointer)
-}
-
-@inline(__always)
 func nodes(_ count: Int, _ list: NodeList?) -> [NodePointer] {
     guard count > 0, let list else { return [] }
     var result: [NodePointer] = []
@@ -34,15 +22,6 @@ func stringValue(_ node: NodePointer) -> String? {
 
 func strings(_ count: Int, _ list: NodeList?) -> [String] {
     nodes(count, list).compactMap(stringValue)
-}
-
-/// `[catalog.][schema.]name` from a list of String nodes.
-func objectName(_ parts: [String]) -> ObjectName {
-    switch parts.count {
-    case 0: ObjectName(name: "")
-    case 1: ObjectName(name: parts[0])
-    default: ObjectName(schema: parts[parts.count - 2], name: parts[parts.count - 1])
-    }
 }
 
 func objectName(_ rangeVar: UnsafeMutablePointer<PgQuery__RangeVar>?) -> ObjectName {
@@ -75,7 +54,7 @@ private let nodeKindNames: [String] = {
 /// Every `RangeVar` below a message, found through protobuf-c's reflection so that no
 /// node type is missed (joins, subqueries, set operations, CTEs). CTE names are returned
 /// separately so that callers can tell them from real relations.
-struct RelationReferenceCollector {
+struct ProtobufReferenceCollector {
     var relations: [ObjectName] = []
     var cteNames: Set<String> = []
     /// Functions called anywhere below (`FuncCall` nodes), as written.
@@ -128,8 +107,8 @@ nonisolated(unsafe) private let commonTableExprDescriptor = steward_common_table
 nonisolated(unsafe) private let funcCallDescriptor = steward_func_call_descriptor()
 
 /// Functions an expression calls, e.g. `[gen_random_uuid]` for `DEFAULT gen_random_uuid()`.
-func functionCalls(in node: NodePointer) -> [ObjectName] {
-    var collector = RelationReferenceCollector()
+func protobufFunctionCalls(in node: NodePointer) -> [ObjectName] {
+    var collector = ProtobufReferenceCollector()
     node.withMemoryRebound(to: ProtobufCMessage.self, capacity: 1) { collector.collect($0) }
     return collector.functionCalls
 }
