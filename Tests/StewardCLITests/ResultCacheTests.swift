@@ -53,25 +53,24 @@ struct ResultCacheTests {
         return (folder, folder.appendingPathComponent("migrations"), folder.appendingPathComponent("cache"))
     }
 
-    private func trees(in cache: URL) throws -> [String: Date] {
-        let directory = cache.appendingPathComponent("trees")
-        var result: [String: Date] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) where name.hasSuffix(".tree") {
-            let attributes = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(name).path)
-            result[name] = attributes[.modificationDate] as? Date
-        }
-        return result
+    private func entries(in cache: URL) throws -> [URL] {
+        try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasSuffix(".json") }.sorted()
+            .map { cache.appendingPathComponent($0) }
     }
 
-    @Test func anEditedMigrationIsTheOnlyOneParsedAgain() throws {
+    @Test func anEditedMigrationMissesAndIsSeen() throws {
         let (folder, migrations, cache) = try specvitalCopy()
         defer { try? FileManager.default.removeItem(at: folder) }
         let environment = ["STEWARD_CACHE_DIR": cache.path]
+        // A per-file parse-tree directory left by an earlier version is removed, not read.
+        let oldTrees = cache.appendingPathComponent("trees")
+        try FileManager.default.createDirectory(at: oldTrees, withIntermediateDirectories: true)
+        try Data("stale".utf8).write(to: oldTrees.appendingPathComponent("0000.tree"))
         _ = try steward(["check", migrations.path, "--no-manifest"], in: folder, environment: environment)
-        let before = try trees(in: cache)
-        let files = try FileManager.default.contentsOfDirectory(atPath: migrations.path).filter { $0.hasSuffix(".sql") }
-        #expect(before.count == files.count, "one parse tree per migration file")
+        #expect(try entries(in: cache).count == 1)
+        #expect(!FileManager.default.fileExists(atPath: oldTrees.path), "the earlier versions' trees/ directory is removed")
 
+        let files = try FileManager.default.contentsOfDirectory(atPath: migrations.path).filter { $0.hasSuffix(".sql") }
         let edited = migrations.appendingPathComponent(try #require(files.sorted().last))
         let handle = try FileHandle(forWritingTo: edited)
         handle.seekToEndOfFile()
@@ -80,34 +79,31 @@ struct ResultCacheTests {
         let cached = try steward(["check", migrations.path, "--no-manifest"], in: folder, environment: environment)
         let uncached = try steward(["check", migrations.path, "--no-manifest", "--no-cache"], in: folder, environment: environment)
         #expect(cached.stdout == uncached.stdout)
-        #expect(cached.stdout.contains("zz_added"), "the edit is seen, not a stale tree")
-
-        let after = try trees(in: cache)
-        #expect(after.count == before.count + 1, "only the edited file was parsed and stored again")
-        for (name, date) in before { #expect(after[name] == date, "\(name) was rewritten instead of reused") }
+        #expect(cached.stdout.contains("zz_added"), "the edit is seen, not a stale result")
+        #expect(try entries(in: cache).count == 2, "the edited input is a new entry")
     }
 
-    @Test func aDamagedParseTreeIsAMissNotAWrongAnswer() throws {
+    @Test func aDamagedEntryIsAMissNotAWrongAnswer() throws {
         let (folder, migrations, cache) = try specvitalCopy()
         defer { try? FileManager.default.removeItem(at: folder) }
         let environment = ["STEWARD_CACHE_DIR": cache.path]
         let uncached = try steward(["check", migrations.path, "--no-manifest", "--no-cache"], in: folder, environment: environment)
         _ = try steward(["check", migrations.path, "--no-manifest"], in: folder, environment: environment)
-        // Damage every tree (one flipped byte, or cut short) and drop the results, so the
-        // next run must go through the trees.
-        let directory = cache.appendingPathComponent("trees")
-        for (index, name) in try trees(in: cache).keys.sorted().enumerated() {
-            let path = directory.appendingPathComponent(name)
-            var bytes = [UInt8](try Data(contentsOf: path))
-            if index.isMultiple(of: 2) { bytes[bytes.count / 2] ^= 0x5A } else { bytes.removeLast(bytes.count / 3) }
-            try Data(bytes).write(to: path)
+        let entry = try #require(try entries(in: cache).first)
+        let stored = [UInt8](try Data(contentsOf: entry))
+        // A flipped bit inside a finding's message still decodes as JSON: only the digest tells.
+        let message = try #require(String(decoding: stored, as: UTF8.self).range(of: "\"message\":\""))
+        let inMessage = String(decoding: stored, as: UTF8.self).utf8.distance(from: String(decoding: stored, as: UTF8.self).utf8.startIndex,
+                                                                                  to: message.upperBound) + 2
+        var flipped = stored
+        flipped[inMessage] ^= 0x01
+        let damages: [[UInt8]] = [flipped, Array(stored.prefix(stored.count * 2 / 3)), Array(stored.dropFirst(10)), []]
+        for damage in damages {
+            try Data(damage).write(to: entry)
+            let damaged = try steward(["check", migrations.path, "--no-manifest"], in: folder, environment: environment)
+            #expect(damaged.status == uncached.status)
+            #expect(damaged.stdout == uncached.stdout)
         }
-        for name in try FileManager.default.contentsOfDirectory(atPath: cache.path) where name.hasSuffix(".json") {
-            try FileManager.default.removeItem(at: cache.appendingPathComponent(name))
-        }
-        let damaged = try steward(["check", migrations.path, "--no-manifest"], in: folder, environment: environment)
-        #expect(damaged.status == uncached.status)
-        #expect(damaged.stdout == uncached.stdout)
     }
 
     @Test func anUnwritableCacheDirectoryOnlyCostsSpeed() throws {

@@ -26,9 +26,8 @@ public struct AnalysisOptions: Sendable {
     public var layout: MigrationLayout?
     /// Keep findings covered by `boundaries.allow` (marked as allowed).
     public var showAllowed: Bool
-    /// Where to reuse earlier work (nil: no cache): parse trees of unchanged files, and the
-    /// findings of an identical earlier run. A whole-run hit has findings but an empty model,
-    /// so `steward model` never uses the cache.
+    /// Where to reuse earlier work (nil: no cache): the findings of an identical earlier run.
+    /// A hit has findings but an empty model, so `steward model` never uses the cache.
     public var cache: ResultCache?
     /// Whether the caller reads `Analysis.model` (`steward model` does, `check` does not).
     /// When false the model is released once the rules have run, so that sorting, caching
@@ -99,7 +98,7 @@ public enum Analyzer {
         }
 
         var analysis = analyze(migrations, manifest: manifest, settings: settings, configuration: configuration,
-                               trees: options.cache?.parseTrees(), phaseEnded: phaseEnded)
+                               phaseEnded: phaseEnded)
         analysis.history = history
         if !options.keepModel {
             var empty = SchemaModel()
@@ -123,7 +122,7 @@ public enum Analyzer {
     /// `configuration` decides which rules run (by default, every rule that is on by default).
     public static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?, settings: RuleSettings = RuleSettings(),
                                configuration: RuleConfiguration = RuleConfiguration()) -> Analysis {
-        analyze(migrations, manifest: manifest, settings: settings, configuration: configuration, trees: nil, phaseEnded: { _ in })
+        analyze(migrations, manifest: manifest, settings: settings, configuration: configuration, phaseEnded: { _ in })
     }
 
     /// `report` for tests: what `analyze(_ options:)` reports, without `--show-allowed`'s choice.
@@ -172,9 +171,9 @@ public enum Analyzer {
     }
 
     static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?, settings: RuleSettings, configuration: RuleConfiguration,
-                        trees: ParseTreeCache?, phaseEnded: (AnalysisPhase) -> Void) -> Analysis {
+                        phaseEnded: (AnalysisPhase) -> Void) -> Analysis {
         var findings = migrations.findings
-        var model = replay(migrations, trees: trees, findings: &findings)
+        var model = replay(migrations, findings: &findings)
         phaseEnded(.parseAndReplay)
         if let manifest { OwnershipResolver.assign(manifest, to: &model) }
         // Rules the configuration turns off everywhere do not run; the configuration's finer
@@ -191,17 +190,16 @@ public enum Analyzer {
     /// while this one replays. Each window's trees are dropped after replay, and the replayer's
     /// lookup indexes once it is done, so memory stays bounded by two windows and the model
     /// (the rules that run next reuse what was freed), whatever the corpus size.
-    static func replay(_ migrations: MigrationSet, trees: ParseTreeCache?, findings: inout [Finding]) -> SchemaModel {
+    static func replay(_ migrations: MigrationSet, findings: inout [Finding]) -> SchemaModel {
         var replayer = SchemaReplayer()
         replayer.seedToolTables(for: migrations.layout)
         let files = migrations.files
         let windows = makeWindows(files.indices.flatMap { parseJobs(for: files[$0], index: $0) }, files: files)
         var started = Set<Int>()
-        var treeKeys = Set<String>()
-        var next = windows.first.map { WindowParse($0, of: files, trees: trees) }
+        var next = windows.first.map { WindowParse($0, of: files) }
         for index in windows.indices {
             let current = next!
-            next = index + 1 < windows.count ? WindowParse(windows[index + 1], of: files, trees: trees) : nil
+            next = index + 1 < windows.count ? WindowParse(windows[index + 1], of: files) : nil
             for (job, result) in zip(windows[index], current.results()) {
                 let file = files[job.file]
                 if started.insert(job.file).inserted {
@@ -209,11 +207,9 @@ public enum Analyzer {
                     replayer.begin(file)
                 }
                 findings += result.findings
-                if let key = result.treeKey { treeKeys.insert(key) }
                 replayer.apply(result.statements)
             }
         }
-        trees?.prune(keeping: treeKeys)
         replayer.recordGaps(migrations.gaps)
         let model = replayer.takeModel()
         // The replayer's lookup indexes are freed on another core, off the critical path.
@@ -225,8 +221,6 @@ public enum Analyzer {
     struct FileParse: Sendable {
         var statements: [ParsedStatement] = []
         var findings: [Finding] = []
-        /// The parse tree cache entry this job used or stored, if any.
-        var treeKey: String?
     }
 
     /// Files above this size are split with libpg_query's scanner and parsed in chunks, so a
@@ -270,14 +264,14 @@ public enum Analyzer {
         private let group = DispatchGroup()
         private let slots: LockedSlots<FileParse>
 
-        init(_ jobs: [ParseJob], of files: [MigrationFile], trees: ParseTreeCache?) {
+        init(_ jobs: [ParseJob], of files: [MigrationFile]) {
             let slots = LockedSlots<FileParse>(count: jobs.count)
             self.slots = slots
             DispatchQueue.global().async(group: group) {
                 DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
                     let job = jobs[index]
                     let file = files[job.file]
-                    slots.set(index, parseChunk(file, range: job.range ?? 0..<file.source.bytes.count, trees: trees))
+                    slots.set(index, parseChunk(file, range: job.range ?? 0..<file.source.bytes.count))
                 }
             }
         }
@@ -311,12 +305,10 @@ public enum Analyzer {
     /// and parsed statement by statement, so every syntax error is reported and the valid
     /// statements still count. Text the splitter skips (it drops pieces that start with an
     /// unknown word) is parsed on its own too, so that its error is not lost.
-    static func parseChunk(_ file: MigrationFile, range: Range<Int>, trees: ParseTreeCache?) -> FileParse {
-        let treeKey = trees?.key(for: file.source.bytes[range])
-        let parsed = trees.map { $0.parse(file.source, range: range, key: treeKey!) } ?? SQLParser.parse(file.source, range: range)
-        switch parsed {
+    static func parseChunk(_ file: MigrationFile, range: Range<Int>) -> FileParse {
+        switch SQLParser.parse(file.source, range: range) {
         case .success(let statements):
-            return FileParse(statements: statements, treeKey: treeKey)
+            return FileParse(statements: statements)
         case .failure(let error):
             var result = FileParse()
             let inner = SQLParser.split(SourceText(bytes: Array(file.source.bytes[range])))

@@ -2,8 +2,12 @@ import Crypto
 import Foundation
 import StewardSQL
 
-/// A content-addressed cache of `steward check` results, with a per-file cache of parse
-/// trees below it (`ParseTreeCache`) for runs where only some migrations changed.
+/// A content-addressed cache of `steward check` results.
+///
+/// There is no per-file layer below it: PostgreSQL's raw parser and the conversion of its tree
+/// take less time than reading and decoding stored trees did (docs/benchmarks.md), so a run
+/// whose inputs changed parses everything again. The `trees/` directory that earlier
+/// versions wrote is removed when the cache is next written.
 ///
 /// The key covers everything a finding can depend on: Steward's version, the libpg_query
 /// grammar, the layout, every migration's path and bytes in apply order, the manifest's
@@ -17,7 +21,7 @@ public struct ResultCache: Sendable {
     /// finding an earlier build stored.
     public let toolIdentity: String
     /// Steward's version and cache format, and the grammar: any change invalidates every entry.
-    static let formatVersion = "steward-0.1.0/cache-4/" + SQLParser.grammarVersion
+    static let formatVersion = "steward-0.1.0/cache-5/" + SQLParser.grammarVersion
 
     public init(directory: URL, toolIdentity: String = "") {
         self.directory = directory
@@ -68,23 +72,28 @@ public struct ResultCache: Sendable {
         return hasher.hexDigest
     }
 
+    /// The entry stored under `key`, or nil. An entry is its payload's SHA-256 (hex) on the first
+    /// line, then the payload: a damaged file (a flipped bit, a cut-short write, another
+    /// program's bytes) fails the digest and is a miss, never a wrong answer.
     func load(_ key: String) -> Entry? {
-        guard let data = try? Data(contentsOf: directory.appendingPathComponent(key + ".json")) else { return nil }
-        return try? JSONDecoder().decode(Entry.self, from: data)
+        guard let data = try? Data(contentsOf: directory.appendingPathComponent(key + ".json")),
+              let newline = data.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        let payload = data[data.index(after: newline)...]
+        guard data[data.startIndex..<newline].elementsEqual(Self.digest(of: payload).utf8) else { return nil }
+        return try? JSONDecoder().decode(Entry.self, from: payload)
     }
 
     /// Best effort: a cache that cannot be written only costs speed.
     func store(_ entry: Entry, key: String) {
-        guard prepare() else { return }
-        try? JSONEncoder().encode(entry).write(to: directory.appendingPathComponent(key + ".json"), options: .atomic)
+        guard prepare(), let payload = try? JSONEncoder().encode(entry) else { return }
+        var data = Data(Self.digest(of: payload).utf8)
+        data.append(UInt8(ascii: "\n"))
+        data.append(payload)
+        try? data.write(to: directory.appendingPathComponent(key + ".json"), options: .atomic)
     }
 
-    /// The per-file parse tree layer below the results (in `trees/`), or nil when the
-    /// directory cannot be created (read-only home, full disk: run without it).
-    func parseTrees() -> ParseTreeCache? {
-        let trees = directory.appendingPathComponent("trees")
-        guard prepare(), (try? FileManager.default.createDirectory(at: trees, withIntermediateDirectories: true)) != nil else { return nil }
-        return ParseTreeCache(directory: trees.path)
+    static func digest(of payload: Data) -> String {
+        SHA256.hash(data: payload).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Creates the directory with a `.gitignore` of its own, so that a cache inside a
@@ -94,6 +103,8 @@ public struct ResultCache: Sendable {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let ignore = directory.appendingPathComponent(".gitignore")
             if !FileManager.default.fileExists(atPath: ignore.path) { try Data("*\n".utf8).write(to: ignore) }
+            // The per-file parse-tree layer of earlier versions (cache-4 and before).
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent("trees"))
             return true
         } catch {
             return false
