@@ -68,7 +68,7 @@ typedef struct {
 static bool walk(Node *node, void *context) {
     if (node == NULL) return false;
     walk_state *state = (walk_state *)context;
-    state->visit(node, state->context);
+    if (!state->visit(node, state->context)) return false;
     return raw_expression_tree_walker(node, walk, context);
 }
 

@@ -93,7 +93,7 @@ struct RelationReferenceCollector {
     mutating func collect(_ node: RawNode) {
         withUnsafeMutablePointer(to: &self) { collector in
             _ = steward_raw_walk(node, { node, context in
-                guard let node, let context else { return }
+                guard let node, let context else { return false }
                 let collector = context.assumingMemoryBound(to: RelationReferenceCollector.self)
                 switch node.tag {
                 case T_RangeVar: collector.pointee.relations.append(objectName(node.as(RangeVar.self)))
@@ -101,6 +101,7 @@ struct RelationReferenceCollector {
                 case T_CommonTableExpr: collector.pointee.cteNames.insert(text(node.as(CommonTableExpr.self).pointee.ctename))
                 default: break
                 }
+                return true
             }, collector)
         }
     }

@@ -51,7 +51,7 @@ public enum SQLParser {
 
     /// Runs PostgreSQL's raw parser on `bytes` inside a memory context of its own, hands the
     /// result to `body`, and frees the tree (and the error text) when `body` returns.
-    private static func withRawTree<T>(_ bytes: ArraySlice<UInt8>, _ body: (steward_raw_parse_result) -> T) -> T {
+    static func withRawTree<T>(_ bytes: ArraySlice<UInt8>, _ body: (steward_raw_parse_result) -> T) -> T {
         let context = steward_raw_enter()
         defer { steward_raw_exit(context) }
         let result = withCString(bytes) { steward_raw_parse($0) }

@@ -43,9 +43,10 @@ steward_raw_parse_result steward_raw_parse(const char *input);
 
 /// Calls `visit` for `node` and every node below it, as PostgreSQL's own
 /// `raw_expression_tree_walker` finds them (SELECT, INSERT, UPDATE, DELETE, MERGE and all
-/// expressions). Returns false if the walk met a node that walker does not cover: what was
-/// visited until then is still valid.
-typedef void (*steward_visitor)(Node *node, void *context);
+/// expressions); the nodes below a node are skipped when `visit` returns false for it. Returns
+/// false if the walk met a node that walker does not cover: what was visited until then is
+/// still valid.
+typedef bool (*steward_visitor)(Node *node, void *context);
 bool steward_raw_walk(Node *node, steward_visitor visit, void *context);
 
 /// libpg_query's deparser on one expression (printed as the target of `SELECT`) or one
