@@ -83,21 +83,23 @@ public enum Analyzer {
         } catch {
             throw InputErrors(errors: [error])
         }
+        let queries = manifest.map(QuerySet.load(for:)) ?? .none
         let settings = RuleSettings(postgresVersion: options.postgresVersion, history: history)
         var configuration = options.configuration
         configuration.settings = manifest?.rules ?? [:]
 
         phaseEnded(.discover)
-        let cacheKey = options.cache.map { _ in ResultCache.key(migrations: migrations, manifest: manifest, options: options, history: history) }
+        let cacheKey = options.cache.map { _ in ResultCache.key(migrations: migrations, manifest: manifest, queries: queries, options: options,
+                                                                    history: history) }
         if let cache = options.cache, let key = cacheKey, let entry = cache.load(key) {
             var model = SchemaModel()
             model.statementCount = entry.statementCount
             phaseEnded(.cacheHit)
             return Analysis(migrations: migrations, model: model, manifest: manifest, findings: entry.findings, history: history,
-                            sources: sources(of: migrations, manifest: manifest))
+                            sources: sources(of: migrations, manifest: manifest, queries: queries))
         }
 
-        var analysis = analyze(migrations, manifest: manifest, settings: settings, configuration: configuration,
+        var analysis = analyze(migrations, manifest: manifest, settings: settings, configuration: configuration, queries: queries,
                                phaseEnded: phaseEnded)
         analysis.history = history
         if !options.keepModel {
@@ -110,7 +112,7 @@ public enum Analyzer {
             DispatchQueue.global(qos: .utility).async { withExtendedLifetime(retired) {} }
         }
         analysis.findings = report(analysis.findings, migrations: migrations, manifest: manifest, configuration: configuration,
-                                   history: history, showAllowed: options.showAllowed)
+                                   history: history, showAllowed: options.showAllowed, queries: queries)
         if let cache = options.cache, let key = cacheKey {
             cache.store(ResultCache.Entry(findings: analysis.findings, statementCount: analysis.model.statementCount), key: key)
         }
@@ -121,14 +123,15 @@ public enum Analyzer {
     /// replay (in order), ownership, rules. Findings are unsorted and unsuppressed.
     /// `configuration` decides which rules run (by default, every rule that is on by default).
     public static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?, settings: RuleSettings = RuleSettings(),
-                               configuration: RuleConfiguration = RuleConfiguration()) -> Analysis {
-        analyze(migrations, manifest: manifest, settings: settings, configuration: configuration, phaseEnded: { _ in })
+                               configuration: RuleConfiguration = RuleConfiguration(), queries: QuerySet = .none) -> Analysis {
+        analyze(migrations, manifest: manifest, settings: settings, configuration: configuration, queries: queries, phaseEnded: { _ in })
     }
 
     /// `report` for tests: what `analyze(_ options:)` reports, without `--show-allowed`'s choice.
     public static func reportForTesting(_ findings: [Finding], migrations: MigrationSet, manifest: OwnershipManifest?,
-                                        configuration: RuleConfiguration, history: MigrationHistory?) -> [Finding] {
-        report(findings, migrations: migrations, manifest: manifest, configuration: configuration, history: history, showAllowed: true)
+                                        configuration: RuleConfiguration, history: MigrationHistory?, queries: QuerySet = .none) -> [Finding] {
+        report(findings, migrations: migrations, manifest: manifest, configuration: configuration, history: history, showAllowed: true,
+               queries: queries)
     }
 
     /// From what the rules found to what is reported: suppression comments mark findings as
@@ -136,9 +139,10 @@ public enum Analyzer {
     /// their severity, `--since` keeps the pull request's files, and allowed findings are
     /// dropped unless asked for. Sorted in report order.
     static func report(_ findings: [Finding], migrations: MigrationSet, manifest: OwnershipManifest?, configuration: RuleConfiguration,
-                       history: MigrationHistory?, showAllowed: Bool) -> [Finding] {
+                       history: MigrationHistory?, showAllowed: Bool, queries: QuerySet = .none) -> [Finding] {
         let skipped = Set(RuleRegistry.all.map(\.descriptor).filter { !configuration.mayRun($0) }.map(\.id))
-        var result = Suppressions.apply(findings, migrations: migrations, manifest: manifest, skippedRules: skipped).compactMap { finding -> Finding? in
+        let suppressed = Suppressions.apply(findings, migrations: migrations, manifest: manifest, skippedRules: skipped, queryFiles: queries.files)
+        var result = suppressed.compactMap { finding -> Finding? in
             configuration.apply(to: finding, category: RuleRegistry.category(of: finding.ruleID)?.rawValue,
                                 enabledByDefault: RuleRegistry.isEnabledByDefault(finding.ruleID))
         }
@@ -163,27 +167,31 @@ public enum Analyzer {
     }
 
     /// The original text of every file a finding can point into, for carets and suppressions.
-    static func sources(of migrations: MigrationSet, manifest: OwnershipManifest?) -> [String: SourceText] {
+    static func sources(of migrations: MigrationSet, manifest: OwnershipManifest?, queries: QuerySet = .none) -> [String: SourceText] {
         var sources: [String: SourceText] = [:]
         for file in migrations.files { sources[file.path] = file.original }
+        for file in queries.files { sources[file.path] = file.source }
         if let manifest { sources[manifest.path] = manifest.source }
         return sources
     }
 
     static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?, settings: RuleSettings, configuration: RuleConfiguration,
-                        phaseEnded: (AnalysisPhase) -> Void) -> Analysis {
+                        queries: QuerySet, phaseEnded: (AnalysisPhase) -> Void) -> Analysis {
         var findings = migrations.findings
         var model = replay(migrations, findings: &findings)
         phaseEnded(.parseAndReplay)
         if let manifest { OwnershipResolver.assign(manifest, to: &model) }
+        // The services' queries, resolved against the schema the migrations leave.
+        let inventory = QueryInventory.resolve(queries, model: model)
+        findings += queries.findings + inventory.findings
         // Rules the configuration turns off everywhere do not run; the configuration's finer
         // parts (paths, services, severities) apply to what the others find.
-        let context = RuleContext(model: model, manifest: manifest, migrations: migrations, settings: settings)
+        let context = RuleContext(model: model, manifest: manifest, migrations: migrations, settings: settings, queries: inventory)
         let running = RuleRegistry.all.filter { configuration.mayRun($0.descriptor) }
         findings += running.concurrentMap { $0.check(context) }.joined()
         phaseEnded(.ownershipAndRules)
         return Analysis(migrations: migrations, model: model, manifest: manifest, findings: findings,
-                        sources: sources(of: migrations, manifest: manifest))
+                        sources: sources(of: migrations, manifest: manifest, queries: queries))
     }
 
     /// Parses windows of jobs on all cores and replays them in order, the next window parsing

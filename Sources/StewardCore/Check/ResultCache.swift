@@ -40,7 +40,8 @@ public struct ResultCache: Sendable {
         var statementCount: Int
     }
 
-    static func key(migrations: MigrationSet, manifest: OwnershipManifest?, options: AnalysisOptions, history: MigrationHistory?) -> String {
+    static func key(migrations: MigrationSet, manifest: OwnershipManifest?, queries: QuerySet = .none, options: AnalysisOptions,
+                    history: MigrationHistory?) -> String {
         var hasher = ContentHasher()
         hasher.add(formatVersion)
         hasher.add(options.cache?.toolIdentity ?? "")
@@ -69,6 +70,12 @@ public struct ResultCache: Sendable {
             hasher.add(manifest.path)
             hasher.add(manifest.source.bytes)
         }
+        // The services' query files: a changed query changes what it reads and writes.
+        for file in queries.files {
+            hasher.add("query " + file.path)
+            hasher.add(file.source.bytes)
+        }
+        for finding in queries.findings { hasher.add(finding.message) }
         return hasher.hexDigest
     }
 

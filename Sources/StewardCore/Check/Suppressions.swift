@@ -19,9 +19,14 @@ enum Suppressions {
 
     /// Marks suppressed findings as allowed and adds findings about the suppressions themselves.
     /// `skippedRules`: rules that did not run; a suppression naming one is not "unused".
-    static func apply(_ findings: [Finding], migrations: MigrationSet, manifest: OwnershipManifest?, skippedRules: Set<String> = []) -> [Finding] {
+    /// `queryFiles`: the services' query files, whose comments suppress like a migration's.
+    static func apply(_ findings: [Finding], migrations: MigrationSet, manifest: OwnershipManifest?, skippedRules: Set<String> = [],
+                      queryFiles: [QuerySet.File] = []) -> [Finding] {
         var suppressions: [String: [Suppression]] = [:]
         for file in migrations.files where contains(file.source.bytes, Array(marker.utf8)) {
+            suppressions[file.path] = inSQL(file.source, path: file.path)
+        }
+        for file in queryFiles where contains(file.source.bytes, Array(marker.utf8)) {
             suppressions[file.path] = inSQL(file.source, path: file.path)
         }
         if let manifest, contains(manifest.source.bytes, Array(marker.utf8)) {

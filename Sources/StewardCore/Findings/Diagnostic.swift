@@ -9,26 +9,31 @@ public enum Diagnostic: String, CaseIterable, Sendable {
     case unreadDirectory = "unread-directory"
     case unusedSuppression = "unused-suppression"
     case suppressionWithoutReason = "suppression-without-reason"
+    case querySourceEmpty = "query-source-empty"
+    case malformedSqlcAnnotation = "malformed-sqlc-annotation"
 
     public var id: String { rawValue }
 
     public var defaultSeverity: Severity {
         switch self {
         case .syntaxError, .duplicateMigrationVersion, .unreadableFile: .error
-        case .psqlMetaCommand, .migrationFormat, .unreadDirectory, .unusedSuppression, .suppressionWithoutReason: .warning
+        case .psqlMetaCommand, .migrationFormat, .unreadDirectory, .unusedSuppression, .suppressionWithoutReason, .querySourceEmpty,
+             .malformedSqlcAnnotation: .warning
         }
     }
 
     public var summary: String {
         switch self {
-        case .syntaxError: "PostgreSQL 15's parser rejects the statement; the migration would fail."
+        case .syntaxError: "PostgreSQL 15's parser rejects the statement; the migration (or the service's query) would fail."
         case .duplicateMigrationVersion: "Two migrations share a version; the tool refuses or skips one."
-        case .unreadableFile: "A migration file cannot be read."
+        case .unreadableFile: "A migration or query file cannot be read."
         case .psqlMetaCommand: "A psql meta-command (\\connect, \\set…) that only psql understands was skipped."
         case .migrationFormat: "A file breaks its migration tool's conventions (missing section, not in atlas.sum, a folder the tool refuses)."
         case .unreadDirectory: "A folder holds .sql files that the detected layout does not read: they are not checked."
         case .unusedSuppression: "A `steward:ignore` comment silences nothing (the finding is gone, or the rule id is wrong): remove it."
         case .suppressionWithoutReason: "A `steward:ignore` comment gives no reason after ` -- `: reviewers cannot tell why the finding is accepted."
+        case .querySourceEmpty: "A `queries:` glob of the manifest matches no file: that service's queries are not checked."
+        case .malformedSqlcAnnotation: "A `-- name:` comment is not a valid sqlc annotation (`-- name: QueryName :command`); sqlc would refuse the file."
         }
     }
 }

@@ -122,8 +122,9 @@ public enum ManifestLoader {
                     case "schemas": service.schemas = stringList(fieldValue, key: "services.\(name).schemas").map(\.text)
                     case "roles": service.roles = stringList(fieldValue, key: "services.\(name).roles").map(\.text)
                     case "cache": service.cachePrefixes = cache(fieldValue, service: name)
+                    case "queries": service.queries = querySources(fieldValue, service: name)
                     default:
-                        unknownKey(field, at: "services.\(name)", allowed: ["description", "owners", "tables", "schemas", "roles", "cache"])
+                        unknownKey(field, at: "services.\(name)", allowed: ["description", "owners", "tables", "schemas", "roles", "cache", "queries"])
                     }
                 }
                 result.append(service)
@@ -183,6 +184,42 @@ public enum ManifestLoader {
                 return nil
             }
             return level
+        }
+
+        /// `queries: [GLOB | {path: GLOB, only: [NAME…], except: [NAME…]}]`.
+        mutating func querySources(_ node: Node, service: String) -> [QuerySource] {
+            let key = "services.\(service).queries"
+            guard case .sequence(let items) = node else {
+                fail(node, "`\(key)` must be a list of query file globs or {path, only, except} entries")
+                return []
+            }
+            var sources: [QuerySource] = []
+            for item in items {
+                switch item {
+                case .scalar:
+                    if let path = manifestString(item, key: key) { sources.append(QuerySource(path: path)) }
+                case .mapping(let fields):
+                    var path: ManifestString?
+                    var source = QuerySource(path: ManifestString(text: "", line: item.mark?.line ?? 1, column: item.mark?.column ?? 1))
+                    for (field, value) in fields {
+                        switch field.string ?? "" {
+                        case "path": path = manifestString(value, key: "\(key).path")
+                        case "only": source.only = stringList(value, key: "\(key).only").map(\.text)
+                        case "except": source.except = stringList(value, key: "\(key).except").map(\.text)
+                        default: unknownKey(field, at: key, allowed: ["path", "only", "except"])
+                        }
+                    }
+                    guard let path, !path.text.isEmpty else {
+                        fail(item, "an entry of `\(key)` needs `path:` (a glob of query files relative to the manifest)")
+                        continue
+                    }
+                    source.path = path
+                    sources.append(source)
+                default:
+                    fail(item, "an entry of `\(key)` must be a glob or {path, only, except}")
+                }
+            }
+            return sources
         }
 
         mutating func cache(_ node: Node, service: String) -> [ManifestString] {
@@ -322,6 +359,14 @@ public enum ManifestLoader {
         func listNodes(_ node: Node) -> [Node] {
             if case .sequence(let items) = node { return Array(items) }
             return []
+        }
+
+        mutating func manifestString(_ node: Node, key: String) -> ManifestString? {
+            guard case .scalar(let scalar) = node, !scalar.string.isEmpty else {
+                fail(node, "`\(key)` must be a non-empty string")
+                return nil
+            }
+            return ManifestString(text: scalar.string, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
         }
 
         mutating func stringList(_ node: Node, key: String) -> [(text: String, line: Int, column: Int)] {

@@ -41,6 +41,35 @@ public struct Service: Sendable, Codable {
     public var roles: [String]
     public var cachePrefixes: [ManifestString]
     public var line: Int
+    /// `queries:`: the SQL files the service runs.
+    public var queries: [QuerySource] = []
+}
+
+/// A `queries:` entry: a glob of query files (relative to the manifest), optionally narrowed
+/// to some of their queries by sqlc name (`only`) or widened to all but some (`except`).
+public struct QuerySource: Sendable, Codable, Hashable {
+    public var path: ManifestString
+    public var only: [String]
+    public var except: [String]
+
+    public init(path: ManifestString, only: [String] = [], except: [String] = []) {
+        self.path = path
+        self.only = only
+        self.except = except
+    }
+
+    /// Whether the entry narrows the file to some of its queries.
+    public var isFiltered: Bool { !only.isEmpty || !except.isEmpty }
+
+    /// Whether a query of a file this entry matched belongs to it. An unnamed query (no sqlc
+    /// annotation) is selected only by an entry without `only`.
+    public func selects(queryNamed name: String?) -> Bool {
+        if !only.isEmpty {
+            guard let name, only.contains(where: { Glob.matches($0, name) }) else { return false }
+        }
+        if let name, except.contains(where: { Glob.matches($0, name) }) { return false }
+        return true
+    }
 }
 
 /// A string of the manifest with its position, for findings that point into ownership.yml.

@@ -11,6 +11,8 @@ public enum RuleCategory: String, Codable, Sendable, CaseIterable {
     case types
     /// The migrations themselves: order, history, integrity, suppressions.
     case hygiene
+    /// What the services' own SQL (their `queries:` files) reads and writes.
+    case queries
 }
 
 /// One migration file of an example (the runner detects the layout from the names).
@@ -28,6 +30,8 @@ public struct ExampleFile: Sendable {
 /// position the finding must point at (triggering examples have at least one).
 public struct RuleExample: Sendable {
     public var files: [ExampleFile]
+    /// Query files of the services (written to `queries/`, next to the manifest).
+    public var queries: [ExampleFile] = []
     /// Manifest YAML for the example; rules about ownership need one.
     public var manifest: String?
     /// For rules about a pull request (`--since`): the files as they were at the merge base,
@@ -49,6 +53,20 @@ public struct RuleExample: Sendable {
     /// (`002_change.sql`): the tables of `given` exist and hold data when `sql` runs.
     public init(given: String, _ sql: String, manifest: String? = nil) {
         self.files = [ExampleFile("001_given.sql", given), ExampleFile("002_change.sql", sql)]
+        self.manifest = manifest
+    }
+
+    /// `given` is the schema (one migration), `queries` the services' query files.
+    public init(given: String, queries: [ExampleFile], manifest: String) {
+        self.files = [ExampleFile("001_given.sql", given)]
+        self.queries = queries
+        self.manifest = manifest
+    }
+
+    /// `given`, then `sql` under review, with the services' query files.
+    public init(given: String, _ sql: String, queries: [ExampleFile], manifest: String) {
+        self.files = [ExampleFile("001_given.sql", given), ExampleFile("002_change.sql", sql)]
+        self.queries = queries
         self.manifest = manifest
     }
 
@@ -109,11 +127,15 @@ public struct RuleContext: Sendable {
     public var manifest: OwnershipManifest?
     public var migrations: MigrationSet
     public var settings: RuleSettings
+    /// What the services' query files read and write (empty without `queries:` in the manifest).
+    public var queries: QueryInventory
     /// Every name a renamed table had, to the names in its history (looked up for each finding).
     let renameHistories: [ObjectName: [ObjectName]]
 
-    public init(model: SchemaModel, manifest: OwnershipManifest?, migrations: MigrationSet, settings: RuleSettings = RuleSettings()) {
+    public init(model: SchemaModel, manifest: OwnershipManifest?, migrations: MigrationSet, settings: RuleSettings = RuleSettings(),
+                queries: QueryInventory = QueryInventory()) {
         self.model = model
+        self.queries = queries
         self.manifest = manifest
         self.migrations = migrations
         self.settings = settings
@@ -159,6 +181,9 @@ public enum RuleRegistry {
         BanMoney(),
         // Hygiene
         StatementWouldFail(), OutOfOrderMigration(), ModifiedAppliedMigration(), AtlasSumMismatch(), MissingDownMigration(),
+        // The services' queries
+        QueryUnknownObject(), CrossServiceWrite(), CrossServiceRead(), MultiWriterTable(), UnreadTable(), UnreadColumn(),
+        AmbiguousQueryAttribution(), UnattributedQuery(),
     ]
 
     /// Rules by id, built once: findings look their rule up by id, tens of thousands of times a run.

@@ -83,6 +83,9 @@ extension QueryResolver {
             }
             if uncertain || (allowOutputNames && scope.outputNames.contains(column)) { return }
             problem("column \"\(column)\" does not exist", location)
+            // With one table in scope the column was meant for it (a dropped or renamed column).
+            let tables = scope.entries.compactMap(\.relation)
+            if tables.count == 1 { record(tables[0], column, .read, location) }
             return
         }
         // `t.c` (or `s.t.c`): the FROM item named t; failing that, a composite column `t` and its field.
@@ -95,7 +98,8 @@ extension QueryResolver {
             }) {
                 if let columns = entry.columns, !columns.contains(column) {
                     problem("column \(qualifier).\(column) does not exist", location)
-                } else if let relation = entry.relation {
+                }
+                if let relation = entry.relation {
                     record(relation, entry.renamed[column] ?? column, .read, location)
                 }
                 return

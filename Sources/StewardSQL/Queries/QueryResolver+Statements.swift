@@ -60,8 +60,12 @@ extension QueryResolver {
             return Entry(alias: alias, relation: nil, columns: aliasColumns(rangeVar.pointee.alias) ?? columns)
         }
         guard let relation = catalog.relation(named: name) else {
+            // Still recorded (as on the default search path): a migration that dropped or renamed
+            // the table is what breaks this query, and the breaking-change rules look for it.
             problem("relation \"\(name)\" does not exist", rangeVar.pointee.location)
-            return Entry(alias: alias, relation: nil, columns: nil)
+            let missing = ObjectName(schema: name.schema ?? "public", name: name.name)
+            record(missing, nil, .read, rangeVar.pointee.location)
+            return Entry(alias: alias, relation: missing, columns: nil)
         }
         record(relation.name, nil, .read, rangeVar.pointee.location)
         var entry = Entry(alias: alias, relation: relation.name, columns: relation.columns)
@@ -84,7 +88,9 @@ extension QueryResolver {
         let alias = optionalText(rangeVar.pointee.alias?.pointee.aliasname) ?? name.name
         guard let relation = catalog.relation(named: name) else {
             problem("relation \"\(name)\" does not exist", rangeVar.pointee.location)
-            return Entry(alias: alias, relation: nil, columns: nil)
+            let missing = ObjectName(schema: name.schema ?? "public", name: name.name)
+            record(missing, nil, .write, rangeVar.pointee.location)
+            return Entry(alias: alias, relation: missing, columns: nil)
         }
         record(relation.name, nil, .write, rangeVar.pointee.location)
         return Entry(alias: alias, relation: relation.name, columns: relation.columns)
@@ -97,7 +103,6 @@ extension QueryResolver {
             guard let column = optionalText(target.name), let entry, let relation = entry.relation else { continue }
             if let columns = entry.columns, !columns.contains(column) {
                 problem("column \"\(column)\" of relation \"\(relation.name)\" does not exist", target.location)
-                continue
             }
             record(relation, column, .write, target.location)
         }

@@ -46,6 +46,11 @@ struct RuleExamplesTests {
             paths[file.name] = url.path
             expected += marked.markers.map { "\(url.path):\($0.line):\($0.column)" }
         }
+        for file in example.queries {
+            let marked = Self.unmark(file.sql)
+            let url = try directory.write("queries/\(file.name)", marked.text.hasSuffix("\n") ? marked.text : marked.text + "\n")
+            expected += marked.markers.map { "\(url.path):\($0.line):\($0.column)" }
+        }
         let manifest = Self.unmark(example.manifest ?? "version: 1\nservices: {}\n")
         let manifestFile = try directory.write("ownership.yml", manifest.text)
         expected += manifest.markers.map { "\(manifestFile.path):\($0.line):\($0.column)" }
@@ -61,9 +66,10 @@ struct RuleExamplesTests {
         }
         // Rules that are off by default run here: the example documents them.
         let configuration = RuleConfiguration(select: [id])
-        let analysis = Analyzer.analyze(migrations, manifest: loaded, settings: settings, configuration: configuration)
+        let queries = QuerySet.load(for: loaded)
+        let analysis = Analyzer.analyze(migrations, manifest: loaded, settings: settings, configuration: configuration, queries: queries)
         let findings = Analyzer.reportForTesting(analysis.findings, migrations: migrations, manifest: loaded, configuration: configuration,
-                                                 history: settings.history)
+                                                 history: settings.history, queries: queries)
         return Run(findings: findings, expected: expected.sorted())
     }
 
@@ -99,6 +105,7 @@ struct RuleExamplesTests {
             suppressed.files = example.files.map { file in
                 file.name == "atlas.sum" ? file : ExampleFile(file.name, Self.suppressing(file.sql, id: id, comment: "--"))
             }
+            suppressed.queries = example.queries.map { ExampleFile($0.name, Self.suppressing($0.sql, id: id, comment: "--")) }
             suppressed.manifest = example.manifest.map { Self.suppressing($0, id: id, comment: "#") }
             if let applied = example.applied {
                 // Files that existed at the base keep the comment there too, so that only the example's own change counts.
