@@ -28,7 +28,8 @@ public struct QuerySet: Sendable {
 
     public static func load(for manifest: OwnershipManifest) -> QuerySet {
         let manifestFolder = (manifest.path as NSString).deletingLastPathComponent
-        let folder = manifestFolder.isEmpty ? "." : manifestFolder
+        // Paths print relative to the working directory when the manifest is in it (`queries/a.sql`).
+        let folder = manifestFolder == "." ? "" : manifestFolder
         var files: [String: File] = [:]
         var order: [String] = []
         var findings: [Finding] = []
@@ -37,7 +38,7 @@ public struct QuerySet: Sendable {
                 let matches = expand(entry.path.text, in: folder)
                 if matches.isEmpty {
                     findings.append(Finding(diagnostic: .querySourceEmpty,
-                                            message: "`queries:` entry `\(entry.path.text)` of service `\(service.name)` matches no file (relative to \(folder))",
+                                            message: "`queries:` entry `\(entry.path.text)` of service `\(service.name)` matches no file (relative to \(folder.isEmpty ? "." : folder))",
                                             help: "fix the glob, or remove the entry; `*` stays within a folder, `**` crosses folders",
                                             location: FileLocation(path: manifest.path, line: entry.path.line, column: entry.path.column)))
                     continue
@@ -59,14 +60,15 @@ public struct QuerySet: Sendable {
     static func expand(_ pattern: String, in folder: String) -> [String] {
         let absolute = pattern.hasPrefix("/")
         let base = absolute ? "" : folder
+        func join(_ base: String, _ relative: String) -> String { base.isEmpty ? relative : base + "/" + relative }
         let components = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         guard let firstWild = components.firstIndex(where: { $0.contains(where: { "*?[".contains($0) }) }) else {
-            let path = absolute ? pattern : folder + "/" + components.joined(separator: "/")
+            let path = absolute ? pattern : join(folder, components.joined(separator: "/"))
             var status = stat()
             return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG ? [path] : []
         }
         let literal = components[..<firstWild].joined(separator: "/")
-        let root = absolute ? "/" + literal : (literal.isEmpty ? base : base + "/" + literal)
+        let root = absolute ? "/" + literal : (literal.isEmpty ? (base.isEmpty ? "." : base) : join(base, literal))
         let relativePattern = components.joined(separator: "/")
         var result: [String] = []
         var visited = Set<String>()
@@ -83,7 +85,7 @@ public struct QuerySet: Sendable {
                 if (status.st_mode & S_IFMT) == S_IFDIR {
                     walk(path, relative: childRelative, depth: depth + 1)
                 } else if (status.st_mode & S_IFMT) == S_IFREG, matches(relativePattern, childRelative) {
-                    result.append(absolute ? "/" + childRelative : base + "/" + childRelative)
+                    result.append(absolute ? "/" + childRelative : join(base, childRelative))
                 }
             }
         }

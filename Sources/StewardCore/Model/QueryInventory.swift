@@ -10,6 +10,9 @@ public struct QueryUse: Sendable {
     /// The line the statement starts on.
     public var line: Int
 
+    /// `query GetUser`, or `the query` (for findings that point at it).
+    public var shortLabel: String { query.name.map { "query `\($0)`" } ?? "the query" }
+
     /// `GetUser (queries/users.sql:12)`, or the location alone for an unnamed query.
     public var label: String {
         let place = "\(path):\(line)"

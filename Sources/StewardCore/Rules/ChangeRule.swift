@@ -74,6 +74,42 @@ extension RuleContext {
         manifest?.services.first { $0.roles.contains(role) }?.name
     }
 
+    /// ` (@org/team)`: the owners of a service, for naming who must agree to a change.
+    func ownersSuffix(_ service: String) -> String {
+        let owners = manifest?.service(named: service)?.owners ?? []
+        return owners.isEmpty ? "" : " (\(owners.joined(separator: ", ")))"
+    }
+
+    /// The other services' queries that a drop, rename or type change breaks: those touching the
+    /// column (or, for a table, the table at all), by service.
+    public func queriesBroken(by change: SchemaChange, owner: String?) -> [(service: String, uses: [QueryUse], verb: String)] {
+        guard !queries.isEmpty else { return [] }
+        let column: String?
+        switch change.kind {
+        case .dropTable, .renameTable: column = nil
+        case .dropColumn(let name, _): column = name
+        case .renameColumn(let from, _): column = from
+        case .changeColumnType(let name, _, _, _): column = name
+        default: return []
+        }
+        let relation = change.object.schema == nil ? ObjectName(schema: "public", name: change.object.name) : change.object
+        var byService: [String: [QueryUse]] = [:]
+        var kinds: [String: Set<QueryAccess.Kind>] = [:]
+        var seen = Set<String>()
+        for use in queries.uses(of: relation, column: column, notBy: owner)
+        where seen.insert("\(use.service) \(use.path):\(use.query.range.lowerBound)").inserted {
+            byService[use.service, default: []].append(use)
+            for access in use.query.accesses where access.relation == relation && (column == nil || access.column == column) {
+                kinds[use.service, default: []].insert(access.kind)
+            }
+        }
+        return byService.keys.sorted().map { service in
+            let used = kinds[service] ?? [.write]
+            let verb = used.contains(.write) ? (used.contains(.read) ? "reads and writes" : "writes") : "reads"
+            return (service, byService[service]!, verb)
+        }
+    }
+
     /// Services other than the object's owner that depend on it, with what they hold.
     public func otherServices(dependingOn change: SchemaChange) -> [(service: String, dependents: [Dependent])] {
         let owner = owner(of: change.object)
@@ -93,19 +129,24 @@ extension Rule {
     func breakingFinding(_ change: SchemaChange, _ message: String, in context: RuleContext, help: String? = nil) -> Finding {
         let owner = context.owner(of: change.object)
         let others = context.otherServices(dependingOn: change)
+        let queries = context.queriesBroken(by: change, owner: owner)
         var text = message
         if let owner { text += " (owned by `\(owner)`)" }
         if !others.isEmpty {
             text += ": " + others.map { other in
-                let owners = context.manifest?.service(named: other.service)?.owners ?? []
-                let who = owners.isEmpty ? "" : " (\(owners.joined(separator: ", ")))"
-                return "service `\(other.service)`\(who) depends on it through \(other.dependents.map(\.description).joined(separator: ", "))"
+                "service `\(other.service)`\(context.ownersSuffix(other.service)) depends on it through \(other.dependents.map(\.description).joined(separator: ", "))"
             }.joined(separator: "; ")
         } else if !change.dependents.isEmpty {
             text += "; depended on by \(change.dependents.map(\.description).joined(separator: ", "))"
         }
-        var result = finding(text, help: help, at: change.location, services: (owner.map { [$0] } ?? []) + others.map(\.service))
-        if !others.isEmpty { result.severity = .error }
+        if !queries.isEmpty {
+            text += (others.isEmpty ? ": " : "; ") + queries.map { service, uses, verb in
+                "service `\(service)`\(context.ownersSuffix(service)) \(verb) it in \(uses.map(\.label).joined(separator: ", "))"
+            }.joined(separator: "; ")
+        }
+        let dependentServices = others.map(\.service) + queries.map(\.service).filter { service in !others.contains { $0.service == service } }
+        var result = finding(text, help: help, at: change.location, services: (owner.map { [$0] } ?? []) + dependentServices)
+        if !dependentServices.isEmpty { result.severity = .error }
         return result
     }
 

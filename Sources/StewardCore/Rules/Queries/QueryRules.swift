@@ -94,7 +94,7 @@ public struct QueryUnknownObject: Rule {
             // A query several services run is reported once.
             guard seen.insert("\(use.path):\(use.query.range.lowerBound)").inserted else { continue }
             for problem in use.query.problems {
-                findings.append(finding("\(problem.message): \(use.label) of service `\(use.service)` fails against the schema the migrations leave",
+                findings.append(finding("\(problem.message): \(use.shortLabel) of service `\(use.service)` fails against the schema the migrations leave",
                                         at: context.queryLocation(use, problem.offset), services: [use.service]))
             }
         }
@@ -169,7 +169,7 @@ extension Rule {
                 let allowance = manifest.allowance(from: use.service, to: owner, object: relation)
                 let first = accesses[0]
                 var result = finding(
-                    "\(use.label) of service `\(use.service)` \(verb) \(relation.display)\(columnList(accesses)), owned by `\(owner)`",
+                    "\(use.shortLabel) of service `\(use.service)` \(verb) \(relation.display)\(columnList(accesses)), owned by `\(owner)`",
                     help: allowance == nil ? nil : "",
                     at: context.queryLocation(use, first.offset, length: first.column == nil ? relation.name.count : 1),
                     services: [use.service, owner],
