@@ -101,7 +101,7 @@ struct CheckCommandTests {
         let result = try steward(["check", "Tests/Fixtures/invalid-manifest/migrations", "--manifest", "Tests/Fixtures/invalid-manifest/ownership.yml"], in: root)
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr == "Tests/Fixtures/invalid-manifest/ownership.yml:5:5: error: unknown key `tabels` at services.accounts; expected one of: description, owners, tables, schemas, roles, cache\n")
+        #expect(result.stderr == "Tests/Fixtures/invalid-manifest/ownership.yml:5:5: error: unknown key `tabels` at services.accounts; expected one of: description, owners, tables, schemas, roles, cache, queries\n")
     }
 
     @Test func aTableClaimedByTwoServicesIsAnInputError() throws {

@@ -4,7 +4,8 @@ import Testing
 
 /// ownership.schema.json (for editors) must accept the manifests Steward accepts.
 struct ManifestSchemaTests {
-    static let manifests = ["ownership.yml", "../shared/corpus/specvital/ownership.yml", "Tests/Fixtures/syntax-error/ownership.yml"]
+    static let manifests = ["ownership.yml", "../shared/corpus/specvital/ownership.yml", "Tests/Fixtures/syntax-error/ownership.yml",
+                                   "Tests/Fixtures/specvital-queries/ownership.yml"]
 
     @Test("the JSON Schema accepts the bundled manifests", arguments: manifests)
     func schemaAcceptsManifest(_ relativePath: String) throws {
