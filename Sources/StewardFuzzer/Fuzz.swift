@@ -44,29 +44,12 @@ func checkRawTreeMatchesProtobuf(_ source: SourceText) {
     switch (raw, protobuf) {
     case (.success(let first), .success(let second)):
         precondition(first.map(\.range) == second.map(\.range), "statement ranges differ between the raw tree and protobuf")
-        precondition(first.map(describe) == second.map(describe), "statements differ between the raw tree and protobuf")
+        precondition(first.map(SQLParser.referenceDescription) == second.map(SQLParser.referenceDescription), "statements differ between the raw tree and protobuf")
     case (.failure(let first), .failure(let second)):
         precondition(first == second, "syntax errors differ between the raw tree and protobuf")
     default:
         preconditionFailure("the raw tree and protobuf disagree on whether the input parses")
     }
-}
-
-/// A statement's whole value as text; kinds of unmodelled statements compared as in the test
-/// (PostgreSQL's struct name against protobuf's snake-case field name).
-private func describe(_ parsed: ParsedStatement) -> String {
-    func normalized(_ statement: Statement) -> Statement {
-        switch statement {
-        case .other(let kind): return .other(kind: kind.lowercased().replacingOccurrences(of: "_", with: ""))
-        case .createSchema(var schema):
-            schema.elements = schema.elements.map(normalized)
-            return .createSchema(schema)
-        default: return statement
-        }
-    }
-    var text = ""
-    dump(normalized(parsed.statement), to: &text)
-    return text
 }
 
 enum FuzzManifest {

@@ -78,7 +78,7 @@ struct RawParseDifferentialTests {
             case (.success(let rawStatements), .success(let protobufStatements)):
                 #expect(rawStatements.count == protobufStatements.count, "\(label) \(range): statement count")
                 for (left, right) in zip(rawStatements, protobufStatements) {
-                    let lhs = Self.describe(left), rhs = Self.describe(right)
+                    let lhs = SQLParser.referenceDescription(left), rhs = SQLParser.referenceDescription(right)
                     if lhs != rhs {
                         Issue.record("\(label) \(range): statements differ\nraw:      \(lhs)\nprotobuf: \(rhs)")
                         return compared
@@ -92,24 +92,5 @@ struct RawParseDifferentialTests {
             }
         }
         return compared
-    }
-
-    /// The statement's full value (with its range) as text. Node-kind labels of statements Steward
-    /// does not model are compared case-blind and without underscores: the raw tree names them as
-    /// PostgreSQL's struct does (`AlterTSDictionaryStmt`), protobuf as its snake-case field.
-    static func describe(_ parsed: ParsedStatement) -> String {
-        var text = ""
-        dump(normalized(parsed.statement), to: &text)
-        return "\(parsed.range) \(text)"
-    }
-
-    static func normalized(_ statement: Statement) -> Statement {
-        switch statement {
-        case .other(let kind): return .other(kind: kind.lowercased().replacingOccurrences(of: "_", with: ""))
-        case .createSchema(var schema):
-            schema.elements = schema.elements.map(normalized)
-            return .createSchema(schema)
-        default: return statement
-        }
     }
 }

@@ -10,6 +10,24 @@ extension SQLParser {
             .flatMap { $0 }
     }
 
+    /// A statement's whole value (with its range) as text, for comparing the two paths. Kinds of
+    /// unmodelled statements are compared case-blind and without underscores: the raw tree names
+    /// them as PostgreSQL's struct does (`AlterTSDictionaryStmt`), protobuf as its snake-case field.
+    package static func referenceDescription(_ parsed: ParsedStatement) -> String {
+        func normalized(_ statement: Statement) -> Statement {
+            switch statement {
+            case .other(let kind): return .other(kind: kind.lowercased().replacingOccurrences(of: "_", with: ""))
+            case .createSchema(var schema):
+                schema.elements = schema.elements.map(normalized)
+                return .createSchema(schema)
+            default: return statement
+            }
+        }
+        var text = ""
+        dump(normalized(parsed.statement), to: &text)
+        return "\(parsed.range) \(text)"
+    }
+
     /// libpg_query's serialized (protobuf) parse tree of `range`.
     package static func serializedTree(_ source: SourceText, range: Range<Int>) -> Result<[UInt8], SyntaxError> {
         withSerializedTree(source, range: range) { Array($0) }

@@ -59,17 +59,9 @@ extension QueryResolver {
         if name.schema == nil, let columns = scope.cte(name.name) {
             return Entry(alias: alias, relation: nil, columns: aliasColumns(rangeVar.pointee.alias) ?? columns)
         }
-        guard let relation = catalog.relation(named: name) else {
-            // Still recorded (as on the default search path): a migration that dropped or renamed
-            // the table is what breaks this query, and the breaking-change rules look for it.
-            problem("relation \"\(name)\" does not exist", rangeVar.pointee.location)
-            let missing = ObjectName(schema: name.schema ?? "public", name: name.name)
-            record(missing, nil, .read, rangeVar.pointee.location)
-            return Entry(alias: alias, relation: missing, columns: nil)
-        }
-        record(relation.name, nil, .read, rangeVar.pointee.location)
-        var entry = Entry(alias: alias, relation: relation.name, columns: relation.columns)
-        if let renamed = aliasColumns(rangeVar.pointee.alias), let columns = relation.columns {
+        var entry = tableEntry(rangeVar, name: name, alias: alias, kind: .read)
+        guard let columns = entry.columns else { return entry }
+        if let renamed = aliasColumns(rangeVar.pointee.alias) {
             // `FROM t AS x(a, b)` renames the first columns, keeping the others.
             var visible = columns
             for (index, name) in renamed.enumerated() where index < columns.count {
@@ -85,14 +77,21 @@ extension QueryResolver {
     mutating func target(_ rangeVar: UnsafeMutablePointer<RangeVar>?) -> Entry? {
         guard let rangeVar else { return nil }
         let name = objectName(rangeVar)
-        let alias = optionalText(rangeVar.pointee.alias?.pointee.aliasname) ?? name.name
+        return tableEntry(rangeVar, name: name, alias: optionalText(rangeVar.pointee.alias?.pointee.aliasname) ?? name.name, kind: .write)
+    }
+
+    /// A table or view looked up in the catalog, its access recorded. A missing one is a problem
+    /// but still recorded (as on the default search path): a migration that dropped or renamed the
+    /// table is what breaks the query, and the breaking-change rules look for it.
+    mutating func tableEntry(_ rangeVar: UnsafeMutablePointer<RangeVar>, name: ObjectName, alias: String,
+                             kind: QueryAccess.Kind) -> Entry {
         guard let relation = catalog.relation(named: name) else {
             problem("relation \"\(name)\" does not exist", rangeVar.pointee.location)
             let missing = ObjectName(schema: name.schema ?? "public", name: name.name)
-            record(missing, nil, .write, rangeVar.pointee.location)
+            record(missing, nil, kind, rangeVar.pointee.location)
             return Entry(alias: alias, relation: missing, columns: nil)
         }
-        record(relation.name, nil, .write, rangeVar.pointee.location)
+        record(relation.name, nil, kind, rangeVar.pointee.location)
         return Entry(alias: alias, relation: relation.name, columns: relation.columns)
     }
 
