@@ -2,10 +2,13 @@ import Foundation
 import StewardCore
 import StewardSQL
 
-/// `steward check --format json`. The shape is versioned (`format_version`); fields are
-/// only ever added within a version. Documented in docs/json-format.md.
-public struct JSONReporter: Sendable {
-    public static let formatVersion = 1
+/// `steward check --format json`. The shape is versioned (`format_version`): within a version
+/// fields are only ever added. Published as docs/check-report.schema.json and documented in
+/// docs/json-format.md; a test validates the output against the schema.
+public struct JSONReporter: Reporter {
+    /// 2: paths relative to the repository root, `allowed_by` as data, fingerprints, objects,
+    /// owners and related locations.
+    public static let formatVersion = 2
 
     public init() {}
 
@@ -43,41 +46,80 @@ public struct JSONReporter: Sendable {
         var allowed: Int
     }
 
+    struct LocationRecord: Encodable {
+        var path: String
+        var line: Int
+        var column: Int
+        /// Characters underlined, from `column`.
+        var length: Int
+    }
+
+    struct RelatedRecord: Encodable {
+        var location: LocationRecord
+        var message: String
+    }
+
+    struct AllowanceRecord: Encodable {
+        var source: String
+        var path: String
+        var line: Int
+        var reason: String?
+    }
+
     struct FindingRecord: Encodable {
         var rule: String
-        /// ownership, breaking, locking, types or hygiene; nil for input diagnostics (syntax errors…).
+        /// ownership, breaking, locking, types, hygiene or queries; nil for input diagnostics.
         var category: String?
         var severity: String
         var message: String
         var help: String?
-        var location: FileLocation?
+        var location: LocationRecord?
         var services: [String]
-        var allowedBy: String?
+        var owners: [String]
+        var objects: [FindingObject]
+        var related: [RelatedRecord]
+        var allowedBy: AllowanceRecord?
+        var fingerprint: String
+        /// Whether this finding makes the run exit 1 (with `--fail-on`).
+        var fails: Bool
     }
 
-    public func render(_ analysis: Analysis) -> String {
-        let report = Report(
-            directory: analysis.migrations.directory,
+    public func write(_ report: CheckReport, to emit: (String) -> Void) {
+        let analysis = report.analysis
+        let paths = report.paths
+        func location(_ location: FileLocation) -> LocationRecord {
+            LocationRecord(path: paths.relative(location.path), line: location.line, column: location.column, length: location.length)
+        }
+        let counts = report.counts
+        let document = Report(
+            directory: paths.relative(analysis.migrations.directory),
             layout: analysis.migrations.layout.rawValue,
-            manifest: analysis.manifest?.path,
-            since: analysis.history.map { Since(reference: $0.reference, baseCommit: $0.baseCommit, pending: $0.pending.sorted()) },
+            manifest: analysis.manifest.map { paths.relative($0.path) },
+            since: analysis.history.map { Since(reference: $0.reference, baseCommit: $0.baseCommit, pending: $0.pending.map(paths.relative).sorted()) },
             summary: Summary(files: analysis.migrations.files.count, statements: analysis.model.statementCount,
-                             errors: analysis.errorCount, warnings: analysis.warningCount, notes: analysis.infoCount,
-                             allowed: analysis.findings.filter { $0.allowedBy != nil }.count),
-            findings: analysis.findings.map {
-                FindingRecord(rule: $0.ruleID, category: RuleRegistry.category(of: $0.ruleID)?.rawValue, severity: $0.severity.rawValue,
-                              message: $0.message, help: $0.help,
-                              location: $0.location, services: $0.services, allowedBy: $0.allowedBy)
+                             errors: counts.errors, warnings: counts.warnings, notes: counts.notes, allowed: counts.allowed),
+            findings: zip(analysis.findings, report.fingerprints).map { finding, fingerprint in
+                FindingRecord(rule: finding.ruleID, category: RuleRegistry.category(of: finding.ruleID)?.rawValue,
+                              severity: finding.severity.rawValue, message: finding.message, help: finding.help,
+                              location: finding.location.map(location), services: finding.services,
+                              owners: report.owners(of: finding.services), objects: finding.objects,
+                              related: finding.related.map { RelatedRecord(location: location($0.location), message: $0.message) },
+                              allowedBy: finding.allowance.map {
+                                  AllowanceRecord(source: $0.source.rawValue, path: paths.relative($0.path), line: $0.line, reason: $0.reason)
+                              },
+                              fingerprint: fingerprint, fails: report.fails(finding))
             })
-        return JSONOutput.encode(report)
+        emit(JSONOutput.encode(document))
     }
 }
 
 enum JSONOutput {
-    static func encode<Value: Encodable>(_ value: Value) -> String {
+    /// Pretty, key-sorted JSON with snake_case keys (Steward's own formats), or with the keys
+    /// as declared (formats defined by others, such as SARIF's camelCase).
+    static func encode<Value: Encodable>(_ value: Value, snakeCase: Bool = true) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
+        if snakeCase { encoder.keyEncodingStrategy = .convertToSnakeCase }
         guard let data = try? encoder.encode(value) else { return "{}" }
         return String(decoding: data, as: UTF8.self) + "\n"
     }
@@ -85,4 +127,7 @@ enum JSONOutput {
 
 public enum StewardVersion {
     public static let current = "0.1.0"
+    /// Where the rules are documented (docs/rules.md, one heading per rule id): SARIF's
+    /// `helpUri` and the links of the Markdown report point here.
+    public static let rulesDocumentation = "https://github.com/steward-sql/steward/blob/main/docs/rules.md"
 }

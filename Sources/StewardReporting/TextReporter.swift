@@ -4,7 +4,7 @@ import StewardSQL
 
 /// Compiler-style findings: `path:line:col: error[rule]: message`, the source line, a caret
 /// under the span, a `help:` line, and a one-line summary.
-public struct TextReporter: Sendable {
+public struct TextReporter: Reporter {
     public var terminal: Terminal
 
     public init(terminal: Terminal) { self.terminal = terminal }
@@ -12,6 +12,8 @@ public struct TextReporter: Sendable {
     /// The report in pieces (one per finding, then the summary), so that a report of thousands
     /// of findings can be written as it is produced instead of being held whole in memory.
     /// Findings are rendered on all cores, a bounded batch at a time.
+    public func write(_ report: CheckReport, to emit: (String) -> Void) { write(report.analysis, to: emit) }
+
     public func write(_ analysis: Analysis, to emit: (String) -> Void) {
         let batch = 1024
         for start in stride(from: 0, to: analysis.findings.count, by: batch) {

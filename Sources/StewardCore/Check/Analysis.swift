@@ -158,7 +158,7 @@ public enum Analyzer {
         result.removeAll { finding in
             guard finding.allowedBy != nil, !showAllowed else { return false }
             // In a pull request, silencing a boundary finding is shown, never hidden.
-            let suppressedBoundary = history != nil && finding.allowedBy!.hasPrefix("steward:ignore")
+            let suppressedBoundary = history != nil && finding.allowance?.source == .suppressionComment
                 && RuleRegistry.category(of: finding.ruleID) == .ownership
             return !suppressedBoundary
         }

@@ -35,12 +35,12 @@ enum Suppressions {
         guard !suppressions.isEmpty else { return findings }
         var used = Set<Suppression>()
         var result = findings.map { finding -> Finding in
-            guard finding.allowedBy == nil, let location = finding.location,
+            guard finding.allowance == nil, let location = finding.location,
                   let match = suppressions[location.path]?.first(where: { ($0.line == location.line || $0.line + 1 == location.line) && $0.rules.contains(finding.ruleID) })
             else { return finding }
             used.insert(match)
             var suppressed = finding
-            suppressed.allowedBy = "steward:ignore (\(location.path):\(match.location.line))" + (match.reason.map { ": \($0)" } ?? "")
+            suppressed.allowance = Allowance(source: .suppressionComment, path: location.path, line: match.location.line, reason: match.reason)
             return suppressed
         }
         let known = RuleConfiguration.knownNames

@@ -34,6 +34,81 @@ public struct FileLocation: Hashable, Codable, Sendable, Comparable {
     }
 }
 
+/// What a finding is about, as data: tools group, filter and fingerprint findings by it.
+/// `table` names the relation (table, view, materialized view); `name` names an object that
+/// is not a relation or a column (an index, a function, a type, a schema, a cache prefix…).
+public struct FindingObject: Codable, Sendable, Hashable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case schema, table, view, column, constraint, index, function, type, sequence, trigger, setting
+        case cachePrefix = "cache-prefix", query, migration, manifestEntry = "manifest-entry"
+    }
+
+    public var kind: Kind
+    public var schema: String?
+    public var table: String?
+    public var column: String?
+    public var constraint: String?
+    public var name: String?
+
+    public init(kind: Kind, schema: String? = nil, table: String? = nil, column: String? = nil, constraint: String? = nil,
+                name: String? = nil) {
+        self.kind = kind
+        self.schema = schema
+        self.table = table
+        self.column = column
+        self.constraint = constraint
+        self.name = name
+    }
+
+    /// A relation (or a column or constraint of one) by its possibly unqualified name; an
+    /// unqualified name is in `public`, as on the default search path.
+    public static func relation(_ relation: ObjectName, kind: Kind = .table, column: String? = nil, constraint: String? = nil) -> FindingObject {
+        FindingObject(kind: kind, schema: relation.schema ?? "public", table: relation.name, column: column, constraint: constraint)
+    }
+
+    /// What identifies the object, the same however the finding's message is worded.
+    public var identity: String {
+        [kind.rawValue, schema ?? "", table ?? "", column ?? "", constraint ?? "", name ?? ""].joined(separator: "\u{1F}")
+    }
+}
+
+/// Why an allowed finding is allowed: a documented exception in the manifest or a
+/// `steward:ignore` comment, with where it is written.
+public struct Allowance: Codable, Sendable, Hashable {
+    public enum Source: String, Codable, Sendable {
+        case boundaryAllow = "boundaries.allow"
+        case suppressionComment = "steward:ignore"
+    }
+
+    public var source: Source
+    public var path: String
+    public var line: Int
+    public var reason: String?
+
+    public init(source: Source, path: String, line: Int, reason: String?) {
+        self.source = source
+        self.path = path
+        self.line = line
+        self.reason = reason
+    }
+
+    /// `boundaries.allow (ownership.yml:51): reason`, as the text report prints it.
+    public var description: String {
+        "\(source.rawValue) (\(path):\(line))" + (reason.map { ": \($0)" } ?? "")
+    }
+}
+
+/// Another place that explains a finding: the referenced table's `CREATE`, the manifest entry…
+public struct RelatedLocation: Codable, Sendable, Hashable {
+    public var location: FileLocation
+    public var message: String
+
+    public init(_ location: FileLocation, _ message: String) {
+        self.location = location
+        self.message = message
+    }
+}
+
 /// One thing Steward reports: a rule violation, a syntax error, an input problem.
 public struct Finding: Codable, Sendable, Hashable {
     public var ruleID: String
@@ -44,19 +119,30 @@ public struct Finding: Codable, Sendable, Hashable {
     public var location: FileLocation?
     /// Services concerned (owner of the changed object first).
     public var services: [String]
-    /// True when a documented exception (`boundaries.allow`) covers the finding.
-    public var allowedBy: String?
+    /// Set when a documented exception (`boundaries.allow`) or a suppression comment covers the finding.
+    public var allowance: Allowance?
+    /// What the finding is about (empty for findings about a file as a whole).
+    public var objects: [FindingObject]
+    /// Other places that explain it.
+    public var related: [RelatedLocation]
 
-    public init(ruleID: String, severity: Severity, message: String, help: String? = nil,
-                location: FileLocation? = nil, services: [String] = [], allowedBy: String? = nil) {
+    public init(ruleID: String, severity: Severity, message: String, help: String? = nil, location: FileLocation? = nil,
+                services: [String] = [], allowance: Allowance? = nil, objects: [FindingObject] = [], related: [RelatedLocation] = []) {
         self.ruleID = ruleID
         self.severity = severity
         self.message = message
         self.help = help
         self.location = location
         self.services = services
-        self.allowedBy = allowedBy
+        self.allowance = allowance
+        self.objects = objects
+        self.related = related
     }
+
+    /// `boundaries.allow (ownership.yml:51): reason`, or nil when nothing allows the finding.
+    public var allowedBy: String? { allowance?.description }
+
+    public var isAllowed: Bool { allowance != nil }
 
     /// Deterministic report order: by file position, then rule, then message.
     public static func reportOrder(_ lhs: Finding, _ rhs: Finding) -> Bool {

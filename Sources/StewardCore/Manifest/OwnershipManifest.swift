@@ -126,6 +126,11 @@ public struct BoundaryAllowance: Sendable, Codable {
     public func covers(from source: String, to target: String, object: ObjectName) -> Bool {
         source == from && target == to && (objects.isEmpty || objects.contains { $0.matches(object) })
     }
+
+    /// This entry as the reason a finding is allowed.
+    public func allowance(in manifest: OwnershipManifest) -> Allowance {
+        Allowance(source: .boundaryAllow, path: manifest.path, line: line, reason: reason)
+    }
 }
 
 /// Shell-style `*` and `?` matching, for table patterns.

@@ -7,7 +7,35 @@ public protocol ChangeRule: Rule {
 
 extension ChangeRule {
     public func check(_ context: RuleContext) -> [Finding] {
-        context.model.changes.compactMap { finding(for: $0, in: context) }
+        context.model.changes.compactMap { change in
+            guard var result = finding(for: change, in: context) else { return nil }
+            if result.objects.isEmpty { result.objects = change.findingObjects }
+            return result
+        }
+    }
+}
+
+extension SchemaChange {
+    /// What the change is about, as finding data: the column, constraint or index it names,
+    /// on its table, or the view, function, type, schema or setting itself.
+    public var findingObjects: [FindingObject] {
+        let relation = table ?? object
+        switch kind {
+        case .dropTable, .renameTable, .rewrite, .changePrimaryKey: return [.relation(object)]
+        case .dropColumn(let column, _), .changeColumnType(let column, _, _, _), .setNotNull(let column, _), .dropDefault(let column):
+            return [.relation(object, kind: .column, column: column)]
+        case .addColumn(let column, _, _, _, _, _): return [.relation(object, kind: .column, column: column)]
+        case .renameColumn(let from, _): return [.relation(object, kind: .column, column: from)]
+        case .addConstraint(let name, _, _, _, _, _): return [.relation(relation, kind: .constraint, constraint: name)]
+        case .createIndex(let name, _, _): return [FindingObject(kind: .index, schema: relation.schema ?? "public", table: relation.name, name: name)]
+        case .dropIndex: return [FindingObject(kind: .index, schema: object.schema ?? "public", table: table?.name, name: object.name)]
+        case .dropSchema: return [FindingObject(kind: .schema, schema: object.name)]
+        case .dropView: return [.relation(object, kind: .view)]
+        case .dropFunction(let signature): return [FindingObject(kind: .function, schema: object.schema ?? "public", name: signature)]
+        case .renameEnumValue(let from, _): return [FindingObject(kind: .type, schema: object.schema ?? "public", column: from, name: object.name)]
+        case .tableOperation: return [.relation(relation)]
+        case .setting: return [FindingObject(kind: .setting, name: object.name)]
+        }
     }
 }
 

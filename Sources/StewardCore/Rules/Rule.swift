@@ -156,9 +156,9 @@ public protocol Rule: Sendable {
 
 extension Rule {
     func finding(_ message: String, help: String? = nil, at location: FileLocation?, services: [String] = [],
-                 allowedBy: String? = nil) -> Finding {
+                 allowance: Allowance? = nil, objects: [FindingObject] = [], related: [RelatedLocation] = []) -> Finding {
         Finding(ruleID: descriptor.id, severity: descriptor.defaultSeverity, message: message, help: help ?? descriptor.remedy,
-                location: location, services: services, allowedBy: allowedBy)
+                location: location, services: services, allowance: allowance, objects: objects, related: related)
     }
 }
 

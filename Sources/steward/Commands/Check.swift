@@ -13,7 +13,7 @@ struct Check: ParsableCommand {
             """)
 
     @OptionGroup var input: InputOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var report: ReportOptions
 
     @Flag(name: .long, help: "Also show findings covered by a documented exception (boundaries.allow, steward:ignore).")
     var showAllowed = false
@@ -56,6 +56,7 @@ struct Check: ParsableCommand {
         }
         guard (9...18).contains(postgresVersion) else { throw ValidationError("--pg-version \(postgresVersion): expected a major version from 9 to 18") }
         if input.noManifest, input.manifest != nil { throw ValidationError("--manifest and --no-manifest exclude each other") }
+        _ = try report.destinations()
     }
 
     private static func names(_ values: [String]) -> [String] {
@@ -70,7 +71,7 @@ struct Check: ParsableCommand {
             failWithInputErrors([InputError(path: input.directory, message: """
                 no \(ManifestLoader.fileName) found (searched \(input.manifestSearchStarts.joined(separator: " and ")) and their \
                 parents); pass --manifest, or --no-manifest to check migrations alone
-                """)], colors: output.stderrColors)
+                """)], colors: report.colors(on: STDERR_FILENO))
         }
         let analysis: Analysis
         let clock = PhaseClock.fromEnvironment()
@@ -86,15 +87,27 @@ struct Check: ParsableCommand {
         do {
             analysis = try Analyzer.analyze(options)
         } catch {
-            failWithInputErrors(error.errors, colors: output.stderrColors)
+            failWithInputErrors(error.errors, colors: report.colors(on: STDERR_FILENO))
         }
         clock?.report()
-        switch output.format {
-        case .text:
-            var standardOutput = ChunkedOutput()
-            TextReporter(terminal: output.terminal).write(analysis) { standardOutput.write($0) }
-            standardOutput.flush()
-        case .json: writeOutput(JSONReporter().render(analysis))
+        let checked = CheckReport(analysis: analysis,
+                                  paths: RepositoryPaths(root: RepositoryRoot.of(input.directory), workingDirectory: FileManager.default.currentDirectoryPath),
+                                  failLevel: failOn == .warning ? .warning : .error)
+        for (format, file) in try report.destinations() {
+            var reporter = format.reporter
+            if format == .text, file == nil { reporter = TextReporter(terminal: Terminal(colors: report.colors(on: STDOUT_FILENO))) }
+            if let file {
+                do {
+                    try ReportFile.write(file) { emit in reporter.write(checked, to: emit) }
+                } catch {
+                    failWithInputErrors([InputError(path: file, message: "cannot write the \(format.rawValue) report: \(error.localizedDescription)")],
+                                        colors: report.colors(on: STDERR_FILENO))
+                }
+            } else {
+                var standardOutput = ChunkedOutput()
+                reporter.write(checked) { standardOutput.write($0) }
+                standardOutput.flush()
+            }
         }
         if analysis.errorCount > 0 || (failOn == .warning && analysis.warningCount > 0) { throw ExitCode(ExitStatus.findings.rawValue) }
     }

@@ -30,6 +30,29 @@ func writeOutput(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))
 }
 
+/// A report written to a file in pieces, as standard output is.
+enum ReportFile {
+    struct CannotOpen: LocalizedError {
+        var errorDescription: String? { "the file cannot be created (does its folder exist, and may Steward write there?)" }
+    }
+
+    static func write(_ path: String, _ produce: ((String) -> Void) -> Void) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else { throw CannotOpen() }
+        defer { try? handle.close() }
+        var pending = ""
+        var failure: (any Error)?
+        produce { text in
+            pending += text
+            if pending.utf8.count >= 1 << 16, failure == nil {
+                do { try handle.write(contentsOf: Data(pending.utf8)) } catch { failure = error }
+                pending = ""
+            }
+        }
+        if let failure { throw failure }
+        try handle.write(contentsOf: Data(pending.utf8))
+    }
+}
+
 /// Standard output written in pieces of about 64 KiB: few system calls, and a long report is
 /// never held in memory whole. Call `flush()` before exiting.
 struct ChunkedOutput {

@@ -52,7 +52,8 @@ public struct CachePrefixOverlap: Rule {
                         findings.append(finding(
                             "cache prefix `\(prefix.text)` of `\(service.name)` overlaps `\(otherPrefix.text)` of `\(other.name)`: their keys can collide",
                             at: FileLocation(path: manifest.path, line: prefix.line, column: prefix.column, length: prefix.text.count),
-                            services: [service.name, other.name]))
+                            services: [service.name, other.name],
+                            objects: [FindingObject(kind: .cachePrefix, name: prefix.text), FindingObject(kind: .cachePrefix, name: otherPrefix.text)]))
                     }
                 }
             }

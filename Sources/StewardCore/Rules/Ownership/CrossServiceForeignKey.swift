@@ -65,17 +65,17 @@ public struct CrossServiceForeignKey: Rule {
                 let allowance = manifest.allowance(from: owner.service, to: targetOwner.service, object: target.table)
                 let columns = constraint.columns.joined(separator: ", ")
                 let targetColumns = target.columns.joined(separator: ", ")
-                var result = finding(
+                let result = finding(
                     "foreign key \(constraint.name) on \(table.name.display)(\(columns)) references \(target.table.display)(\(targetColumns)): service `\(owner.service)` depends on a table owned by `\(targetOwner.service)`",
-                    help: allowance == nil ? """
+                    help: """
                         drop the foreign key and let `\(targetOwner.service)` own the integrity of \(target.table.display), or document it: \
                         boundaries.allow: {from: \(owner.service), to: \(targetOwner.service), objects: [\(target.table.display)], reason: "…"}
-                        """ : nil,
+                        """,
                     at: (constraint.referencesOrigin ?? constraint.origin).fileLocation.with(length: "REFERENCES".count),
                     services: [owner.service, targetOwner.service],
-                    allowedBy: allowance.map { "boundaries.allow (\(manifest.path):\($0.line)): \($0.reason)" })
-                // An allowed dependency needs no advice, only its documented reason.
-                if allowance != nil { result.help = nil }
+                    allowance: allowance?.allowance(in: manifest),
+                    objects: [.relation(table.name, kind: .constraint, constraint: constraint.name), .relation(target.table)],
+                    related: context.model.tables[target.table].map { [RelatedLocation($0.origin.fileLocation, "\(target.table.display) is created here (owned by `\(targetOwner.service)`)")] } ?? [])
                 findings.append(result)
             }
         }

@@ -58,13 +58,15 @@ public struct StaleOwnershipEntry: Rule {
                     findings.append(finding(
                         "service `\(service.name)` claims table `\(pattern.text)`, renamed to \(current.display) at \(rename.path):\(rename.line); update ownership.yml",
                         help: "replace `\(pattern.text)` with `\(current.display)` in ownership.yml (ownership follows the rename until then)",
-                        at: location, services: [service.name]))
+                        at: location, services: [service.name],
+                        objects: [FindingObject(kind: .manifestEntry, name: "\(service.name): \(pattern.text)")]))
                     continue
                 }
                 findings.append(finding(
                     dropped ? "service `\(service.name)` claims table `\(pattern.text)`, which a migration has since dropped or renamed"
                         : "service `\(service.name)` claims table `\(pattern.text)`, which no migration creates",
-                    at: location, services: [service.name]))
+                    at: location, services: [service.name],
+                    objects: [FindingObject(kind: .manifestEntry, name: "\(service.name): \(pattern.text)")]))
             }
         }
         return findings

@@ -33,11 +33,12 @@ public struct UnownedObject: Rule {
         // Only the (few) unowned objects are sorted; the report sorts findings again anyway.
         let unownedTables = context.model.tables.values.filter { $0.owner == nil && $0.partitionOf == nil && $0.managedBy == nil }
         let tables = unownedTables.sorted { $0.name < $1.name }.map { table in
-            finding("table \(table.name) is not owned by any service", at: table.origin.fileLocation.with(length: table.name.name.count))
+            finding("table \(table.name) is not owned by any service", at: table.origin.fileLocation.with(length: table.name.name.count),
+                    objects: [.relation(table.name)])
         }
         let views = context.model.views.values.filter { $0.owner == nil }.sorted { $0.name < $1.name }.map { view in
             finding("\(view.materialized ? "materialized view" : "view") \(view.name) is not owned by any service",
-                    at: view.origin.fileLocation.with(length: view.name.name.count))
+                    at: view.origin.fileLocation.with(length: view.name.name.count), objects: [.relation(view.name, kind: .view)])
         }
         return tables + views
     }

@@ -125,7 +125,8 @@ public struct MultiWriterTable: Rule {
             findings.append(finding(
                 "\(relation.display) is written by \(services.count) services: \(described.joined(separator: ", "))"
                     + (owner.map { "; ownership.yml gives it to `\($0)`" } ?? ""),
-                at: context.queryLocation(pointed.use, pointed.offset, length: relation.name.count), services: services))
+                at: context.queryLocation(pointed.use, pointed.offset, length: relation.name.count), services: services,
+                objects: [.relation(relation)]))
         }
         return findings
     }

@@ -44,7 +44,7 @@ public struct UnreadTable: Rule {
         for (relation, use, offset) in firstWrites(context) where reads[relation] == nil && context.model.tables[relation] != nil {
             findings.append(finding("\(relation.display) is written (\(use.label)) but no service's query reads it",
                                     at: context.queryLocation(use, offset, length: relation.name.count),
-                                    services: context.queryOwner(of: relation).map { [$0] } ?? []))
+                                    services: context.queryOwner(of: relation).map { [$0] } ?? [], objects: [.relation(relation)]))
         }
         return findings
     }
@@ -108,7 +108,8 @@ public struct UnreadColumn: Rule {
                       seen.insert("\(access.relation).\(column)").inserted else { continue }
                 findings.append(finding("\(access.relation.display).\(column) is written (\(use.label)) but no service's query reads it",
                                         at: context.queryLocation(use, access.offset, length: column.count),
-                                        services: context.queryOwner(of: access.relation).map { [$0] } ?? []))
+                                        services: context.queryOwner(of: access.relation).map { [$0] } ?? [],
+                                        objects: [.relation(access.relation, kind: .column, column: column)]))
             }
         }
         return findings

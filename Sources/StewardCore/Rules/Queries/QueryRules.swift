@@ -168,14 +168,13 @@ extension Rule {
                 guard !written.contains(relation), let owner = context.queryOwner(of: relation), owner != use.service else { continue }
                 let allowance = manifest.allowance(from: use.service, to: owner, object: relation)
                 let first = accesses[0]
-                var result = finding(
+                let column = accesses.count == 1 ? first.column : nil
+                findings.append(finding(
                     "\(use.shortLabel) of service `\(use.service)` \(verb) \(relation.display)\(columnList(accesses)), owned by `\(owner)`",
-                    help: allowance == nil ? nil : "",
                     at: context.queryLocation(use, first.offset, length: first.column == nil ? relation.name.count : 1),
                     services: [use.service, owner],
-                    allowedBy: allowance.map { "boundaries.allow (\(manifest.path):\($0.line)): \($0.reason)" })
-                if allowance != nil { result.help = nil }
-                findings.append(result)
+                    allowance: allowance?.allowance(in: manifest),
+                    objects: [.relation(relation, kind: column == nil ? .table : .column, column: column)]))
             }
         }
         return findings

@@ -16,7 +16,8 @@ extension ColumnTypeRule {
                 guard let message = message(for: column, of: table, in: context) else { continue }
                 let origin = column.typeOrigin ?? column.origin
                 findings.append(finding(message, at: origin.fileLocation.with(length: column.typeOrigin == nil ? column.name.count : 1),
-                                        services: context.owner(of: table.name).map { [$0] } ?? []))
+                                        services: context.owner(of: table.name).map { [$0] } ?? [],
+                                        objects: [.relation(table.name, kind: .column, column: column.name)]))
             }
         }
         return findings
