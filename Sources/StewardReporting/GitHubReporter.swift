@@ -13,7 +13,7 @@ public struct GitHubReporter: Reporter {
 
     public func write(_ report: CheckReport, to emit: (String) -> Void) {
         for finding in report.findings { emit(command(finding, report) + "\n") }
-        emit("steward: \(report.analysis.migrations.files.count) migrations, \(report.verdict)\n")
+        emit("steward: \(plural(report.analysis.migrations.files.count, "migration")), \(report.verdict)\n")
     }
 
     func command(_ finding: Finding, _ report: CheckReport) -> String {

@@ -27,9 +27,9 @@ public struct MarkdownReporter: Reporter {
         let icon = counts.errors > 0 ? "❌" : counts.warnings > 0 ? "⚠️" : "✅"
         add(Self.marker + "\n")
         add("### \(icon) Steward: \(report.verdict)\n\n")
-        var scope = "\(analysis.migrations.files.count) migrations (\(analysis.migrations.layout.rawValue)), "
-            + "\(analysis.model.statementCount) statements"
-        if let manifest = analysis.manifest { scope += ", \(manifest.services.count) services in `\(report.paths.relative(manifest.path))`" }
+        var scope = "\(plural(analysis.migrations.files.count, "migration")) (\(analysis.migrations.layout.rawValue)), "
+            + plural(analysis.model.statementCount, "statement")
+        if let manifest = analysis.manifest { scope += ", \(plural(manifest.services.count, "service")) in `\(report.paths.relative(manifest.path))`" }
         if let history = analysis.history {
             scope += "; \(history.pending.count) migration\(history.pending.count == 1 ? "" : "s") changed since `\(history.reference)` (\(history.baseCommit.prefix(12)))"
         }

@@ -75,6 +75,9 @@ public struct CheckReport: Sendable {
     }
 }
 
+/// `1 migration`, `24 migrations`.
+func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+
 /// Turns the paths findings carry (as given on the command line, relative to the working
 /// directory or absolute) into paths relative to the repository root, which CI annotations,
 /// SARIF and code review need.

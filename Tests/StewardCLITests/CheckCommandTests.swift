@@ -58,7 +58,7 @@ struct CheckCommandTests {
         let result = try steward(["check", "--format", "json"], in: root)
         #expect(result.status == 1)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        #expect(document["format_version"] as? Int == 1)
+        #expect(document["format_version"] as? Int == 2)
         #expect(document["layout"] as? String == "golang-migrate")
         let summary = try #require(document["summary"] as? [String: Any])
         #expect(summary["errors"] as? Int == 1)
