@@ -22,8 +22,10 @@ let package = Package(
         .systemLibrary(name: "CPgQuery", path: "Sources/CPgQuery"),
         // PostgreSQL's raw parse tree (libpg_query's pg_query_raw_parse), read through the server
         // headers of the same major version (Debian: postgresql-server-dev-15).
+        // Linked statically (Debian's libpg-query-dev ships libpg_query.a, built against protobuf-c), so that
+        // the release binary runs where neither library is installed (scripts/release, checked with ldd in a test).
         .target(name: "CPgQueryRaw", cSettings: [.unsafeFlags(["-I" + postgresServerHeaders, "-Wno-ignored-attributes"])],
-                linkerSettings: [.linkedLibrary("pg_query")]),
+                linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libpg_query.a", "-Xlinker", "-l:libprotobuf-c.a"])]),
         // The real PostgreSQL parser, walked as PostgreSQL's own node structs, turned into typed Swift statements.
         .target(name: "StewardSQL", dependencies: ["CPgQuery", "CPgQueryRaw"],
                 swiftSettings: [.unsafeFlags(["-Xcc", "-I" + postgresServerHeaders, "-Xcc", "-Wno-ignored-attributes"])]),

@@ -13,6 +13,8 @@ public struct Analysis: Sendable {
     public var history: MigrationHistory?
     /// Original text of every file a finding can point into, for carets.
     public var sources: [String: SourceText]
+    /// What the services' query files read and write (empty on a cache hit).
+    public var queries = QueryInventory()
 
     public var errorCount: Int { findings.filter { $0.severity == .error && $0.allowedBy == nil }.count }
     public var warningCount: Int { findings.filter { $0.severity == .warning && $0.allowedBy == nil }.count }
@@ -190,8 +192,10 @@ public enum Analyzer {
         let running = RuleRegistry.all.filter { configuration.mayRun($0.descriptor) }
         findings += running.concurrentMap { $0.check(context) }.joined()
         phaseEnded(.ownershipAndRules)
-        return Analysis(migrations: migrations, model: model, manifest: manifest, findings: findings,
-                        sources: sources(of: migrations, manifest: manifest, queries: queries))
+        var analysis = Analysis(migrations: migrations, model: model, manifest: manifest, findings: findings,
+                                sources: sources(of: migrations, manifest: manifest, queries: queries))
+        analysis.queries = inventory
+        return analysis
     }
 
     /// Parses windows of jobs on all cores and replays them in order, the next window parsing

@@ -33,11 +33,16 @@ func writeOutput(_ text: String) {
 /// A report written to a file in pieces, as standard output is.
 enum ReportFile {
     struct CannotOpen: LocalizedError {
-        var errorDescription: String? { "the file cannot be created (does its folder exist, and may Steward write there?)" }
+        var reason: String
+        var errorDescription: String? { "\(reason) (does its folder exist, and may Steward write there?)" }
     }
 
     static func write(_ path: String, _ produce: ((String) -> Void) -> Void) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else { throw CannotOpen() }
+        // open(2) truncates in place: a named pipe or /dev/stdout stays what it is (Foundation's
+        // file creation would replace it with a regular file).
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw CannotOpen(reason: String(cString: strerror(errno))) }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         defer { try? handle.close() }
         var pending = ""
         var failure: (any Error)?
