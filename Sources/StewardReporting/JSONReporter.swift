@@ -98,7 +98,7 @@ public struct JSONReporter: Reporter {
             since: analysis.history.map { Since(reference: $0.reference, baseCommit: $0.baseCommit, pending: $0.pending.map(paths.relative).sorted()) },
             summary: Summary(files: analysis.migrations.files.count, statements: analysis.model.statementCount,
                              errors: counts.errors, warnings: counts.warnings, notes: counts.notes, allowed: counts.allowed),
-            findings: zip(analysis.findings, report.fingerprints).map { finding, fingerprint in
+            findings: zip(analysis.findings, report.findingFingerprints).map { finding, fingerprint in
                 FindingRecord(rule: finding.ruleID, category: RuleRegistry.category(of: finding.ruleID)?.rawValue,
                               severity: finding.severity.rawValue, message: finding.message, help: finding.help,
                               location: finding.location.map(location), services: finding.services,

@@ -21,20 +21,26 @@ extension Reporter {
 /// repository, owners of services and the rule a finding comes from.
 public struct CheckReport: Sendable {
     public var analysis: Analysis
-    /// One per finding, in the same order (`Fingerprints.of`).
+    /// One per finding, in the same order (`Fingerprints.of`); empty when the formats written
+    /// do not print them (text: hashing 50,000 findings is not free).
     public var fingerprints: [String]
     public var paths: RepositoryPaths
     /// `--fail-on`: the severity from which a finding fails the run.
     public var failLevel: Severity
 
-    public init(analysis: Analysis, paths: RepositoryPaths, failLevel: Severity = .error) {
+    public init(analysis: Analysis, paths: RepositoryPaths, failLevel: Severity = .error, fingerprinted: Bool = true) {
         self.analysis = analysis
-        self.fingerprints = Fingerprints.of(analysis.findings)
+        self.fingerprints = fingerprinted ? Fingerprints.of(analysis.findings) : []
         self.paths = paths
         self.failLevel = failLevel
     }
 
     public var findings: [Finding] { analysis.findings }
+
+    /// The fingerprints, computed here when the report was made without them.
+    public var findingFingerprints: [String] {
+        fingerprints.count == findings.count ? fingerprints : Fingerprints.of(findings)
+    }
 
     /// Owners of the services a finding concerns, in the services' order, without repeats.
     public func owners(of services: [String]) -> [String] {

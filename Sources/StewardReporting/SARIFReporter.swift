@@ -12,7 +12,7 @@ public struct SARIFReporter: Reporter {
     public func write(_ report: CheckReport, to emit: (String) -> Void) {
         let rules = Self.ruleDescriptors()
         let ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.id, $0) })
-        let results = zip(report.findings, report.fingerprints).map { finding, fingerprint in
+        let results = zip(report.findings, report.findingFingerprints).map { finding, fingerprint in
             result(finding, fingerprint: fingerprint, ruleIndex: ruleIndex[finding.ruleID], report: report)
         }
         let rootURI = URL(fileURLWithPath: report.paths.root, isDirectory: true).absoluteString

@@ -90,10 +90,12 @@ struct Check: ParsableCommand {
             failWithInputErrors(error.errors, colors: report.colors(on: STDERR_FILENO))
         }
         clock?.report()
+        let destinations = try report.destinations()
         let checked = CheckReport(analysis: analysis,
                                   paths: RepositoryPaths(root: RepositoryRoot.of(input.directory), workingDirectory: FileManager.default.currentDirectoryPath),
-                                  failLevel: failOn == .warning ? .warning : .error)
-        for (format, file) in try report.destinations() {
+                                  failLevel: failOn == .warning ? .warning : .error,
+                                  fingerprinted: destinations.contains { $0.format.printsFingerprints })
+        for (format, file) in destinations {
             var reporter = format.reporter
             if format == .text, file == nil { reporter = TextReporter(terminal: Terminal(colors: report.colors(on: STDOUT_FILENO))) }
             if let file {

@@ -6,6 +6,9 @@ import StewardReporting
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json, sarif, github, markdown, junit
 
+    /// Whether the format prints each finding's fingerprint.
+    var printsFingerprints: Bool { self == .json || self == .sarif }
+
     var reporter: any Reporter {
         switch self {
         case .text: TextReporter(terminal: Terminal(colors: false))
