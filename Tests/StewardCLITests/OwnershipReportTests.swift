@@ -90,3 +90,14 @@ struct OwnershipReportTests {
         #expect(result.stderr.contains("no ownership.yml found"))
     }
 }
+
+extension OwnershipReportTests {
+    /// The README shows the example's report: the same text as the pinned snapshot.
+    @Test func theReadmeShowsTheExamplesReport() throws {
+        let readme = try String(contentsOf: Paths.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "<!-- report-example:start -->\n"))
+        let end = try #require(readme.range(of: "<!-- report-example:end -->"))
+        let snapshot = try String(contentsOf: Paths.fixtures.appendingPathComponent("snapshots/report-example.md"), encoding: .utf8)
+        #expect(String(readme[start.upperBound..<end.lowerBound]) == snapshot, "README's copy of the report differs from report-example.md")
+    }
+}

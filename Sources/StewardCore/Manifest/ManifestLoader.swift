@@ -62,6 +62,7 @@ public enum ManifestLoader {
             var sawVersion = false
             var services: [Service] = [], teams: [String: Team] = [:], allowances: [BoundaryAllowance] = []
             var rules: [String: RuleSetting] = [:]
+            var prefixPattern: ManifestString?
             for (key, value) in mapping {
                 switch key.string ?? "" {
                 case "version":
@@ -71,12 +72,14 @@ public enum ManifestLoader {
                 case "teams": teams = self.teams(value)
                 case "boundaries": allowances = boundaries(value)
                 case "rules": rules = self.rules(value)
-                default: unknownKey(key, at: "top level", allowed: ["version", "services", "teams", "boundaries", "rules"])
+                case "cache": prefixPattern = cacheConvention(value)
+                default: unknownKey(key, at: "top level", allowed: ["version", "services", "teams", "boundaries", "rules", "cache"])
                 }
             }
             if !sawVersion { fail(root, "missing `version: 1`") }
             var manifest = OwnershipManifest(path: path, services: services, teams: teams, allowances: allowances, source: source)
             manifest.rules = rules
+            if let prefixPattern { manifest.cachePrefixPattern = prefixPattern }
             for (name, setting) in rules {
                 for service in setting.services.keys where manifest.service(named: service) == nil {
                     errors.append(InputError(path: path, line: setting.line, column: 1,
@@ -121,7 +124,9 @@ public enum ManifestLoader {
                         }
                     case "schemas": service.schemas = stringList(fieldValue, key: "services.\(name).schemas").map(\.text)
                     case "roles": service.roles = stringList(fieldValue, key: "services.\(name).roles").map(\.text)
-                    case "cache": service.cachePrefixes = cache(fieldValue, service: name)
+                    case "cache":
+                        service.cachePrefixes = cache(fieldValue, service: name)
+                        service.cacheDeclaration = ManifestString(text: "cache", line: (field.mark?.line ?? 1), column: (field.mark?.column ?? 1))
                     case "queries": service.queries = querySources(fieldValue, service: name)
                     default:
                         unknownKey(field, at: "services.\(name)", allowed: ["description", "owners", "tables", "schemas", "roles", "cache", "queries"])
@@ -222,7 +227,30 @@ public enum ManifestLoader {
             return sources
         }
 
+        /// Top-level `cache: {prefix_pattern: "{service}*:"}`.
+        mutating func cacheConvention(_ node: Node) -> ManifestString? {
+            guard case .mapping(let mapping) = node else {
+                fail(node, "`cache` must be a mapping with `prefix_pattern: \"{service}*:\"`")
+                return nil
+            }
+            var pattern: ManifestString?
+            for (key, value) in mapping {
+                if key.string == "prefix_pattern" {
+                    pattern = manifestString(value, key: "cache.prefix_pattern")
+                    if let text = pattern?.text, !text.contains("{service}") {
+                        fail(value, "cache.prefix_pattern `\(text)` must contain `{service}` (the service's name)")
+                    }
+                } else {
+                    unknownKey(key, at: "cache", allowed: ["prefix_pattern"])
+                }
+            }
+            return pattern
+        }
+
         mutating func cache(_ node: Node, service: String) -> [ManifestString] {
+            // `cache:` with nothing under it: the service uses the cache and names no prefix
+            // (cache-prefix-missing says so).
+            if node.tag.rawValue == Tag.Name.null.rawValue { return [] }
             guard case .mapping(let mapping) = node else {
                 fail(node, "`services.\(service).cache` must be a mapping with `prefixes: [...]`")
                 return []

@@ -11,6 +11,11 @@ public struct OwnershipManifest: Sendable {
     public let allowances: [BoundaryAllowance]
     /// The manifest's text, for showing the lines findings point at.
     public let source: SourceText
+    /// `cache: {prefix_pattern: …}`: the shape every service's key prefixes must have, with
+    /// `{service}` for the service's name and `*` for any text (default `{service}*:`).
+    public internal(set) var cachePrefixPattern = ManifestString(text: OwnershipManifest.defaultCachePrefixPattern, line: 0, column: 0)
+
+    public static let defaultCachePrefixPattern = "{service}*:"
     /// `rules:`: per rule id or category, its level, excluded paths and per-service levels.
     public internal(set) var rules: [String: RuleSetting] = [:]
     /// Lookup tables built once, so that ownership of 100k objects is not 100k scans of every pattern.
@@ -40,6 +45,8 @@ public struct Service: Sendable, Codable {
     public var schemas: [String]
     public var roles: [String]
     public var cachePrefixes: [ManifestString]
+    /// Where `cache:` is written: the service uses the shared cache (nil: it does not say so).
+    public var cacheDeclaration: ManifestString?
     public var line: Int
     /// `queries:`: the SQL files the service runs.
     public var queries: [QuerySource] = []

@@ -59,7 +59,8 @@ public struct StaleOwnershipEntry: Rule {
                         "service `\(service.name)` claims table `\(pattern.text)`, renamed to \(current.display) at \(rename.path):\(rename.line); update ownership.yml",
                         help: "replace `\(pattern.text)` with `\(current.display)` in ownership.yml (ownership follows the rename until then)",
                         at: location, services: [service.name],
-                        objects: [FindingObject(kind: .manifestEntry, name: "\(service.name): \(pattern.text)")]))
+                        objects: [FindingObject(kind: .manifestEntry, name: "\(service.name): \(pattern.text)")],
+                        related: [RelatedLocation(rename.fileLocation, "\(pattern.text) is renamed to \(current.display) here")]))
                     continue
                 }
                 findings.append(finding(
