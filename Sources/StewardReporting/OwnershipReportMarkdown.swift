@@ -29,8 +29,10 @@ public struct OwnershipReportMarkdown: Sendable {
         }
         for service in report.services where !service.tables.isEmpty {
             text += "\n<details><summary><code>\(service.name)</code>: \(plural(service.tables.count, "table"))</summary>\n\n"
-            text += "| table | columns | indexes | constraints |\n|---|---|---|---|\n"
-            for table in service.tables { text += "| \(cell(table.name)) | \(table.columns) | \(table.indexes) | \(table.constraints) |\n" }
+            text += "| table | access | columns | indexes | constraints |\n|---|---|---|---|---|\n"
+            for table in service.tables {
+                text += "| \(cell(table.name)) | \(table.access) | \(table.columns) | \(table.indexes) | \(table.constraints) |\n"
+            }
             text += "\n</details>\n"
         }
         return text + "\n"
@@ -62,7 +64,7 @@ public struct OwnershipReportMarkdown: Sendable {
         if !report.allowedExceptions.isEmpty {
             text += "\n**Documented exceptions** (`boundaries.allow`):\n\n"
             for dependency in report.allowedExceptions {
-                text += "- `\(dependency.from)` → `\(dependency.to)`: \(dependency.kind.rawValue) \(cell(dependency.object)) on \(cell(dependency.target)) "
+                text += "- `\(dependency.from)` → `\(dependency.to)`: \(dependency.kind.rawValue) \(cell(dependency.object + (dependency.privileges.map { " (\($0))" } ?? ""))) on \(cell(dependency.target)) "
                     + "(\(location(dependency.location))): \(MarkdownReporter.inline(dependency.allowedBecause ?? ""))\n"
             }
         }
@@ -75,15 +77,15 @@ public struct OwnershipReportMarkdown: Sendable {
 
     func readiness(_ report: OwnershipReport) -> String {
         var text = "## Decomposition readiness\n\n"
-        text += "What each service must cut to move to its own database. *ready*: nothing; *contracts only*: query-level or documented "
-            + "dependencies (code and agreements to change); *entangled*: undocumented foreign keys, views or grants across the boundary.\n\n"
+        text += "What each service must cut to move to its own database. *ready*: nothing; *contracts only*: query-level dependencies, or onto public "
+            + "tables, or documented (code and agreements to change); *entangled*: undocumented foreign keys, views, grants, triggers or schema placements onto private tables.\n\n"
         text += "| service | readiness | to cut |\n|---|---|---|\n"
         for service in report.services { text += "| `\(service.name)` | \(service.readiness.rawValue) | \(service.toCut.count) |\n" }
         for service in report.services where !service.toCut.isEmpty {
             text += "\n<details><summary><code>\(service.name)</code>: \(plural(service.toCut.count, "dependency", "dependencies")) to cut</summary>\n\n"
             for dependency in service.toCut {
                 let direction = dependency.from == service.name ? "on `\(dependency.to)`" : "of `\(dependency.from)`"
-                text += "- \(dependency.kind.rawValue) \(direction): \(cell(dependency.object)) → \(cell(dependency.target)) (\(location(dependency.location)))"
+                text += "- \(dependency.kind.rawValue) \(direction): \(cell(dependency.object + (dependency.privileges.map { " (\($0))" } ?? ""))) → \(cell(dependency.target)) (\(location(dependency.location)))"
                     + (dependency.allowedBecause.map { "; documented: \(MarkdownReporter.inline($0))" } ?? "") + "\n"
             }
             text += "\n</details>\n"

@@ -50,8 +50,8 @@ struct CheckCommandTests {
         let result = try steward(["check", "schema", "--manifest", "ownership.yml", "--show-allowed", "--select", "ownership"], in: root)
         #expect(result.status == 1)
         #expect(result.stdout.components(separatedBy: "allowed[cross-service-foreign-key]").count - 1 == 3)
-        #expect(result.stdout.contains("= allowed by boundaries.allow (ownership.yml:51): A run analyzes exactly one mirrored commit"))
-        #expect(result.stdout.hasSuffix("1 error, 0 warnings, 3 allowed\n"))
+        #expect(result.stdout.contains("= allowed by boundaries.allow (ownership.yml:53): A run analyzes exactly one mirrored commit"))
+        #expect(result.stdout.hasSuffix("1 error, 0 warnings, 3 notes, 4 allowed\n"))
     }
 
     @Test func jsonOutputHasTheDocumentedShape() throws {
@@ -63,7 +63,7 @@ struct CheckCommandTests {
         let summary = try #require(document["summary"] as? [String: Any])
         #expect(summary["errors"] as? Int == 1)
         #expect(summary["files"] as? Int == 24)
-        #expect(summary["notes"] as? Int == 0)
+        #expect(summary["notes"] as? Int == 3)
         #expect(document["since"] == nil)
         let findings = try #require(document["findings"] as? [[String: Any]])
         let finding = try #require(findings.first { $0["rule"] as? String == "cross-service-foreign-key" })
@@ -101,7 +101,7 @@ struct CheckCommandTests {
         let result = try steward(["check", "Tests/Fixtures/invalid-manifest/migrations", "--manifest", "Tests/Fixtures/invalid-manifest/ownership.yml"], in: root)
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr == "Tests/Fixtures/invalid-manifest/ownership.yml:5:5: error: unknown key `tabels` at services.accounts; expected one of: description, owners, tables, schemas, roles, cache, queries\n")
+        #expect(result.stderr == "Tests/Fixtures/invalid-manifest/ownership.yml:5:5: error: unknown key `tabels` at services.accounts; expected one of: description, owners, tables, public, schemas, roles, cache, queries\n")
     }
 
     @Test func aTableClaimedByTwoServicesIsAnInputError() throws {

@@ -83,7 +83,7 @@ struct ReportFormatTests {
         let log = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let results = try #require((log["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])
         let suppressed = results.compactMap { ($0["suppressions"] as? [[String: String]])?.first }
-        #expect(suppressed.count == 3)
+        #expect(suppressed.count == 4)
         #expect(suppressed.allSatisfy { $0["kind"] == "external" && $0["justification"]?.hasPrefix("boundaries.allow (ownership.yml:") == true })
     }
 
@@ -155,7 +155,7 @@ struct ReportFormatTests {
     @Test func markdownCommentOfTheExampleIsPinned() throws {
         let result = try steward(["check", "--format", "markdown"], in: root)
         #expect(result.status == 1)
-        #expect(result.stdout.hasPrefix("<!-- steward:check -->\n### ❌ Steward: 1 error, 38 warnings\n"))
+        #expect(result.stdout.hasPrefix("<!-- steward:check -->\n### ❌ Steward: 1 error, 38 warnings, 3 notes\n"))
         try assertSnapshot(result.stdout, named: snapshot("check-example.md"))
     }
 
@@ -197,11 +197,11 @@ struct ReportFormatTests {
         let result = try steward(["check", "--format", "junit", "--output", output.path], in: root)
         #expect(result.status == 1)
         let parsed = try python(script, [output.path])
-        #expect(parsed.stdout == "24 1 1 19 cross-service-foreign-key\n", "\(parsed.stdout) \(parsed.stderr)")
+        #expect(parsed.stdout == "24 1 1 21 cross-service-foreign-key\n", "\(parsed.stdout) \(parsed.stderr)")
         // --fail-on warning: warnings fail the run, so they are failures too.
         let strict = try steward(["check", "--format", "junit", "--output", output.path, "--fail-on", "warning"], in: root)
         #expect(strict.status == 1)
-        #expect(try python(script, [output.path]).stdout.hasPrefix("24 39 39 0 "))
+        #expect(try python(script, [output.path]).stdout.hasPrefix("24 39 39 2 "))
     }
 
     @Test func junitIsWellFormedWithControlCharactersInNames() throws {
@@ -258,14 +258,14 @@ struct ReportFormatTests {
         let sarif = scratch.appendingPathComponent("r.sarif").path, junit = scratch.appendingPathComponent("r.xml").path
         let result = try steward(["check", "--format", "sarif", "--output", sarif, "--format", "text", "--format=junit", "--output=\(junit)"], in: root)
         #expect(result.status == 1)
-        #expect(result.stdout.hasSuffix("1 error, 38 warnings\n"), "text goes to stdout")
+        #expect(result.stdout.hasSuffix("1 error, 38 warnings, 3 notes\n"), "text goes to stdout")
         #expect(try String(contentsOfFile: sarif, encoding: .utf8).contains("\"version\" : \"2.1.0\""))
         #expect(try String(contentsOfFile: junit, encoding: .utf8).hasPrefix("<?xml"))
         // --output alone writes text to the file.
         let textFile = scratch.appendingPathComponent("r.txt").path
         let alone = try steward(["check", "--output", textFile], in: root)
         #expect(alone.stdout.isEmpty)
-        #expect(try String(contentsOfFile: textFile, encoding: .utf8).hasSuffix("1 error, 38 warnings\n"))
+        #expect(try String(contentsOfFile: textFile, encoding: .utf8).hasSuffix("1 error, 38 warnings, 3 notes\n"))
     }
 
     @Test func badOutputCombinationsAreUsageErrors() throws {

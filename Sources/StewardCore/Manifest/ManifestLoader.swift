@@ -122,6 +122,10 @@ public enum ManifestLoader {
                         service.tables = stringList(fieldValue, key: "services.\(name).tables").map {
                             TablePattern(text: $0.text, line: $0.line, column: $0.column)
                         }
+                    case "public":
+                        service.publicTables = stringList(fieldValue, key: "services.\(name).public").map {
+                            TablePattern(text: $0.text, line: $0.line, column: $0.column)
+                        }
                     case "schemas": service.schemas = stringList(fieldValue, key: "services.\(name).schemas").map(\.text)
                     case "roles": service.roles = stringList(fieldValue, key: "services.\(name).roles").map(\.text)
                     case "cache":
@@ -129,7 +133,7 @@ public enum ManifestLoader {
                         service.cacheDeclaration = ManifestString(text: "cache", line: (field.mark?.line ?? 1), column: (field.mark?.column ?? 1))
                     case "queries": service.queries = querySources(fieldValue, service: name)
                     default:
-                        unknownKey(field, at: "services.\(name)", allowed: ["description", "owners", "tables", "schemas", "roles", "cache", "queries"])
+                        unknownKey(field, at: "services.\(name)", allowed: ["description", "owners", "tables", "public", "schemas", "roles", "cache", "queries"])
                     }
                 }
                 result.append(service)

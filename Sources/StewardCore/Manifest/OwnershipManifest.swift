@@ -45,6 +45,9 @@ public struct Service: Sendable, Codable {
     public var schemas: [String]
     public var roles: [String]
     public var cachePrefixes: [ManifestString]
+    /// `public:`: the service's tables (patterns; `schema.*` for a whole schema) that other
+    /// services may depend on, a contract. Everything else of the service is private.
+    public var publicTables: [TablePattern] = []
     /// Where `cache:` is written: the service uses the shared cache (nil: it does not say so).
     public var cacheDeclaration: ManifestString?
     public var line: Int
@@ -175,6 +178,12 @@ extension OwnershipManifest {
     /// Precedence: an exact `schema.table` entry, then a schema claim, then an exact
     /// unqualified entry, then a glob. Unqualified entries match the name in any schema.
     public func owner(of table: ObjectName) -> Ownership? { ownershipIndex.owner(of: table) }
+
+    /// Whether `service` declares the relation public (`public:`): a contract other services
+    /// may depend on. Everything else is private to its owner.
+    public func isPublic(_ relation: ObjectName, of service: String) -> Bool {
+        self.service(named: service)?.publicTables.contains { $0.matches(relation) } ?? false
+    }
     public func owner(ofSchema schema: String) -> String? {
         services.first { $0.schemas.contains(schema) }?.name
     }

@@ -9,6 +9,8 @@ public struct OwnershipReport: Sendable, Encodable {
         public var columns: Int
         public var indexes: Int
         public var constraints: Int
+        /// `public` (a contract others may depend on) or `private`.
+        public var access: String
     }
 
     public struct MigrationSpan: Sendable, Encodable {
@@ -100,12 +102,17 @@ public struct OwnershipReport: Sendable, Encodable {
             let indexCounts = Dictionary(grouping: model.indexes.values, by: \.table).mapValues(\.count)
             let files = touched.filter { $0.value.contains(service.name) }.keys.sorted { (order[$0] ?? .max, $0) < (order[$1] ?? .max, $1) }
             let involved = dependencies.filter { $0.from == service.name || $0.to == service.name }
-            let schemaLevel = involved.filter { $0.allowedBecause == nil && [.foreignKey, .view, .grant].contains($0.kind) }
+            // Documented (boundaries.allow) or onto a public table: a contract to renegotiate, not an entanglement.
+            let schemaLevel = involved.filter {
+                $0.allowedBecause == nil && !$0.targetIsPublic && [.foreignKey, .view, .grant, .trigger, .schema].contains($0.kind)
+            }
             return ServiceSection(
                 name: service.name, description: service.description, owners: service.owners, schemas: service.schemas, roles: service.roles,
                 cachePrefixes: service.cachePrefixes.map(\.text),
                 tables: tables.map {
-                    TableSummary(name: $0.name.display, columns: $0.columns.count, indexes: indexCounts[$0.name] ?? 0, constraints: $0.constraints.count)
+                    TableSummary(name: $0.name.display, columns: $0.columns.count, indexes: indexCounts[$0.name] ?? 0, constraints: $0.constraints.count,
+                                 access: manifest?.isPublic($0.name.schema == nil ? ObjectName(schema: "public", name: $0.name.name) : $0.name, of: service.name) == true
+                                    ? "public" : "private")
                 },
                 views: model.views.values.filter { $0.owner?.service == service.name }.map(\.name.display).sorted(),
                 migrations: MigrationSpan(count: files.count, first: files.first, last: files.last),

@@ -5,8 +5,14 @@ import StewardSQL
 public struct ServiceDependency: Sendable, Hashable, Encodable {
     public enum Kind: String, Sendable, Hashable, Encodable, CaseIterable {
         case foreignKey = "foreign key"
+        /// A view or materialized view of `from` reads a table of `to`.
         case view
+        /// `to`'s table is granted to a role `from` connects as (`roles:`).
         case grant
+        /// A trigger on `to`'s table runs `from`'s function: `to`'s writes run `from`'s code.
+        case trigger
+        /// `from`'s table lives in a schema `to` claims (`schemas:`).
+        case schema
         case queryRead = "query read"
         case queryWrite = "query write"
     }
@@ -18,22 +24,65 @@ public struct ServiceDependency: Sendable, Hashable, Encodable {
     public var object: String
     /// The object of `to` it depends on.
     public var target: String
+    public var targetName: ObjectName
     public var location: FileLocation
-    /// The `boundaries.allow` entry's reason when the manifest documents the dependency.
-    public var allowedBecause: String?
+    /// The `boundaries.allow` entry when the manifest documents the dependency.
+    public var allowance: BoundaryAllowance?
+    /// `to` declares the target public (`public:`): a contract others may depend on.
+    public var targetIsPublic: Bool
+    /// For grants: a privilege that writes (INSERT, UPDATE, DELETE, TRUNCATE).
+    public var writes: Bool
+    /// For grants: the privileges (`SELECT, UPDATE`).
+    public var privileges: String?
+
+    public var allowedBecause: String? { allowance?.reason }
+
+    enum CodingKeys: String, CodingKey { case kind, from, to, object, target, location, allowedBecause, targetIsPublic, writes, privileges }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(from, forKey: .from)
+        try container.encode(to, forKey: .to)
+        try container.encode(object, forKey: .object)
+        try container.encode(target, forKey: .target)
+        try container.encode(location, forKey: .location)
+        try container.encodeIfPresent(allowedBecause, forKey: .allowedBecause)
+        try container.encode(targetIsPublic, forKey: .targetIsPublic)
+        try container.encode(writes, forKey: .writes)
+        try container.encodeIfPresent(privileges, forKey: .privileges)
+    }
+
+    public static func == (lhs: ServiceDependency, rhs: ServiceDependency) -> Bool {
+        (lhs.kind, lhs.from, lhs.to, lhs.object, lhs.target, lhs.location) == (rhs.kind, rhs.from, rhs.to, rhs.object, rhs.target, rhs.location)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(from)
+        hasher.combine(to)
+        hasher.combine(object)
+        hasher.combine(target)
+    }
 }
 
 extension ServiceDependency {
+    static let writePrivileges: Privileges = [.insert, .update, .delete, .truncate]
+
     /// Every cross-service dependency the replayed model and the services' queries show.
     public static func all(in context: RuleContext) -> [ServiceDependency] {
         guard let manifest = context.manifest else { return [] }
         var result: [ServiceDependency] = []
-        func add(_ kind: Kind, from: String?, to: String?, object: String, target: ObjectName, at location: FileLocation) {
+        func add(_ kind: Kind, from: String?, to: String?, object: String, target: ObjectName, at location: FileLocation, writes: Bool = false,
+                 privileges: String? = nil) {
             guard let from, let to, from != to else { return }
-            let allowance = manifest.allowance(from: from, to: to, object: target)
-            result.append(ServiceDependency(kind: kind, from: from, to: to, object: object, target: target.display, location: location,
-                                            allowedBecause: allowance?.reason))
+            let qualified = target.schema == nil ? ObjectName(schema: "public", name: target.name) : target
+            result.append(ServiceDependency(kind: kind, from: from, to: to, object: object, target: target.display, targetName: qualified,
+                                            location: location, allowance: manifest.allowance(from: from, to: to, object: qualified),
+                                            targetIsPublic: manifest.isPublic(qualified, of: to), writes: writes,
+                                            privileges: privileges))
         }
+        let grantOrigins = grantStatements(context.model)
         for table in context.model.tables.values {
             for constraint in table.foreignKeys where !constraint.inherited {
                 guard let target = constraint.references?.table else { continue }
@@ -42,15 +91,28 @@ extension ServiceDependency {
                     at: (constraint.referencesOrigin ?? constraint.origin).fileLocation)
             }
             for entry in table.privileges.entries {
+                let origin = grantOrigins[GrantKey(object: table.name, grantee: entry.grantee)] ?? table.origin
                 add(.grant, from: context.service(ofRole: entry.grantee), to: table.owner?.service,
-                    object: "role \(entry.grantee): \(entry.privileges.names.joined(separator: ", "))", target: table.name,
-                    at: table.origin.fileLocation)
+                    object: "role \(entry.grantee)", target: table.name, at: origin.fileLocation.with(length: "GRANT".count),
+                    writes: !entry.privileges.intersection(writePrivileges).isEmpty, privileges: entry.privileges.names.joined(separator: ", "))
+            }
+            for trigger in table.triggers {
+                guard let function = context.model.functions.values.first(where: { $0.name == trigger.function || ($0.name.name == trigger.function.name && trigger.function.schema == nil) })
+                else { continue }
+                add(.trigger, from: function.owner?.service, to: table.owner?.service,
+                    object: "trigger \(trigger.name) runs \(function.name.display)()", target: table.name,
+                    at: trigger.origin.fileLocation.with(length: "CREATE TRIGGER".count))
+            }
+            if let schema = table.name.schema, let schemaOwner = manifest.owner(ofSchema: schema), table.owner?.basis != .schema {
+                add(.schema, from: table.owner?.service, to: schemaOwner, object: "table \(table.name.display)",
+                    target: ObjectName(schema: schema, name: "*"), at: table.origin.fileLocation.with(length: table.name.display.count))
             }
         }
         for view in context.model.views.values {
             for read in view.reads {
-                add(.view, from: view.owner?.service, to: context.queryOwner(of: read), object: view.name.display, target: read,
-                    at: view.origin.fileLocation)
+                add(.view, from: view.owner?.service, to: context.queryOwner(of: read),
+                    object: "\(view.materialized ? "materialized view" : "view") \(view.name.display)", target: read,
+                    at: view.origin.fileLocation.with(length: view.name.display.count))
             }
         }
         for use in context.queries.uses {
@@ -59,9 +121,29 @@ extension ServiceDependency {
                 let writes = use.query.accesses.contains { $0.relation == access.relation && $0.kind == .write }
                 add(writes ? .queryWrite : .queryRead, from: use.service, to: context.queryOwner(of: access.relation),
                     object: "\(use.shortLabel) (\(use.path))", target: access.relation,
-                    at: context.queryLocation(use, access.offset, length: access.relation.name.count))
+                    at: context.queryLocation(use, access.offset, length: access.relation.name.count), writes: writes)
             }
         }
         return result.sorted { ($0.from, $0.to, $0.kind.rawValue, $0.location) < ($1.from, $1.to, $1.kind.rawValue, $1.location) }
+    }
+
+    struct GrantKey: Hashable {
+        var object: ObjectName
+        var grantee: String
+    }
+
+    /// The last `GRANT` statement that named each object and grantee: where a grant dependency is written.
+    static func grantStatements(_ model: SchemaModel) -> [GrantKey: Origin] {
+        var origins: [GrantKey: Origin] = [:]
+        for grant in model.grants where grant.isGrant && !grant.allInSchema {
+            for object in grant.objects {
+                let qualified = object.schema == nil ? ObjectName(schema: "public", name: object.name) : object
+                for grantee in grant.grantees {
+                    origins[GrantKey(object: qualified, grantee: grantee)] = grant.origin
+                    origins[GrantKey(object: object, grantee: grantee)] = grant.origin
+                }
+            }
+        }
+        return origins
     }
 }

@@ -173,8 +173,11 @@ extension Rule {
             }.joined(separator: "; ")
         }
         let dependentServices = others.map(\.service) + queries.map(\.service).filter { service in !others.contains { $0.service == service } }
+        let relation = change.object.schema == nil ? ObjectName(schema: "public", name: change.object.name) : change.object
+        let isPublic = owner.map { context.manifest?.isPublic(relation, of: $0) ?? false } ?? false
+        if isPublic { text += "; \(change.object.display) is public in ownership.yml: other services may rely on it" }
         var result = finding(text, help: help, at: change.location, services: (owner.map { [$0] } ?? []) + dependentServices)
-        if !dependentServices.isEmpty { result.severity = .error }
+        if !dependentServices.isEmpty || isPublic { result.severity = .error }
         return result
     }
 

@@ -166,7 +166,7 @@ extension Rule {
 public enum RuleRegistry {
     public static let all: [any Rule] = [
         // Ownership
-        CrossServiceForeignKey(), UnownedObject(), StaleOwnershipEntry(), CachePrefixOverlap(), CachePrefixMissing(), CachePrefixConvention(),
+        CrossServiceForeignKey(), UnownedObject(), StaleOwnershipEntry(), CachePrefixOverlap(), CachePrefixMissing(), CachePrefixConvention(), CrossServiceDependency(),
         // Breaking changes
         DropTable(), DropColumn(), DropSchema(), RenameTable(), RenameColumn(), ChangeColumnType(),
         AddNotNullColumnWithoutDefault(), SetNotNull(), DropDefault(), RenameEnumValue(), DropView(), DropFunction(),

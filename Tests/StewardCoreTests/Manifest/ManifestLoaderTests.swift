@@ -42,7 +42,7 @@ struct ManifestLoaderTests {
 
     @Test func unknownKeysNameTheFileLineAndKey() {
         #expect(errors("version: 1\nservices:\n  api:\n    ownerz: [\"@a\"]\n") == [
-            "ownership.yml:4:5: unknown key `ownerz` at services.api; expected one of: description, owners, tables, schemas, roles, cache, queries",
+            "ownership.yml:4:5: unknown key `ownerz` at services.api; expected one of: description, owners, tables, public, schemas, roles, cache, queries",
         ])
     }
 

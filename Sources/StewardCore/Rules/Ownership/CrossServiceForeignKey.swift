@@ -65,7 +65,7 @@ public struct CrossServiceForeignKey: Rule {
                 let allowance = manifest.allowance(from: owner.service, to: targetOwner.service, object: target.table)
                 let columns = constraint.columns.joined(separator: ", ")
                 let targetColumns = target.columns.joined(separator: ", ")
-                let result = finding(
+                var result = finding(
                     "foreign key \(constraint.name) on \(table.name.display)(\(columns)) references \(target.table.display)(\(targetColumns)): service `\(owner.service)` depends on a table owned by `\(targetOwner.service)`",
                     help: """
                         drop the foreign key and let `\(targetOwner.service)` own the integrity of \(target.table.display), or document it: \
@@ -76,6 +76,11 @@ public struct CrossServiceForeignKey: Rule {
                     allowance: allowance?.allowance(in: manifest),
                     objects: [.relation(table.name, kind: .constraint, constraint: constraint.name), .relation(target.table)],
                     related: context.model.tables[target.table].map { [RelatedLocation($0.origin.fileLocation, "\(target.table.display) is created here (owned by `\(targetOwner.service)`)")] } ?? [])
+                // A foreign key onto a table its owner publishes is a documented contract: recorded, not an error.
+                if manifest.isPublic(target.table.schema == nil ? ObjectName(schema: "public", name: target.table.name) : target.table, of: targetOwner.service) {
+                    result.severity = .info
+                    result.message += " (public in ownership.yml: a documented contract)"
+                }
                 findings.append(result)
             }
         }

@@ -169,12 +169,18 @@ extension Rule {
                 let allowance = manifest.allowance(from: use.service, to: owner, object: relation)
                 let first = accesses[0]
                 let column = accesses.count == 1 ? first.column : nil
-                findings.append(finding(
+                var result = finding(
                     "\(use.shortLabel) of service `\(use.service)` \(verb) \(relation.display)\(columnList(accesses)), owned by `\(owner)`",
                     at: context.queryLocation(use, first.offset, length: first.column == nil ? relation.name.count : 1),
                     services: [use.service, owner],
                     allowance: allowance?.allowance(in: manifest),
-                    objects: [.relation(relation, kind: column == nil ? .table : .column, column: column)]))
+                    objects: [.relation(relation, kind: column == nil ? .table : .column, column: column)])
+                // Reading a table its owner publishes is what `public:` is for: recorded as a note.
+                if kind == .read, manifest.isPublic(relation, of: owner) {
+                    result.severity = .info
+                    result.message += " (public in ownership.yml)"
+                }
+                findings.append(result)
             }
         }
         return findings
