@@ -124,7 +124,10 @@ extension ServiceDependency {
                     at: context.queryLocation(use, access.offset, length: access.relation.name.count), writes: writes)
             }
         }
-        return result.sorted { ($0.from, $0.to, $0.kind.rawValue, $0.location) < ($1.from, $1.to, $1.kind.rawValue, $1.location) }
+        // Total order (one GRANT can name several tables): reports are byte-for-byte repeatable.
+        return result.sorted {
+            ($0.from, $0.to, $0.kind.rawValue, $0.location, $0.target, $0.object) < ($1.from, $1.to, $1.kind.rawValue, $1.location, $1.target, $1.object)
+        }
     }
 
     struct GrantKey: Hashable {
