@@ -85,13 +85,15 @@ struct CIPackagingTests {
 
         let check = try pr.step("check.sh", ["STEWARD_BIN": Paths.steward, "INPUT_DIRECTORY": "schema", "INPUT_SARIF": "steward.sarif"])
         #expect(check.status == 1, "\(check.stdout) \(check.stderr)")
-        let annotations = check.stdout.split(separator: "\n").filter { $0.hasPrefix("::") }
+        let annotations = check.stdout.split(separator: "\n").filter { $0.hasPrefix("::error") || $0.hasPrefix("::warning") }
+        // Who must approve: a notice per touched service.
+        #expect(check.stdout.split(separator: "\n").filter { $0.hasPrefix("::notice") && $0.contains("title=steward missing-approval::") }.count == 2)
         // Only the pull request's migration is reported (--since origin/main).
         #expect(annotations.count == 1, "\(check.stdout)")
         #expect(annotations.first?.hasPrefix("::error file=schema/002_link.up.sql,line=2,") == true)
         #expect(annotations.first?.contains("title=steward cross-service-foreign-key::") == true)
         #expect(try pr.read("output") == "sarif=steward.sarif\nexit-code=1\n")
-        #expect(try pr.read("summary").hasPrefix("<!-- steward:check -->\n### ❌ Steward: 1 error, 0 warnings\n"))
+        #expect(try pr.read("summary").hasPrefix("<!-- steward:check -->\n### ❌ Steward: 1 error, 0 warnings, 2 notes\n"))
         let sarif = try String(contentsOf: pr.url.appendingPathComponent("steward.sarif"), encoding: .utf8)
         #expect(sarif.contains("\"uri\" : \"schema/002_link.up.sql\""))
 

@@ -45,6 +45,8 @@ public struct AnalysisOptions: Sendable {
     /// `--since <git-ref>`: report findings only for migrations added or changed since the
     /// merge base with that ref; their tables count as new.
     public var since: String?
+    /// Who approved the change (`--approved-by`, `--reviews`, `--author`).
+    public var approvals: ApprovalInput?
 
     public init(directory: String, manifestPath: String?, layout: MigrationLayout? = nil, showAllowed: Bool = false,
                 cache: ResultCache? = nil, keepModel: Bool = true, onPhaseEnd: (@Sendable (AnalysisPhase) -> Void)? = nil) {
@@ -86,7 +88,21 @@ public enum Analyzer {
             throw InputErrors(errors: [error])
         }
         let queries = manifest.map(QuerySet.load(for:)) ?? .none
-        let settings = RuleSettings(postgresVersion: options.postgresVersion, history: history)
+        if options.approvals != nil, let manifest {
+            // Approvals are counted against team members: every team owner must list them.
+            let undeclared = manifest.services.flatMap { service in
+                service.owners.filter { $0.contains("/") && manifest.teams[$0] == nil }.map { (service, $0) }
+            }
+            if !undeclared.isEmpty {
+                throw InputErrors(errors: undeclared.map { service, team in
+                    InputError(path: manifest.path, line: service.line, column: 1, message: """
+                        owner \(team) of service `\(service.name)` is a team, but `teams:` does not list its members; approvals \
+                        are counted per member: teams: {"\(team)": {members: ["@login", …]}}
+                        """)
+                })
+            }
+        }
+        let settings = RuleSettings(postgresVersion: options.postgresVersion, history: history, review: options.approvals)
         var configuration = options.configuration
         configuration.settings = manifest?.rules ?? [:]
 

@@ -63,6 +63,7 @@ public enum ManifestLoader {
             var services: [Service] = [], teams: [String: Team] = [:], allowances: [BoundaryAllowance] = []
             var rules: [String: RuleSetting] = [:]
             var prefixPattern: ManifestString?
+            var review: ReviewPolicy?
             for (key, value) in mapping {
                 switch key.string ?? "" {
                 case "version":
@@ -73,13 +74,20 @@ public enum ManifestLoader {
                 case "boundaries": allowances = boundaries(value)
                 case "rules": rules = self.rules(value)
                 case "cache": prefixPattern = cacheConvention(value)
-                default: unknownKey(key, at: "top level", allowed: ["version", "services", "teams", "boundaries", "rules", "cache"])
+                case "review": review = reviewPolicy(value)
+                default: unknownKey(key, at: "top level", allowed: ["version", "services", "teams", "boundaries", "rules", "cache", "review"])
                 }
             }
             if !sawVersion { fail(root, "missing `version: 1`") }
             var manifest = OwnershipManifest(path: path, services: services, teams: teams, allowances: allowances, source: source)
             manifest.rules = rules
             if let prefixPattern { manifest.cachePrefixPattern = prefixPattern }
+            if let review {
+                manifest.review = review
+                for (service, line) in review.serviceLines where manifest.service(named: service) == nil {
+                    errors.append(InputError(path: path, line: line, column: 1, message: "review.services names unknown service `\(service)`"))
+                }
+            }
             for (name, setting) in rules {
                 for service in setting.services.keys where manifest.service(named: service) == nil {
                     errors.append(InputError(path: path, line: setting.line, column: 1,
@@ -229,6 +237,48 @@ public enum ManifestLoader {
                 }
             }
             return sources
+        }
+
+        /// `review: {approvals: 1, dependents_must_approve: true, author_counts: false, services: {billing: 2}}`.
+        mutating func reviewPolicy(_ node: Node) -> ReviewPolicy? {
+            guard case .mapping(let mapping) = node else {
+                fail(node, "`review` must be a mapping (approvals, dependents_must_approve, author_counts, services)")
+                return nil
+            }
+            var policy = ReviewPolicy()
+            func count(_ value: Node, _ key: String) -> Int? {
+                guard let number = value.int, number >= 0 else {
+                    fail(value, "`\(key)` must be a number of approvals (0 or more)")
+                    return nil
+                }
+                return number
+            }
+            func flag(_ value: Node, _ key: String) -> Bool? {
+                guard let flag = value.bool else {
+                    fail(value, "`\(key)` must be true or false")
+                    return nil
+                }
+                return flag
+            }
+            for (key, value) in mapping {
+                switch key.string ?? "" {
+                case "approvals": policy.approvals = count(value, "review.approvals") ?? policy.approvals
+                case "dependents_must_approve": policy.dependentsMustApprove = flag(value, "review.dependents_must_approve") ?? true
+                case "author_counts": policy.authorCounts = flag(value, "review.author_counts") ?? false
+                case "services":
+                    guard case .mapping(let services) = value else {
+                        fail(value, "`review.services` must map service names to numbers of approvals")
+                        continue
+                    }
+                    for (name, number) in services {
+                        let service = name.string ?? ""
+                        policy.serviceApprovals[service] = count(number, "review.services.\(service)") ?? policy.approvals
+                        policy.serviceLines[service] = name.mark?.line ?? 1
+                    }
+                default: unknownKey(key, at: "review", allowed: ["approvals", "dependents_must_approve", "author_counts", "services"])
+                }
+            }
+            return policy
         }
 
         /// Top-level `cache: {prefix_pattern: "{service}*:"}`.

@@ -16,6 +16,8 @@ public struct OwnershipManifest: Sendable {
     public internal(set) var cachePrefixPattern = ManifestString(text: OwnershipManifest.defaultCachePrefixPattern, line: 0, column: 0)
 
     public static let defaultCachePrefixPattern = "{service}*:"
+    /// `review:`: approvals a schema change needs.
+    public internal(set) var review = ReviewPolicy()
     /// `rules:`: per rule id or category, its level, excluded paths and per-service levels.
     public internal(set) var rules: [String: RuleSetting] = [:]
     /// Lookup tables built once, so that ownership of 100k objects is not 100k scans of every pattern.

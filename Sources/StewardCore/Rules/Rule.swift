@@ -70,6 +70,16 @@ public struct RuleExample: Sendable {
         self.manifest = manifest
     }
 
+    /// Who approved (`--approved-by`, `--author`), for the approval rule's examples.
+    public var approvals: ApprovalInput?
+
+    public init(files: [ExampleFile], manifest: String? = nil, applied: [String: String]? = nil, approvals: ApprovalInput?) {
+        self.files = files
+        self.manifest = manifest
+        self.applied = applied
+        self.approvals = approvals
+    }
+
     /// The SQL of the first file (most examples have one).
     public var sql: String { files.first?.sql ?? "" }
 }
@@ -112,10 +122,13 @@ public struct RuleSettings: Sendable, Hashable {
     public var postgresVersion: Int
     /// With `--since`: what changed since the merge base.
     public var history: MigrationHistory?
+    /// Who approved the change (`--approved-by`, `--reviews`, `--author`); nil when not given.
+    public var review: ApprovalInput?
 
-    public init(postgresVersion: Int = 15, history: MigrationHistory? = nil) {
+    public init(postgresVersion: Int = 15, history: MigrationHistory? = nil, review: ApprovalInput? = nil) {
         self.postgresVersion = postgresVersion
         self.history = history
+        self.review = review
     }
 }
 
@@ -166,7 +179,7 @@ extension Rule {
 public enum RuleRegistry {
     public static let all: [any Rule] = [
         // Ownership
-        CrossServiceForeignKey(), UnownedObject(), StaleOwnershipEntry(), CachePrefixOverlap(), CachePrefixMissing(), CachePrefixConvention(), CrossServiceDependency(),
+        CrossServiceForeignKey(), UnownedObject(), StaleOwnershipEntry(), CachePrefixOverlap(), CachePrefixMissing(), CachePrefixConvention(), CrossServiceDependency(), MissingApproval(),
         // Breaking changes
         DropTable(), DropColumn(), DropSchema(), RenameTable(), RenameColumn(), ChangeColumnType(),
         AddNotNullColumnWithoutDefault(), SetNotNull(), DropDefault(), RenameEnumValue(), DropView(), DropFunction(),

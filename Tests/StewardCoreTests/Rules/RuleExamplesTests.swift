@@ -56,7 +56,7 @@ struct RuleExamplesTests {
         expected += manifest.markers.map { "\(manifestFile.path):\($0.line):\($0.column)" }
         let migrations = try MigrationDiscovery.discover(at: directory.url.appendingPathComponent("migrations").path)
         let loaded = try ManifestLoader.load(path: manifestFile.path)
-        var settings = RuleSettings()
+        var settings = RuleSettings(review: example.approvals)
         if let applied = example.applied {
             let added = Set(example.files.filter { applied[$0.name] == nil }.compactMap { paths[$0.name] })
             let modified = Set(example.files.filter { file in applied[file.name].map { $0 != Self.unmark(file.sql).text } ?? false }
