@@ -48,7 +48,7 @@ extension RuleContext {
         for dependency in ServiceDependency.all(in: self)
         where isUnderReview(dependency.location.path) && !dependency.targetIsPublic && dependency.allowance == nil
             && [.foreignKey, .view, .grant, .trigger, .schema].contains(dependency.kind) {
-            touch(dependency.to, .newDependent("\(dependency.kind.rawValue) \(dependency.object) of `\(dependency.from)` depends on private \(dependency.target)"),
+            touch(dependency.to, .newDependent("\(dependency.dependent) of `\(dependency.from)` depends on private \(dependency.target)"),
                   at: dependency.location)
         }
         return touched.values.sorted { ($0.location, $0.service) < ($1.location, $1.service) }

@@ -65,7 +65,44 @@ public struct MigrationHistory: Sendable, Hashable {
                                 manifestChanged: manifestChanged)
     }
 
+    /// Writes the migrations directory as it was at `commit` into `destination` (files read from
+    /// git's objects, never from the work tree). Returns false when the directory did not exist then.
+    public static func export(directory: String, at commit: String, to destination: String) throws(InputError) -> Bool {
+        let prefix = try git(["rev-parse", "--show-prefix"], in: directory, what: "\(directory) is not inside a git repository")
+            .trimmingCharacters(in: .newlines)
+        let top = try git(["rev-parse", "--show-toplevel"], in: directory, what: "\(directory) is not inside a git repository")
+            .trimmingCharacters(in: .newlines)
+        let listing = try git(["ls-tree", "-r", "-z", "--name-only", commit, "--", prefix.isEmpty ? "." : prefix], in: top,
+                              what: "git ls-tree \(commit) failed")
+        let paths = listing.split(separator: "\0").map(String.init)
+        guard !paths.isEmpty else { return false }
+        let root = URL(fileURLWithPath: destination)
+        for path in paths {
+            // git prints the blob's bytes exactly (no filters): what a migration tool would read at that commit.
+            let bytes = try gitData(["cat-file", "blob", "\(commit):\(path)"], in: top, what: "git cat-file \(commit):\(path) failed")
+            let relative = String(path.dropFirst(prefix.count))
+            let file = root.appendingPathComponent(relative)
+            do {
+                try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try bytes.write(to: file)
+            } catch {
+                throw InputError(path: destination, message: "cannot write \(relative) of \(commit): \(error.localizedDescription)")
+            }
+        }
+        return true
+    }
+
+    /// The commit a ref names (`git rev-parse --verify`), or nil when it names none.
+    public static func resolve(_ reference: String, in directory: String) -> String? {
+        guard !reference.hasPrefix("-") else { return nil }
+        return try? git(["rev-parse", "--verify", "--quiet", reference + "^{commit}"], in: directory, what: "").trimmingCharacters(in: .newlines)
+    }
+
     private static func git(_ arguments: [String], in directory: String, input: String? = nil, what: String) throws(InputError) -> String {
+        String(decoding: try gitData(arguments, in: directory, input: input, what: what), as: UTF8.self)
+    }
+
+    private static func gitData(_ arguments: [String], in directory: String, input: String? = nil, what: String) throws(InputError) -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git", "-C", directory] + arguments
@@ -93,6 +130,6 @@ public struct MigrationHistory: Sendable, Hashable {
             let detail = String(decoding: errorData, as: UTF8.self).split(separator: "\n").first.map { " (git: \($0))" } ?? ""
             throw InputError(path: directory, message: what + detail)
         }
-        return String(decoding: data, as: UTF8.self)
+        return data
     }
 }

@@ -37,6 +37,10 @@ public struct ServiceDependency: Sendable, Hashable, Encodable {
 
     public var allowedBecause: String? { allowance?.reason }
 
+    /// The dependent object as a reviewer reads it: `view monthly`, `role svc_reports`,
+    /// `foreign key outbound_emails.outbound_emails_invoice_id_fkey`.
+    public var dependent: String { kind == .foreignKey ? "foreign key \(object)" : object }
+
     enum CodingKeys: String, CodingKey { case kind, from, to, object, target, location, allowedBecause, targetIsPublic, writes, privileges }
 
     public func encode(to encoder: any Encoder) throws {
@@ -53,8 +57,10 @@ public struct ServiceDependency: Sendable, Hashable, Encodable {
         try container.encodeIfPresent(privileges, forKey: .privileges)
     }
 
+    /// The same dependency wherever it is written: a review compares the base's and the head's
+    /// by what depends on what, not by line.
     public static func == (lhs: ServiceDependency, rhs: ServiceDependency) -> Bool {
-        (lhs.kind, lhs.from, lhs.to, lhs.object, lhs.target, lhs.location) == (rhs.kind, rhs.from, rhs.to, rhs.object, rhs.target, rhs.location)
+        (lhs.kind, lhs.from, lhs.to, lhs.object, lhs.target, lhs.privileges) == (rhs.kind, rhs.from, rhs.to, rhs.object, rhs.target, rhs.privileges)
     }
 
     public func hash(into hasher: inout Hasher) {

@@ -41,19 +41,7 @@ struct Check: ParsableCommand {
             """, valueName: "git-ref"))
     var since: String?
 
-    @Option(name: .customLong("approved-by"), parsing: .upToNextOption, help: ArgumentHelp(
-        "Users who approved the change (comma- or space-separated, with or without @): missing-approval checks each touched service.",
-        valueName: "login"))
-    var approvedBy: [String] = []
-
-    @Option(name: .long, help: ArgumentHelp(
-        "GitHub's reviews of the pull request as JSON (`gh api repos/O/R/pulls/N/reviews`): the latest review of each user counts.",
-        valueName: "file"))
-    var reviews: String?
-
-    @Option(name: .long, help: ArgumentHelp("The pull request's author: their own approval does not count (unless review.author_counts).",
-                                            valueName: "login"))
-    var author: String?
+    @OptionGroup var approval: ApprovalOptions
 
     @Flag(name: .long, help: ArgumentHelp(
         "Do not read or write the cache.",
@@ -71,27 +59,6 @@ struct Check: ParsableCommand {
         guard (9...18).contains(postgresVersion) else { throw ValidationError("--pg-version \(postgresVersion): expected a major version from 9 to 18") }
         if input.noManifest, input.manifest != nil { throw ValidationError("--manifest and --no-manifest exclude each other") }
         _ = try report.destinations()
-    }
-
-    /// `--approved-by`, `--reviews` and `--author` as one input; nil when none is given.
-    func approvals() throws -> ApprovalInput? {
-        guard !approvedBy.isEmpty || reviews != nil || author != nil else { return nil }
-        var logins = Self.names(approvedBy)
-        if let reviews {
-            let object: Any
-            do {
-                object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reviews)))
-            } catch {
-                failWithInputErrors([InputError(path: reviews, message: "cannot read the reviews as JSON: \(error.localizedDescription)")],
-                                    colors: report.colors(on: STDERR_FILENO))
-            }
-            do {
-                logins += try GitHubReviews.approvers(fromJSON: object)
-            } catch {
-                failWithInputErrors([InputError(path: reviews, message: "not GitHub's reviews: \(error.message)")], colors: report.colors(on: STDERR_FILENO))
-            }
-        }
-        return ApprovalInput(approvedBy: logins, author: author)
     }
 
     private static func names(_ values: [String]) -> [String] {
@@ -119,7 +86,7 @@ struct Check: ParsableCommand {
         options.configuration = RuleConfiguration(select: selectedNames, ignore: ignoredNames)
         options.postgresVersion = postgresVersion
         options.since = since
-        options.approvals = try approvals()
+        options.approvals = approval.input(colors: report.colors(on: STDERR_FILENO))
         do {
             analysis = try Analyzer.analyze(options)
         } catch {
