@@ -141,7 +141,7 @@ struct ApprovalTests {
         let result = try repo.check(["--approved-by", "carol"])
         #expect(result.status == 1)
         #expect(lines(result) == [
-            "db/002_view.sql:1:13: error[missing-approval]: `billing` has not approved this change (view view monthly of `reports` depends on private invoices): it needs 1 approval from @acme/billing (@frank, @grace), has 0",
+            "db/002_view.sql:1:13: error[missing-approval]: `billing` has not approved this change (view monthly of `reports` depends on private invoices): it needs 1 approval from @acme/billing (@frank, @grace), has 0",
         ], "\(result.stdout)")
         // Two approvals required of billing by the policy.
         try repo.write("ownership.yml", Self.manifest + "review: {services: {billing: 2}}\n")

@@ -85,6 +85,8 @@ public struct Table: Encodable, Sendable {
     public var constraints: [Constraint]
     public var triggers: [Trigger]
     public var comment: String?
+    /// The `COMMENT ON TABLE` that set `comment` (nil when none did).
+    public var commentOrigin: Origin?
     public var partitionOf: ObjectName?
     public var inheritsFrom: [ObjectName]
     public var isPartitioned: Bool

@@ -10,6 +10,8 @@ extension SchemaReplayer {
                 return issue("COMMENT ON TABLE \(name): no such table", at: offset)
             }
             model.tables[table]?.comment = comment.text
+            let statement = comment.text == nil ? nil : origin(offset)
+            model.tables[table]?.commentOrigin = statement
         case .view(let name), .materializedView(let name):
             guard let view = resolve(name, in: model.views) else {
                 return issue("COMMENT ON VIEW \(name): no such view", at: offset)

@@ -179,7 +179,7 @@ extension Rule {
 public enum RuleRegistry {
     public static let all: [any Rule] = [
         // Ownership
-        CrossServiceForeignKey(), UnownedObject(), StaleOwnershipEntry(), CachePrefixOverlap(), CachePrefixMissing(), CachePrefixConvention(), CrossServiceDependency(), MissingApproval(),
+        CrossServiceForeignKey(), UnownedObject(), StaleOwnershipEntry(), CachePrefixOverlap(), CachePrefixMissing(), CachePrefixConvention(), CrossServiceDependency(), MissingApproval(), OwnershipCommentMismatch(),
         // Breaking changes
         DropTable(), DropColumn(), DropSchema(), RenameTable(), RenameColumn(), ChangeColumnType(),
         AddNotNullColumnWithoutDefault(), SetNotNull(), DropDefault(), RenameEnumValue(), DropView(), DropFunction(),
