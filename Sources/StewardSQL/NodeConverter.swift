@@ -148,9 +148,18 @@ struct NodeConverter {
             return .tableOperation(TableOperation(kind: .lock(mode: Int(statement.mode)), relations: relations.map(objectName),
                                                   relationOffsets: relations.map { at($0.pointee.location) },
                                                   name: nil, concurrently: false, offset: at(relations.first?.pointee.location)))
+        case T_InsertStmt: return dataChange(node, node.as(InsertStmt.self).pointee.relation)
+        case T_UpdateStmt: return dataChange(node, node.as(UpdateStmt.self).pointee.relation)
+        case T_DeleteStmt: return dataChange(node, node.as(DeleteStmt.self).pointee.relation)
+        case T_MergeStmt: return dataChange(node, node.as(MergeStmt.self).pointee.relation)
         default:
             return .other(kind: nodeKindName(node))
         }
+    }
+
+    func dataChange(_ node: RawNode, _ relation: UnsafeMutablePointer<RangeVar>?) -> Statement {
+        guard let relation else { return .other(kind: nodeKindName(node)) }
+        return .dataChange(DataChange(kind: nodeKindName(node), target: objectName(relation), targetOffset: at(relation.pointee.location)))
     }
 
     /// The `owned_by` option of CREATE/ALTER SEQUENCE: the name parts, `[]` for NONE.

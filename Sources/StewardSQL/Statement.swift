@@ -70,6 +70,8 @@ public indirect enum Statement: Sendable {
     case invocation(kind: String, functions: [ObjectName])
     /// `CREATE TABLE … AS` / `SELECT … INTO`: a table whose columns come from a query (not modelled).
     case createTableAs(name: ObjectName, temporary: Bool)
+    /// INSERT, UPDATE, DELETE or MERGE run by the migration itself: the table it writes.
+    case dataChange(DataChange)
     /// A statement the model does not replay, named after its parse node (e.g. `InsertStmt`).
     case other(kind: String)
 
@@ -113,6 +115,7 @@ public indirect enum Statement: Sendable {
         case .doBlock: "DoStmt"
         case .invocation(let kind, _): kind
         case .createTableAs: "CreateTableAsStmt"
+        case .dataChange(let change): change.kind
         case .other(let kind): kind
         }
     }
@@ -458,4 +461,19 @@ public struct DoBlock: Sendable {
     public var language: String
     /// File offset of the string constant holding the body (its first line is the body's line 1).
     public var bodyOffset: Int?
+}
+
+/// A data statement (`InsertStmt`, `UpdateStmt`, `DeleteStmt`, `MergeStmt`) and the table it writes.
+public struct DataChange: Sendable, Equatable {
+    /// PostgreSQL's node name of the statement.
+    public var kind: String
+    public var target: ObjectName
+    /// File offset of the target's name.
+    public var targetOffset: Int
+
+    public init(kind: String, target: ObjectName, targetOffset: Int) {
+        self.kind = kind
+        self.target = target
+        self.targetOffset = targetOffset
+    }
 }

@@ -72,3 +72,40 @@ extension SQLParser {
         }
     }
 }
+
+extension SQLParser {
+    /// The body of a `CREATE FUNCTION … AS <string>` statement, found with libpg_query's
+    /// scanner (the string constant after the `AS` keyword), and the byte offset in `source`
+    /// where the body's text starts. Dollar-quoted bodies map offset for offset; a body in
+    /// `'…'` has its doubled quotes undone (offsets after one shift). nil for other forms
+    /// (`BEGIN ATOMIC`, C functions' two strings are fine: the first is taken).
+    public static func functionBody(of source: SourceText) -> (body: String, offset: Int)? {
+        guard let tokens = tokens(source) else { return nil }
+        for index in tokens.indices.dropLast() where tokens[index].kind == PG_QUERY__TOKEN__AS {
+            let literal = tokens[index + 1]
+            guard literal.kind == PG_QUERY__TOKEN__SCONST, literal.end > literal.start else { continue }
+            let bytes = source.bytes[literal.start..<literal.end]
+            if bytes.first == UInt8(ascii: "$") {
+                // `$tag$ … $tag$`: the delimiter is everything up to the second `$`.
+                guard let close = bytes.dropFirst().firstIndex(of: UInt8(ascii: "$")) else { return nil }
+                let delimiter = close - literal.start + 1
+                guard literal.end - literal.start >= 2 * delimiter else { return nil }
+                let body = String(decoding: source.bytes[(literal.start + delimiter)..<(literal.end - delimiter)], as: UTF8.self)
+                return (body, literal.start + delimiter)
+            }
+            if bytes.first == UInt8(ascii: "'"), bytes.count >= 2 {
+                let inner = String(decoding: source.bytes[(literal.start + 1)..<(literal.end - 1)], as: UTF8.self)
+                var body = ""
+                var previousQuote = false
+                for character in inner {
+                    if character == "'" && previousQuote { previousQuote = false; continue }
+                    previousQuote = character == "'"
+                    body.append(character)
+                }
+                return (body, literal.start + 1)
+            }
+            return nil
+        }
+        return nil
+    }
+}

@@ -18,6 +18,21 @@ struct DependencyKindsTests {
         "003_grants.sql": "\nGRANT SELECT, INSERT ON billing.invoices TO svc_reports;\nGRANT SELECT ON billing.plans TO svc_reports;\n",
         "004_trigger.sql": "CREATE FUNCTION reports.audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\nCREATE TRIGGER invoices_audit AFTER INSERT ON billing.invoices FOR EACH ROW EXECUTE FUNCTION reports.audit();\n",
         "005_cache.sql": "CREATE TABLE billing.report_cache (id bigint PRIMARY KEY, plan_id bigint REFERENCES billing.plans (id));\n",
+        "006_code.sql": """
+            CREATE FUNCTION reports.total_due() RETURNS numeric LANGUAGE sql STABLE AS $$
+              SELECT sum(total)
+              FROM billing.invoices
+            $$;
+            CREATE FUNCTION reports.close_month() RETURNS void LANGUAGE plpgsql AS $body$
+            BEGIN
+              UPDATE billing.invoices SET total = 0 WHERE total < 0;
+            END
+            $body$;
+            CREATE TABLE reports.snapshots (id bigint PRIMARY KEY);
+            INSERT INTO billing.invoices (id, total) VALUES (1, 0);
+            CREATE SEQUENCE reports.invoice_numbers OWNED BY billing.invoices.id;
+
+            """,
     ]
 
     func project(extra: [String: String] = [:]) throws -> URL {
@@ -44,8 +59,12 @@ struct DependencyKindsTests {
             "db/004_trigger.sql:2:1: error[cross-service-dependency]: trigger invoices_audit runs reports.audit() of `reports` on billing.invoices, owned by `billing`: every write of `billing` runs `reports`'s code",
             "db/005_cache.sql:1:14: error[cross-service-dependency]: table billing.report_cache of `reports` is in schema billing, which `billing` claims",
             "db/005_cache.sql:1:74: note[cross-service-foreign-key]: foreign key report_cache_plan_id_fkey on billing.report_cache(plan_id) references billing.plans(id): service `reports` depends on a table owned by `billing` (public in ownership.yml: a documented contract)",
+            "db/006_code.sql:3:8: error[cross-service-dependency]: function reports.total_due() of `reports` reads billing.invoices, owned by `billing`",
+            "db/006_code.sql:7:1: error[cross-service-dependency]: function reports.close_month() of `reports` writes billing.invoices, owned by `billing`",
+            "db/006_code.sql:11:13: error[cross-service-dependency]: INSERT in db/006_code.sql, a migration of `reports`, writes rows of billing.invoices, owned by `billing`",
+            "db/006_code.sql:12:1: error[cross-service-dependency]: sequence reports.invoice_numbers of `reports` is owned by a column of billing.invoices, owned by `billing`: it is dropped with the column",
         ], "\(result.stdout)")
-        #expect(result.stdout.hasSuffix("4 errors, 0 warnings, 3 notes\n"))
+        #expect(result.stdout.hasSuffix("8 errors, 0 warnings, 3 notes\n"))
     }
 
     /// A documented exception allows any kind, as it does foreign keys.
@@ -56,21 +75,21 @@ struct DependencyKindsTests {
             .write(to: directory.appendingPathComponent("ownership.yml"))
         let result = try steward(["check", "db", "--select", "cross-service-dependency", "--show-allowed"], in: directory)
         #expect(result.status == 0, "\(result.stdout)")
-        #expect(result.stdout.hasSuffix("0 errors, 0 warnings, 6 allowed\n"), "\(result.stdout)")
-        #expect(result.stdout.components(separatedBy: "= allowed by boundaries.allow (ownership.yml:7): reports reads billing (ADR-9)").count == 7)
+        #expect(result.stdout.hasSuffix("0 errors, 0 warnings, 10 allowed\n"), "\(result.stdout)")
+        #expect(result.stdout.components(separatedBy: "= allowed by boundaries.allow (ownership.yml:7): reports reads billing (ADR-9)").count == 11)
     }
 
     /// A breaking change to a public table is an error even when nothing in the schema depends on it.
     @Test func aBreakingChangeToAPublicTableIsAnError() throws {
-        let directory = try project(extra: ["006_drop.sql": "ALTER TABLE billing.plans DROP COLUMN name;\nALTER TABLE billing.invoices DROP COLUMN total;\n"])
+        let directory = try project(extra: ["007_drop.sql": "ALTER TABLE billing.plans DROP COLUMN name;\nALTER TABLE billing.invoices DROP COLUMN total;\n"])
         defer { try? FileManager.default.removeItem(at: directory) }
         let result = try steward(["check", "db", "--select", "drop-column"], in: directory)
         let headlines = result.stdout.split(separator: "\n").filter { $0.hasPrefix("db/") }.map(String.init)
         #expect(headlines.count == 2, "\(result.stdout)")
-        #expect(headlines.first?.hasPrefix("db/006_drop.sql:1:13: error[drop-column]: DROP COLUMN name of billing.plans") == true)
+        #expect(headlines.first?.hasPrefix("db/007_drop.sql:1:13: error[drop-column]: DROP COLUMN name of billing.plans") == true)
         #expect(headlines.first?.contains("billing.plans is public in ownership.yml: other services may rely on it") == true)
         // invoices is private, but reports' view reads it: an error naming reports.
-        #expect(headlines.last?.hasPrefix("db/006_drop.sql:2:13: error[drop-column]: DROP COLUMN total of billing.invoices") == true, "\(headlines)")
+        #expect(headlines.last?.hasPrefix("db/007_drop.sql:2:13: error[drop-column]: DROP COLUMN total of billing.invoices") == true, "\(headlines)")
     }
 
     /// The ownership report shows access levels and draws every kind.
@@ -81,7 +100,7 @@ struct DependencyKindsTests {
         #expect(result.status == 0)
         #expect(result.stdout.contains("| billing.plans | public |"))
         #expect(result.stdout.contains("| billing.invoices | private |"))
-        #expect(result.stdout.contains("s1 -->|\"foreign key 1, grant 2, schema 1, trigger 1, view 2\"| s0"), "\(result.stdout)")
+        #expect(result.stdout.contains("s1 -->|\"data write 1, foreign key 1, function 2, grant 2, schema 1, sequence 1, trigger 1, view 2\"| s0"), "\(result.stdout)")
         #expect(result.stdout.contains("| `reports` | entangled |"))
     }
 }

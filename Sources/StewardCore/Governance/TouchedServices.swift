@@ -47,7 +47,7 @@ extension RuleContext {
         }
         for dependency in ServiceDependency.all(in: self)
         where isUnderReview(dependency.location.path) && !dependency.targetIsPublic && dependency.allowance == nil
-            && [.foreignKey, .view, .grant, .trigger, .schema].contains(dependency.kind) {
+            && ![.queryRead, .queryWrite].contains(dependency.kind) {
             touch(dependency.to, .newDependent("\(dependency.dependent) of `\(dependency.from)` depends on private \(dependency.target)"),
                   at: dependency.location)
         }

@@ -30,6 +30,7 @@ extension SchemaReplayer {
                 embedded = (SourceText(statement.sql), min(bodyLine + statement.line - 1, source.lineStarts.count))
                 for inner in parsed {
                     if case .other = inner.statement { continue }
+                    if case .dataChange = inner.statement { continue }
                     replayed = true
                     apply(inner.statement, at: inner.range.lowerBound)
                 }

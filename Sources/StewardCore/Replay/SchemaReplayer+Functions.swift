@@ -8,6 +8,10 @@ extension SchemaReplayer {
                                 language: create.language, isProcedure: create.isProcedure, volatility: create.volatility,
                                 origin: origin(offset), owner: nil)
         model.functions[function.signature] = function
+        if let language = create.language?.lowercased(), language == "sql" || language == "plpgsql",
+           let range = currentStatement, range.lowerBound == offset {
+            model.codeSites.append(CodeSite(kind: .functionBody(name, language: language), path: path, range: range))
+        }
         // Overloads share a name: the most volatile one decides (a default's call is not resolved by argument types).
         if (functionVolatility[name.name].map { $0 != .volatile } ?? true) { functionVolatility[name.name] = create.volatility }
     }

@@ -138,6 +138,12 @@ public struct SchemaReplayer: Sendable {
             model.unmodelled.append(UnmodelledStatement(kind: "CreateTableAsStmt", origin: origin(offset)))
             if temporary { temporaryTables.insert(name.name) } else { lastOpaqueStatement = origin(offset) }
         case .other(let kind): model.unmodelled.append(UnmodelledStatement(kind: kind, origin: origin(offset)))
+        case .dataChange(let change):
+            model.unmodelled.append(UnmodelledStatement(kind: change.kind, origin: origin(offset)))
+            // What the migration itself writes: read by the cross-service rules, never resolved again.
+            let target = resolveAnyRelation(change.target) ?? qualifyForCreation(change.target)
+            model.codeAccesses.append(CodeAccess(function: nil, statement: String(change.kind.dropLast(4)).uppercased(), relation: target, writes: true,
+                                                 location: origin(change.targetOffset).fileLocation.with(length: change.target.name.count)))
         }
     }
 

@@ -104,7 +104,7 @@ public struct OwnershipReport: Sendable, Encodable {
             let involved = dependencies.filter { $0.from == service.name || $0.to == service.name }
             // Documented (boundaries.allow) or onto a public table: a contract to renegotiate, not an entanglement.
             let schemaLevel = involved.filter {
-                $0.allowedBecause == nil && !$0.targetIsPublic && [.foreignKey, .view, .grant, .trigger, .schema].contains($0.kind)
+                $0.allowedBecause == nil && !$0.targetIsPublic && ![.queryRead, .queryWrite].contains($0.kind)
             }
             return ServiceSection(
                 name: service.name, description: service.description, owners: service.owners, schemas: service.schemas, roles: service.roles,

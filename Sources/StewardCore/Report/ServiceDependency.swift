@@ -13,6 +13,12 @@ public struct ServiceDependency: Sendable, Hashable, Encodable {
         case trigger
         /// `from`'s table lives in a schema `to` claims (`schemas:`).
         case schema
+        /// A SQL or PL/pgSQL function of `from` reads or writes `to`'s table.
+        case function
+        /// A migration that creates or changes `from`'s objects also writes `to`'s rows.
+        case dataWrite = "data write"
+        /// A sequence in `from`'s schema is owned by (`OWNED BY`) a column of `to`'s table: it goes when the column does.
+        case sequence
         case queryRead = "query read"
         case queryWrite = "query write"
     }
@@ -89,6 +95,14 @@ extension ServiceDependency {
                                             privileges: privileges))
         }
         let grantOrigins = grantStatements(context.model)
+        var functionsByName: [ObjectName: Function] = [:], functionsByBareName: [String: Function] = [:]
+        for function in context.model.functions.values {
+            functionsByName[function.name] = function
+            functionsByBareName[function.name.name] = function
+        }
+        // `GRANT … ON ALL TABLES IN SCHEMA s`: one dependency per statement, role and owning service.
+        struct SchemaGrant: Hashable { var origin: Origin; var grantee: String; var schema: String; var owner: String }
+        var schemaGrants: [SchemaGrant: (tables: [ObjectName], privileges: Privileges, allPublic: Bool)] = [:]
         for table in context.model.tables.values {
             for constraint in table.foreignKeys where !constraint.inherited {
                 guard let target = constraint.references?.table else { continue }
@@ -97,13 +111,25 @@ extension ServiceDependency {
                     at: (constraint.referencesOrigin ?? constraint.origin).fileLocation)
             }
             for entry in table.privileges.entries {
+                let qualified = table.name.schema == nil ? ObjectName(schema: "public", name: table.name.name) : table.name
+                if grantOrigins[GrantKey(object: table.name, grantee: entry.grantee)] == nil,
+                   let origin = grantOrigins[GrantKey(object: ObjectName(schema: qualified.schema, name: "*"), grantee: entry.grantee)],
+                   let owner = table.owner?.service, let from = context.service(ofRole: entry.grantee), from != owner {
+                    let key = SchemaGrant(origin: origin, grantee: entry.grantee, schema: qualified.schema ?? "public", owner: owner)
+                    var aggregate = schemaGrants[key] ?? ([], [], true)
+                    aggregate.tables.append(table.name)
+                    aggregate.privileges.formUnion(entry.privileges)
+                    aggregate.allPublic = aggregate.allPublic && manifest.isPublic(qualified, of: owner)
+                    schemaGrants[key] = aggregate
+                    continue
+                }
                 let origin = grantOrigins[GrantKey(object: table.name, grantee: entry.grantee)] ?? table.origin
                 add(.grant, from: context.service(ofRole: entry.grantee), to: table.owner?.service,
                     object: "role \(entry.grantee)", target: table.name, at: origin.fileLocation.with(length: "GRANT".count),
                     writes: !entry.privileges.intersection(writePrivileges).isEmpty, privileges: entry.privileges.names.joined(separator: ", "))
             }
             for trigger in table.triggers {
-                guard let function = context.model.functions.values.first(where: { $0.name == trigger.function || ($0.name.name == trigger.function.name && trigger.function.schema == nil) })
+                guard let function = functionsByName[trigger.function] ?? (trigger.function.schema == nil ? functionsByBareName[trigger.function.name] : nil)
                 else { continue }
                 add(.trigger, from: function.owner?.service, to: table.owner?.service,
                     object: "trigger \(trigger.name) runs \(function.name.display)()", target: table.name,
@@ -113,6 +139,54 @@ extension ServiceDependency {
                 add(.schema, from: table.owner?.service, to: schemaOwner, object: "table \(table.name.display)",
                     target: ObjectName(schema: schema, name: "*"), at: table.origin.fileLocation.with(length: table.name.display.count))
             }
+        }
+        for (key, aggregate) in schemaGrants {
+            guard let from = context.service(ofRole: key.grantee) else { continue }
+            let target = ObjectName(schema: key.schema, name: "*")
+            let names = aggregate.tables.map(\.display).sorted()
+            result.append(ServiceDependency(
+                kind: .grant, from: from, to: key.owner, object: "role \(key.grantee)",
+                target: "\(names.count) table\(names.count == 1 ? "" : "s") of schema \(key.schema) (\(names.prefix(3).joined(separator: ", "))\(names.count > 3 ? ", …" : ""))",
+                targetName: target, location: key.origin.fileLocation.with(length: "GRANT".count),
+                allowance: manifest.allowances.first { allowance in allowance.from == from && allowance.to == key.owner
+                    && aggregate.tables.allSatisfy { allowance.covers(from: from, to: key.owner, object: $0.schema == nil ? ObjectName(schema: "public", name: $0.name) : $0) } },
+                targetIsPublic: aggregate.allPublic, writes: !aggregate.privileges.intersection(writePrivileges).isEmpty,
+                privileges: aggregate.privileges.names.joined(separator: ", ")))
+        }
+        // Functions: the owner of the function against the owner of each table its body uses.
+        var functionOwners: [ObjectName: String] = [:]
+        for function in context.model.functions.values { if let owner = function.owner?.service { functionOwners[function.name] = owner } }
+        // Data statements: attributed to the services whose objects the same migration creates or changes.
+        let codeAccesses = MigrationCode.accesses(context.model, migrations: context.migrations)
+        let dataPaths = Set(codeAccesses.filter { $0.function == nil }.map(\.location.path))
+        var fileServices: [String: Set<String>] = [:]
+        if !dataPaths.isEmpty {
+            for table in context.model.tables.values where dataPaths.contains(table.origin.path) {
+                if let owner = table.owner?.service { fileServices[table.origin.path, default: []].insert(owner) }
+            }
+            for change in context.model.changes where dataPaths.contains(change.location.path) {
+                if case .setting = change.kind { continue }
+                if let owner = context.owner(of: change.table ?? change.object) { fileServices[change.location.path, default: []].insert(owner) }
+            }
+        }
+        for access in codeAccesses {
+            if let function = access.function {
+                guard let from = functionOwners[function] else { continue }
+                add(.function, from: from, to: context.queryOwner(of: access.relation),
+                    object: "function \(function.display)()", target: access.relation, at: access.location, writes: access.writes)
+            } else {
+                // A migration that only creates or changes one service's objects is that service's: its
+                // data statements are that service writing. A migration of several services is ambiguous.
+                guard let services = fileServices[access.location.path], services.count == 1, let service = services.first else { continue }
+                add(.dataWrite, from: service, to: context.queryOwner(of: access.relation),
+                    object: "\(access.statement ?? "a data statement") in \(access.location.path)",
+                    target: access.relation, at: access.location, writes: true)
+            }
+        }
+        for sequence in context.model.sequences.values {
+            guard let table = sequence.ownedBy, let sequenceOwner = manifest.owner(ofSchema: sequence.name.schema ?? "public") else { continue }
+            add(.sequence, from: sequenceOwner, to: context.owner(of: table),
+                object: "sequence \(sequence.name.display)", target: table, at: sequence.origin.fileLocation)
         }
         for view in context.model.views.values {
             for read in view.reads {
@@ -144,7 +218,14 @@ extension ServiceDependency {
     /// The last `GRANT` statement that named each object and grantee: where a grant dependency is written.
     static func grantStatements(_ model: SchemaModel) -> [GrantKey: Origin] {
         var origins: [GrantKey: Origin] = [:]
-        for grant in model.grants where grant.isGrant && !grant.allInSchema {
+        for grant in model.grants where grant.isGrant {
+            if grant.allInSchema {
+                // `ON ALL TABLES IN SCHEMA s`: `objects` are the schemas.
+                for schema in grant.objects {
+                    for grantee in grant.grantees { origins[GrantKey(object: ObjectName(schema: schema.name, name: "*"), grantee: grantee)] = grant.origin }
+                }
+                continue
+            }
             for object in grant.objects {
                 let qualified = object.schema == nil ? ObjectName(schema: "public", name: object.name) : object
                 for grantee in grant.grantees {

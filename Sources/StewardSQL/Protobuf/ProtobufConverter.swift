@@ -155,9 +155,18 @@ struct ProtobufConverter {
             return .tableOperation(TableOperation(kind: .lock(mode: Int(statement.mode)), relations: relations.map(objectName),
                                                   relationOffsets: relations.map { at($0.pointee.location) },
                                                   name: nil, concurrently: false, offset: at(relations.first?.pointee.location)))
+        case PG_QUERY__NODE__NODE_INSERT_STMT: return dataChange(node, value.insert_stmt.pointee.relation)
+        case PG_QUERY__NODE__NODE_UPDATE_STMT: return dataChange(node, value.update_stmt.pointee.relation)
+        case PG_QUERY__NODE__NODE_DELETE_STMT: return dataChange(node, value.delete_stmt.pointee.relation)
+        case PG_QUERY__NODE__NODE_MERGE_STMT: return dataChange(node, value.merge_stmt.pointee.relation)
         default:
             return .other(kind: nodeKindName(node))
         }
+    }
+
+    func dataChange(_ node: NodePointer, _ relation: UnsafeMutablePointer<PgQuery__RangeVar>?) -> Statement {
+        guard let relation else { return .other(kind: nodeKindName(node)) }
+        return .dataChange(DataChange(kind: nodeKindName(node), target: objectName(relation), targetOffset: at(relation.pointee.location)))
     }
 
     /// The `owned_by` option of CREATE/ALTER SEQUENCE: the name parts, `[]` for NONE.

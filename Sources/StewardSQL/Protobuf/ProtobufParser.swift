@@ -17,6 +17,9 @@ extension SQLParser {
         func normalized(_ statement: Statement) -> Statement {
             switch statement {
             case .other(let kind): return .other(kind: kind.lowercased().replacingOccurrences(of: "_", with: ""))
+            case .dataChange(var change):
+                change.kind = change.kind.lowercased().replacingOccurrences(of: "_", with: "")
+                return .dataChange(change)
             case .createSchema(var schema):
                 schema.elements = schema.elements.map(normalized)
                 return .createSchema(schema)

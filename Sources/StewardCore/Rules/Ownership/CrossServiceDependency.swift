@@ -9,7 +9,7 @@ public struct CrossServiceDependency: Rule {
         id: "cross-service-dependency",
         category: .ownership,
         defaultSeverity: .error,
-        summary: "A view, grant, trigger or schema placement ties one service to another service's private table.",
+        summary: "A view, grant, trigger, function, data statement, sequence or schema placement ties one service to another service's private table.",
         rationale: """
             Like a foreign key, these are dependencies the database enforces: a view of service A that reads B's table \
             breaks (or blocks B's migration) when B changes the table; a grant lets A's role read or write B's rows \
@@ -73,12 +73,19 @@ public struct CrossServiceDependency: Rule {
                 message = "\(dependency.object) of `\(dependency.from)` on \(dependency.target), owned by `\(dependency.to)`: every write of `\(dependency.to)` runs `\(dependency.from)`'s code"
             case .schema:
                 message = "\(dependency.object) of `\(dependency.from)` is in schema \(dependency.targetName.schema ?? "public"), which `\(dependency.to)` claims"
+            case .function:
+                message = "\(dependency.object) of `\(dependency.from)` \(dependency.writes ? "writes" : "reads") \(dependency.target), owned by `\(dependency.to)`"
+            case .dataWrite:
+                message = "\(dependency.object), a migration of `\(dependency.from)`, writes rows of \(dependency.target), owned by `\(dependency.to)`"
+            case .sequence:
+                message = "\(dependency.object) of `\(dependency.from)` is owned by a column of \(dependency.target), owned by `\(dependency.to)`: it is dropped with the column"
             }
             var result = finding(message + (dependency.targetIsPublic ? " (public in ownership.yml: a documented contract)" : ""),
                                  at: dependency.location, services: [dependency.from, dependency.to],
                                  allowance: dependency.allowance?.allowance(in: manifest),
                                  objects: [.relation(dependency.targetName, kind: dependency.kind == .schema ? .schema : .table)])
             if dependency.targetIsPublic { result.severity = dependency.writes ? .warning : .info }
+            if dependency.kind == .dataWrite, !dependency.targetIsPublic { result.severity = .error }
             return result
         }
     }
