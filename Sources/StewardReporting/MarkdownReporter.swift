@@ -101,15 +101,7 @@ public struct MarkdownReporter: Reporter {
     }
 
     static func verdict(_ findings: [Finding]) -> String {
-        var errors = 0, warnings = 0, notes = 0, allowed = 0
-        for finding in findings {
-            if finding.isAllowed { allowed += 1; continue }
-            switch finding.severity {
-            case .error: errors += 1
-            case .warning: warnings += 1
-            case .info: notes += 1
-            }
-        }
+        let (errors, warnings, notes, allowed) = CheckReport.counts(of: findings)
         var parts: [String] = []
         if errors > 0 { parts.append("\(errors) error\(errors == 1 ? "" : "s")") }
         if warnings > 0 { parts.append("\(warnings) warning\(warnings == 1 ? "" : "s")") }

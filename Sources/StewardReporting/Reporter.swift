@@ -53,7 +53,10 @@ public struct CheckReport: Sendable {
     public func fails(_ finding: Finding) -> Bool { !finding.isAllowed && finding.severity >= failLevel }
 
     /// Counts that every format's summary line uses.
-    public var counts: (errors: Int, warnings: Int, notes: Int, allowed: Int) {
+    public var counts: (errors: Int, warnings: Int, notes: Int, allowed: Int) { Self.counts(of: findings) }
+
+    /// Findings that are not allowed, by severity, and the allowed ones.
+    public static func counts(of findings: some Sequence<Finding>) -> (errors: Int, warnings: Int, notes: Int, allowed: Int) {
         var counts = (errors: 0, warnings: 0, notes: 0, allowed: 0)
         for finding in findings {
             if finding.isAllowed { counts.allowed += 1; continue }

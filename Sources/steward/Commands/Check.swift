@@ -94,8 +94,10 @@ struct Check: ParsableCommand {
         }
         clock?.report()
         let destinations = try report.destinations()
-        let checked = CheckReport(analysis: analysis,
-                                  paths: RepositoryPaths(root: RepositoryRoot.of(input.directory), workingDirectory: FileManager.default.currentDirectoryPath),
+        let workingDirectory = FileManager.default.currentDirectoryPath
+        // Text prints paths as given; only the other formats need the repository root (a git subprocess).
+        let root = destinations.allSatisfy { $0.format == .text } ? workingDirectory : RepositoryRoot.of(input.directory)
+        let checked = CheckReport(analysis: analysis, paths: RepositoryPaths(root: root, workingDirectory: workingDirectory),
                                   failLevel: failOn == .warning ? .warning : .error,
                                   fingerprinted: destinations.contains { $0.format.printsFingerprints })
         for (format, file) in destinations {

@@ -82,21 +82,18 @@ struct ReportOptions: ParsableArguments {
 }
 
 /// The root of the git repository holding `directory` (CI annotations and SARIF need paths
-/// relative to it), else the current directory.
+/// relative to it), else the current directory. Found as git finds it, by walking up to the
+/// folder that holds `.git` (a directory, or a file in worktrees and submodules): no git
+/// subprocess, which would cost a short run half its time.
 enum RepositoryRoot {
     static func of(_ directory: String) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", directory, "rev-parse", "--show-toplevel"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return FileManager.default.currentDirectoryPath }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let root = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard process.terminationStatus == 0, !root.isEmpty else { return FileManager.default.currentDirectoryPath }
-        return root
+        let fileManager = FileManager.default
+        var current = URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL
+        while true {
+            if fileManager.fileExists(atPath: current.appendingPathComponent(".git").path) { return current.path }
+            let parent = current.deletingLastPathComponent()
+            if parent.path == current.path { return fileManager.currentDirectoryPath }
+            current = parent
+        }
     }
 }
