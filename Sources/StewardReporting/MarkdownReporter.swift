@@ -39,9 +39,19 @@ public struct MarkdownReporter: Reporter {
             return
         }
 
+        // Who must approve, first: it is what a reviewer acts on.
+        let approvals = report.findings.filter { $0.ruleID == MissingApproval.id }
+        if !approvals.isEmpty {
+            add("\n#### Required approvals\n\n")
+            for finding in approvals {
+                let mark = finding.isAllowed ? "✅" : finding.severity == .error ? "❌" : "⏳"
+                add("- \(mark) \(Self.inline(finding.message))\n")
+            }
+        }
+
         // Service → file → findings, services by name (findings of no service last), files by path.
         var groups: [String: [String: [Int]]] = [:]
-        for (index, finding) in report.findings.enumerated() {
+        for (index, finding) in report.findings.enumerated() where finding.ruleID != MissingApproval.id {
             let service = finding.services.first ?? ""
             groups[service, default: [:]][finding.location.map { report.paths.relative($0.path) } ?? "", default: []].append(index)
         }

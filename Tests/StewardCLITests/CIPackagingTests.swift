@@ -93,7 +93,9 @@ struct CIPackagingTests {
         #expect(annotations.first?.hasPrefix("::error file=schema/002_link.up.sql,line=2,") == true)
         #expect(annotations.first?.contains("title=steward cross-service-foreign-key::") == true)
         #expect(try pr.read("output") == "sarif=steward.sarif\nexit-code=1\n")
-        #expect(try pr.read("summary").hasPrefix("<!-- steward:check -->\n### ❌ Steward: 1 error, 0 warnings, 2 notes\n"))
+        let summary = try pr.read("summary")
+        #expect(summary.hasPrefix("<!-- steward:check -->\n### ❌ Steward: 1 error, 0 warnings, 2 notes\n"))
+        #expect(summary.contains("#### Required approvals\n\n- ⏳ `notifier` must approve this change"), "\(summary)")
         let sarif = try String(contentsOf: pr.url.appendingPathComponent("steward.sarif"), encoding: .utf8)
         #expect(sarif.contains("\"uri\" : \"schema/002_link.up.sql\""))
 

@@ -51,7 +51,7 @@ public struct Review: Sendable {
         for service in touched { note(service.service) }
         for entry in diff.entries { note(headContext.owner(of: entry.relation)) }
         for dependency in added + removed { note(dependency.from); note(dependency.to) }
-        let findings = head.findings.filter { $0.ruleID != "missing-approval" }
+        let findings = head.findings.filter { $0.ruleID != MissingApproval.id }
         for finding in findings { note(finding.services.first) }
 
         let sections = services.map { service -> Section in

@@ -2,8 +2,11 @@ import StewardSQL
 
 /// A service whose objects the change touches has not approved it.
 public struct MissingApproval: Rule {
+    /// Reporters single these findings out (who must approve is what a reviewer acts on).
+    public static let id = "missing-approval"
+
     public let descriptor = RuleDescriptor(
-        id: "missing-approval",
+        id: Self.id,
         category: .ownership,
         defaultSeverity: .error,
         summary: "A service the change touches has not approved it (its owners, per `review:` in ownership.yml).",
