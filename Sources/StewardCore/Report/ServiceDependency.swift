@@ -116,11 +116,11 @@ extension ServiceDependency {
                    let origin = grantOrigins[GrantKey(object: ObjectName(schema: qualified.schema, name: "*"), grantee: entry.grantee)],
                    let owner = table.owner?.service, let from = context.service(ofRole: entry.grantee), from != owner {
                     let key = SchemaGrant(origin: origin, grantee: entry.grantee, schema: qualified.schema ?? "public", owner: owner)
-                    var aggregate = schemaGrants[key] ?? ([], [], true)
-                    aggregate.tables.append(table.name)
-                    aggregate.privileges.formUnion(entry.privileges)
-                    aggregate.allPublic = aggregate.allPublic && manifest.isPublic(qualified, of: owner)
-                    schemaGrants[key] = aggregate
+                    // Updated in place: taking the value out and storing it back would copy its table list each time.
+                    let isPublic = manifest.isPublic(qualified, of: owner)
+                    schemaGrants[key, default: ([], [], true)].tables.append(table.name)
+                    schemaGrants[key, default: ([], [], true)].privileges.formUnion(entry.privileges)
+                    if !isPublic { schemaGrants[key, default: ([], [], true)].allPublic = false }
                     continue
                 }
                 let origin = grantOrigins[GrantKey(object: table.name, grantee: entry.grantee)] ?? table.origin
