@@ -30,7 +30,7 @@ public struct SchemaDiff: Sendable {
         func add(_ change: Entry.Change, _ object: String, _ detail: String? = nil, on relation: ObjectName) {
             entries.append(Entry(change: change, object: object, detail: detail, relation: relation))
         }
-        for (name, table) in head.tables where base.tables[name] == nil { add(.added, "table \(name.display)", on: name) }
+        for name in head.tables.keys where base.tables[name] == nil { add(.added, "table \(name.display)", on: name) }
         for (name, _) in base.tables where head.tables[name] == nil { add(.dropped, "table \(name.display)", on: name) }
         for (name, table) in head.tables {
             guard let old = base.tables[name] else { continue }
