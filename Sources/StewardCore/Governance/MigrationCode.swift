@@ -41,34 +41,73 @@ public enum MigrationCode {
         let catalog = ModelCatalog(model: model)
         let paths = Set(sites.map(\.path))
         let sources = Dictionary(migrations.files.filter { paths.contains($0.path) }.map { ($0.path, $0.source) }, uniquingKeysWith: { first, _ in first })
-        result += sites.concurrentMap { site in accesses(of: site, file: sources[site.path], catalog: catalog) }.joined()
+        // Bodies found with the scanner, then each distinct body resolved once: migrations often
+        // install the same trigger function body under many names.
+        let bodies: [(site: CodeSite, body: Body)] = sites.compactMap { site in
+            guard let file = sources[site.path], site.range.upperBound <= file.bytes.count, case .functionBody(_, let language) = site.kind,
+                  let (text, offset) = SQLParser.functionBody(of: SourceText(bytes: Array(file.bytes[site.range]))) else { return nil }
+            return (site, Body(text: text, language: language, offset: site.range.lowerBound + offset))
+        }
+        let distinct = Array(Set(bodies.map(\.body.key)))
+        let resolved = Dictionary(uniqueKeysWithValues: zip(distinct, distinct.concurrentMap { key in relativeAccesses(key, catalog: catalog) }))
+        for (site, body) in bodies {
+            guard case .functionBody(let function, _) = site.kind, let file = sources[site.path] else { continue }
+            for access in resolved[body.key] ?? [] {
+                let location: FileLocation
+                switch access.place {
+                case .offset(let offset):
+                    let point = file.location(ofByte: body.offset + offset)
+                    location = FileLocation(path: site.path, line: point.line, column: point.column, length: access.relation.name.count)
+                case .line(let line):
+                    // PL/pgSQL gives the statement's line in the body, not its column.
+                    location = FileLocation(path: site.path, line: file.location(ofByte: body.offset).line + line - 1, column: 1)
+                }
+                result.append(CodeAccess(function: function, statement: nil, relation: access.relation, writes: access.writes, location: location))
+            }
+        }
         return result
     }
 
-    static func accesses(of site: CodeSite, file: SourceText?, catalog: ModelCatalog) -> [CodeAccess] {
-        guard let file, site.range.upperBound <= file.bytes.count, case .functionBody(let function, let language) = site.kind,
-              let (body, bodyOffset) = SQLParser.functionBody(of: SourceText(bytes: Array(file.bytes[site.range]))) else { return [] }
-        func location(_ fileOffset: Int, length: Int) -> FileLocation {
-            let point = file.location(ofByte: fileOffset)
-            return FileLocation(path: site.path, line: point.line, column: point.column, length: length)
+    struct Body {
+        var text: String
+        var language: String
+        /// File offset where the body's text starts.
+        var offset: Int
+        var key: BodyKey { BodyKey(text: text, language: language) }
+    }
+
+    struct BodyKey: Hashable, Sendable {
+        var text: String
+        var language: String
+    }
+
+    struct RelativeAccess: Sendable {
+        enum Place: Sendable {
+            /// Byte offset in the body (SQL functions).
+            case offset(Int)
+            /// 1-based line in the body (PL/pgSQL statements).
+            case line(Int)
         }
-        var result: [CodeAccess] = []
-        let bodyStart = site.range.lowerBound + bodyOffset
-        if language == "sql" {
-            for query in SQLParser.queries(in: SourceText(bytes: Array(body.utf8)), catalog: catalog).queries {
+
+        var relation: ObjectName
+        var writes: Bool
+        var place: Place
+    }
+
+    /// What one body reads and writes, positioned within the body.
+    static func relativeAccesses(_ body: BodyKey, catalog: ModelCatalog) -> [RelativeAccess] {
+        var result: [RelativeAccess] = []
+        if body.language == "sql" {
+            for query in SQLParser.queries(in: SourceText(bytes: Array(body.text.utf8)), catalog: catalog).queries {
                 for access in writesFirst(query.accesses) {
-                    result.append(CodeAccess(function: function, statement: nil, relation: access.relation, writes: access.kind == .write,
-                                             location: location(bodyStart + access.offset, length: access.relation.name.count)))
+                    result.append(RelativeAccess(relation: access.relation, writes: access.kind == .write, place: .offset(access.offset)))
                 }
             }
         } else {
-            let firstLine = file.location(ofByte: bodyStart).line
-            for embedded in flatten(SQLParser.steps(inPlpgsqlBody: body)) {
+            for embedded in flatten(SQLParser.steps(inPlpgsqlBody: body.text)) {
                 for query in SQLParser.queries(in: SourceText(bytes: Array(embedded.sql.utf8)), catalog: catalog).queries {
                     for access in writesFirst(query.accesses) {
-                        // PL/pgSQL gives the statement's line in the body, not its column.
-                        result.append(CodeAccess(function: function, statement: nil, relation: access.relation, writes: access.kind == .write,
-                                                 location: FileLocation(path: site.path, line: firstLine + embedded.line - 1, column: 1)))
+                        result.append(RelativeAccess(relation: access.relation, writes: access.kind == .write, place: .line(embedded.line)))
                     }
                 }
             }
