@@ -166,6 +166,8 @@ extension ServiceDependency {
             }
             for change in context.model.changes where dataPaths.contains(change.location.path) {
                 if case .setting = change.kind { continue }
+                // A migration of two services already attributes nothing: no need to look further.
+                if let known = fileServices[change.location.path], known.count > 1 { continue }
                 if let owner = context.owner(of: change.table ?? change.object) { fileServices[change.location.path, default: []].insert(owner) }
             }
         }
