@@ -69,6 +69,18 @@ struct AnnotateTests {
         // Never overwrites: a second file of the same name is refused.
         #expect(try steward(["annotate", "db", "--layout", "golang-migrate"], in: directory).status == 0)
     }
+
+    /// A migration Steward cannot parse would leave tables out of the annotation: refused.
+    @Test func aBrokenMigrationSetIsNotAnnotated() throws {
+        let directory = try project()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data("CREATE TABLE broken (;\n".utf8).write(to: directory.appendingPathComponent("db/0002_broken.up.sql"))
+        let result = try steward(["annotate", "db"], in: directory)
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("db/0002_broken.up.sql:1:"), "\(result.stderr)")
+        #expect(result.stderr.contains("fix the migrations first"))
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("db/0003_steward_ownership_comments.up.sql").path))
+    }
 }
 
 /// The tags as PostgreSQL stores them: the migration applied to a real PostgreSQL 15 keeps the

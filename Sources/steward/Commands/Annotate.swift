@@ -27,6 +27,16 @@ struct Annotate: ParsableCommand {
         options.configuration = RuleConfiguration(select: [Diagnostic.syntaxError.id])
         let analysis: Analysis
         do { analysis = try Analyzer.analyze(options) } catch { failWithInputErrors(error.errors, colors: false) }
+        // A migration Steward cannot read or parse would leave tables out: fix the set first.
+        let broken = analysis.findings.filter { finding in
+            finding.severity == .error && Diagnostic(rawValue: finding.ruleID) != nil
+        }
+        if !broken.isEmpty {
+            failWithInputErrors(broken.map { finding in
+                InputError(path: finding.location?.path ?? input.directory, line: finding.location?.line, column: finding.location?.column,
+                           message: "\(finding.message); fix the migrations first (`steward check` lists what is wrong)")
+            }, colors: false)
+        }
         let annotations = OwnershipComments.annotations(analysis.model)
         guard !annotations.isEmpty else {
             writeOutput("steward annotate: every owned table's comment already names its owner\n")

@@ -24,11 +24,21 @@ struct ApprovalOptions: ParsableArguments {
         guard !approvedBy.isEmpty || reviews != nil || author != nil else { return nil }
         var logins = approvedBy.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if let reviews {
+            let data: Data
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: reviews))
+            } catch {
+                failWithInputErrors([InputError(path: reviews, message: "cannot read the reviews: \(error.localizedDescription)")], colors: colors)
+            }
+            guard !data.isEmpty else {
+                failWithInputErrors([InputError(path: reviews, message: "the file is empty; expected GitHub's JSON array of reviews")], colors: colors)
+            }
             let object: Any
             do {
-                object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reviews)))
+                object = try JSONSerialization.jsonObject(with: data)
             } catch {
-                failWithInputErrors([InputError(path: reviews, message: "cannot read the reviews as JSON: \(error.localizedDescription)")], colors: colors)
+                failWithInputErrors([InputError(path: reviews, message: "not JSON; expected GitHub's array of reviews (`gh api repos/O/R/pulls/N/reviews`)")],
+                                    colors: colors)
             }
             do {
                 logins += try GitHubReviews.approvers(fromJSON: object)
