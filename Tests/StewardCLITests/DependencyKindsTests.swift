@@ -61,7 +61,7 @@ struct DependencyKindsTests {
             "db/005_cache.sql:1:74: note[cross-service-foreign-key]: foreign key report_cache_plan_id_fkey on billing.report_cache(plan_id) references billing.plans(id): service `reports` depends on a table owned by `billing` (public in ownership.yml: a documented contract)",
             "db/006_code.sql:3:8: error[cross-service-dependency]: function reports.total_due() of `reports` reads billing.invoices, owned by `billing`",
             "db/006_code.sql:7:1: error[cross-service-dependency]: function reports.close_month() of `reports` writes billing.invoices, owned by `billing`",
-            "db/006_code.sql:11:13: error[cross-service-dependency]: INSERT in db/006_code.sql, a migration of `reports`, writes rows of billing.invoices, owned by `billing`",
+            "db/006_code.sql:11:13: error[cross-service-dependency]: INSERT in 006_code.sql, a migration of `reports`, writes rows of billing.invoices, owned by `billing`",
             "db/006_code.sql:12:1: error[cross-service-dependency]: sequence reports.invoice_numbers of `reports` is owned by a column of billing.invoices, owned by `billing`: it is dropped with the column",
         ], "\(result.stdout)")
         #expect(result.stdout.hasSuffix("8 errors, 0 warnings, 3 notes\n"))

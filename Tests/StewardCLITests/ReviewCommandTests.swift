@@ -68,6 +68,35 @@ struct ReviewCommandTests {
         #expect(!plain.stdout.contains("\u{1B}["))
     }
 
+    /// Dependencies that existed at the base (a function body, a data statement) are not new
+    /// in the pull request, though the base is replayed from another folder.
+    @Test func dependenciesAtTheBaseAreNotReportedAsAdded() throws {
+        let manifest = """
+            version: 1
+            services:
+              billing: {owners: ["@frank"], tables: [invoices]}
+              reports: {owners: ["@carol"], schemas: [reports]}
+
+            """
+        let repo = try ApprovalTests.Repository(manifest: manifest, base: [
+            "001_base.sql": "CREATE TABLE invoices (id bigint PRIMARY KEY, total numeric);\n",
+            "002_reports.sql": """
+                CREATE SCHEMA reports;
+                CREATE TABLE reports.totals (id bigint);
+                CREATE FUNCTION reports.total_due() RETURNS numeric LANGUAGE sql AS $$ SELECT sum(total) FROM invoices $$;
+                INSERT INTO invoices (id, total) VALUES (0, 0);
+
+                """,
+        ])
+        try repo.write("db/003_note.sql", "ALTER TABLE invoices ADD COLUMN note text;\n")
+        try repo.git("add", "-A")
+        try repo.git("commit", "-q", "-m", "note")
+        let result = try run(Paths.steward, ["review", "db"], in: repo.url)
+        #expect(result.stdout.contains("+ column invoices.note: text"), "\(result.stdout)")
+        #expect(!result.stdout.contains("cross-service dependencies"), "\(result.stdout)")
+        #expect(!result.stdout.contains("`reports`"), "only billing is touched: \(result.stdout)")
+    }
+
     @Test func badBaseIsAnInputError() throws {
         let repo = try pullRequest()
         let unknown = try run(Paths.steward, ["review", "db", "--base", "no-such-branch"], in: repo.url)

@@ -33,14 +33,15 @@ public struct Review: Sendable {
 
     public var isEmpty: Bool { sections.isEmpty }
 
-    /// `base`: the model replayed from the base's migrations; `head`: the analysis of the work
-    /// tree with `--since` (its findings are those of the changed migrations).
-    public static func build(base: SchemaModel, head: Analysis, settings: RuleSettings) -> Review {
+    /// `base`: the model replayed from the base's migrations (`baseMigrations`, their text, for
+    /// function bodies); `head`: the analysis of the work tree with `--since` (its findings are
+    /// those of the changed migrations).
+    public static func build(base: SchemaModel, baseMigrations: MigrationSet, head: Analysis, settings: RuleSettings) -> Review {
         let manifest = head.manifest
         let history = head.history
         let diff = SchemaDiff.between(base, head.model)
         let headContext = RuleContext(model: head.model, manifest: manifest, migrations: head.migrations, settings: settings, queries: head.queries)
-        let baseContext = RuleContext(model: base, manifest: manifest, migrations: head.migrations, settings: settings)
+        let baseContext = RuleContext(model: base, manifest: manifest, migrations: baseMigrations, settings: settings)
         let before = Set(ServiceDependency.all(in: baseContext)), after = Set(ServiceDependency.all(in: headContext))
         let added = after.subtracting(before).sorted { ($0.from, $0.to, $0.object, $0.target) < ($1.from, $1.to, $1.object, $1.target) }
         let removed = before.subtracting(after).sorted { ($0.from, $0.to, $0.object, $0.target) < ($1.from, $1.to, $1.object, $1.target) }

@@ -180,8 +180,11 @@ extension ServiceDependency {
                 // A migration that only creates or changes one service's objects is that service's: its
                 // data statements are that service writing. A migration of several services is ambiguous.
                 guard let services = fileServices[access.location.path], services.count == 1, let service = services.first else { continue }
+                // Named by the migration's path within its directory: the same at a pull request's base and head.
+                let directory = context.migrations.directory.hasSuffix("/") ? context.migrations.directory : context.migrations.directory + "/"
+                let file = access.location.path.hasPrefix(directory) ? String(access.location.path.dropFirst(directory.count)) : access.location.path
                 add(.dataWrite, from: service, to: context.queryOwner(of: access.relation),
-                    object: "\(access.statement ?? "a data statement") in \(access.location.path)",
+                    object: "\(access.statement ?? "a data statement") in \(file)",
                     target: access.relation, at: access.location, writes: true)
             }
         }

@@ -53,7 +53,8 @@ struct Review: ParsableCommand {
         do { head = try Analyzer.analyze(options) } catch { failWithInputErrors(error.errors, colors: stderrColors) }
         guard let history = head.history else { throw ExitCode(ExitStatus.inputError.rawValue) }
 
-        let baseModel: SchemaModel
+        var baseModel = SchemaModel()
+        var baseMigrations = MigrationSet(directory: "", layout: head.migrations.layout, files: [])
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("steward-review-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         do {
@@ -61,21 +62,18 @@ struct Review: ParsableCommand {
                 var baseOptions = AnalysisOptions(directory: scratch.path, manifestPath: manifest, layout: head.migrations.layout, keepModel: true)
                 // Only the model is needed at the base: no rule runs there.
                 baseOptions.configuration = RuleConfiguration(select: [Diagnostic.syntaxError.id])
-                do {
-                    baseModel = try Analyzer.analyze(baseOptions).model
-                } catch {
-                    // The folder held no migrations at the base: the change creates everything.
-                    baseModel = SchemaModel()
+                // No migrations at the base (an error here): the change creates everything.
+                if let base = try? Analyzer.analyze(baseOptions) {
+                    baseModel = base.model
+                    baseMigrations = base.migrations
                 }
-            } else {
-                baseModel = SchemaModel()
             }
         } catch {
             failWithInputErrors([error], colors: stderrColors)
         }
 
         let settings = RuleSettings(history: history, review: options.approvals)
-        let review = StewardCore.Review.build(base: baseModel, head: head, settings: settings)
+        let review = StewardCore.Review.build(base: baseModel, baseMigrations: baseMigrations, head: head, settings: settings)
         let paths = RepositoryPaths(root: RepositoryRoot.of(input.directory), workingDirectory: FileManager.default.currentDirectoryPath)
         writeOutput(ReviewReporter(terminal: Terminal(colors: colors && isatty(STDOUT_FILENO) == 1), paths: paths).render(review))
         if head.errorCount > 0 { throw ExitCode(ExitStatus.findings.rawValue) }
