@@ -36,7 +36,9 @@ public struct SARIFReporter: Reporter {
         if finding.objects.isEmpty { properties.objects = nil }
         return Result(
             ruleId: finding.ruleID, ruleIndex: ruleIndex, level: Self.level(finding.severity), message: Message(text: text),
-            locations: finding.location.map { [Location(physicalLocation: physical($0, report))] } ?? [],
+            // Code scanning needs a location on every result: a finding about the whole run points
+            // at the manifest (or the migrations folder's first file).
+            locations: (finding.location ?? fallbackLocation(report)).map { [Location(physicalLocation: physical($0, report))] } ?? [],
             partialFingerprints: ["stewardFindingHash/v1": fingerprint],
             relatedLocations: finding.related.isEmpty ? nil : finding.related.enumerated().map { index, related in
                 Location(id: index + 1, physicalLocation: physical(related.location, report), message: Message(text: related.message))
@@ -45,6 +47,11 @@ public struct SARIFReporter: Reporter {
                 [Suppression(kind: allowance.source == .suppressionComment ? "inSource" : "external", justification: allowance.description)]
             },
             properties: properties)
+    }
+
+    func fallbackLocation(_ report: CheckReport) -> FileLocation? {
+        let path = report.analysis.manifest?.path ?? report.analysis.migrations.files.first?.path
+        return path.map { FileLocation(path: $0, line: 1, column: 1) }
     }
 
     func physical(_ location: FileLocation, _ report: CheckReport) -> PhysicalLocation {
