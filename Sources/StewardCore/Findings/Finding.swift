@@ -120,7 +120,13 @@ public struct Finding: Codable, Sendable, Hashable {
     /// Services concerned (owner of the changed object first).
     public var services: [String]
     /// Set when a documented exception (`boundaries.allow`) or a suppression comment covers the finding.
-    public var allowance: Allowance?
+    public var allowance: Allowance? {
+        get { allowanceBox?.value }
+        set { allowanceBox = newValue.map(AllowanceBox.init) }
+    }
+    /// Boxed: few findings are allowed, and a report holds tens of thousands of findings,
+    /// copied while they are sorted and filtered (a pointer instead of ~50 bytes each).
+    private var allowanceBox: AllowanceBox?
     /// What the finding is about (empty for findings about a file as a whole).
     public var objects: [FindingObject]
     /// Other places that explain it.
@@ -134,7 +140,7 @@ public struct Finding: Codable, Sendable, Hashable {
         self.help = help
         self.location = location
         self.services = services
-        self.allowance = allowance
+        self.allowanceBox = allowance.map(AllowanceBox.init)
         self.objects = objects
         self.related = related
     }
@@ -153,4 +159,15 @@ public struct Finding: Codable, Sendable, Hashable {
         default: return (lhs.ruleID, lhs.message) < (rhs.ruleID, rhs.message)
         }
     }
+}
+
+/// An allowance behind a reference (see `Finding.allowance`).
+final class AllowanceBox: Codable, Sendable, Hashable {
+    let value: Allowance
+
+    init(_ value: Allowance) { self.value = value }
+
+    static func == (lhs: AllowanceBox, rhs: AllowanceBox) -> Bool { lhs.value == rhs.value }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }
