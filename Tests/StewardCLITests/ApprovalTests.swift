@@ -149,6 +149,28 @@ struct ApprovalTests {
         #expect(try repo.check(["--approved-by", "carol,frank,grace"]).status == 0)
     }
 
+    /// An edit of ownership.yml touches the services it moves tables between, whose entries it
+    /// changes, and onto which it allows a new dependency.
+    @Test func aManifestEditNeedsTheServicesItAffects() throws {
+        let repo = try Repository(manifest: Self.manifest, base: Self.base)
+        let edited = Self.manifest
+            .replacingOccurrences(of: "tables: [invoices, plans], public: [plans]", with: "tables: [plans], public: [plans]")
+            .replacingOccurrences(of: "tables: [revenue, monthly, plan_report]", with: "tables: [revenue, monthly, plan_report, invoices]")
+            + "boundaries:\n  allow:\n    - {from: reports, to: api, objects: [accounts], reason: \"per-account revenue (ADR-12)\"}\n"
+        try repo.write("ownership.yml", edited)
+        try repo.git("add", "-A")
+        try repo.git("commit", "-q", "-m", "move invoices")
+        let result = try repo.check(["--approved-by", "carol"])
+        #expect(result.status == 1)
+        #expect(lines(result).isEmpty, "findings in the manifest are not under db/: \(result.stdout)")
+        let findings = result.stdout.split(separator: "\n").filter { $0.hasPrefix("ownership.yml:") }.map(String.init)
+        #expect(findings == [
+            "ownership.yml:3:1: error[missing-approval]: `billing` has not approved this change (changes its entry in ownership.yml; moves table invoices to `reports` in ownership.yml): it needs 1 approval from @acme/billing (@frank, @grace), has 0",
+            "ownership.yml:11:1: error[missing-approval]: `api` has not approved this change (allows `reports` to depend on it (boundaries.allow in ownership.yml)): it needs 1 approval from @acme/web, @dana (@alice, @dana), has 0",
+        ], "\(result.stdout)")
+        #expect(try repo.check(["--approved-by", "carol,grace,dana"]).status == 0)
+    }
+
     @Test func badApprovalInputIsAnInputError() throws {
         let repo = try Repository(manifest: Self.manifest, base: Self.base)
         try repo.write("reviews.json", "{\"message\": \"Not Found\"}")

@@ -51,7 +51,45 @@ extension RuleContext {
             touch(dependency.to, .newDependent("\(dependency.dependent) of `\(dependency.from)` depends on private \(dependency.target)"),
                   at: dependency.location)
         }
+        for (service, reason, line) in manifestChanges(manifest) {
+            touch(service, .owns(reason), at: FileLocation(path: manifest.path, line: line, column: 1))
+        }
         return touched.values.sorted { ($0.location, $0.service) < ($1.location, $1.service) }
+    }
+
+    /// What a pull request's edit of ownership.yml does to each service: its own entry changed,
+    /// a table moving to or from it, a new `boundaries.allow` onto it (its consent). Nothing when
+    /// the manifest did not change or its base version does not parse.
+    func manifestChanges(_ manifest: OwnershipManifest) -> [(service: String, reason: String, line: Int)] {
+        guard let history = settings.history, history.manifestChanged, let text = history.baseManifest,
+              let base = try? ManifestLoader.parse(text, path: manifest.path) else { return [] }
+        var changes: [(service: String, reason: String, line: Int)] = []
+        func summary(_ service: Service) -> [[String]] {
+            [service.owners, service.tables.map(\.text), service.publicTables.map(\.text), service.schemas, service.roles,
+             service.cachePrefixes.map(\.text), service.queries.map(\.path.text)]
+        }
+        for service in manifest.services {
+            guard let before = base.service(named: service.name) else {
+                changes.append((service.name, "adds service `\(service.name)` to ownership.yml", service.line))
+                continue
+            }
+            if summary(before) != summary(service) { changes.append((service.name, "changes its entry in ownership.yml", service.line)) }
+        }
+        for service in base.services where manifest.service(named: service.name) == nil {
+            changes.append((service.name, "removes service `\(service.name)` from ownership.yml", 1))
+        }
+        for name in model.tables.keys.sorted() {
+            let before = base.owner(of: name)?.service, after = manifest.owner(of: name)?.service
+            guard before != after else { continue }
+            let line = after.flatMap { manifest.service(named: $0)?.line } ?? 1
+            if let before { changes.append((before, "moves table \(name.display) to \(after.map { "`\($0)`" } ?? "no service") in ownership.yml", line)) }
+            if let after { changes.append((after, "takes table \(name.display) from \(before.map { "`\($0)`" } ?? "no service") in ownership.yml", line)) }
+        }
+        let existing = Set(base.allowances.map { "\($0.from)\u{1F}\($0.to)\u{1F}\($0.objects.map(\.text))" })
+        for allowance in manifest.allowances where !existing.contains("\(allowance.from)\u{1F}\(allowance.to)\u{1F}\(allowance.objects.map(\.text))") {
+            changes.append((allowance.to, "allows `\(allowance.from)` to depend on it (boundaries.allow in ownership.yml)", allowance.line))
+        }
+        return changes
     }
 }
 

@@ -12,6 +12,8 @@ public struct MigrationHistory: Sendable, Hashable {
     public var modified: Set<String>
     /// The manifest differs from the base (its findings are reported then).
     public var manifestChanged: Bool
+    /// The manifest's text at the base, when it changed and existed there: approvals compare the two.
+    public var baseManifest: String?
 
     public init(reference: String, baseCommit: String, added: Set<String>, modified: Set<String>, manifestChanged: Bool) {
         self.reference = reference
@@ -61,8 +63,12 @@ public struct MigrationHistory: Sendable, Hashable {
         for (path, id) in zip(existing, current) where blobAtBase[relativePaths[path]!] != id { modified.insert(path) }
         let added = Set(files.filter { path in relativePaths[path].map { blobAtBase[$0] == nil } ?? true })
         let manifestChanged = manifest.map { !existing.contains($0) || modified.contains($0) } ?? false
-        return MigrationHistory(reference: reference, baseCommit: base, added: added, modified: modified.subtracting(manifest.map { [$0] } ?? []),
-                                manifestChanged: manifestChanged)
+        var history = MigrationHistory(reference: reference, baseCommit: base, added: added, modified: modified.subtracting(manifest.map { [$0] } ?? []),
+                                       manifestChanged: manifestChanged)
+        if manifestChanged, let manifest, let relativePath = relativePaths[manifest], blobAtBase[relativePath] != nil {
+            history.baseManifest = try git(["cat-file", "blob", "\(base):\(relativePath)"], in: top, what: "git cat-file \(base):\(relativePath) failed")
+        }
+        return history
     }
 
     /// Writes the migrations directory as it was at `commit` into `destination` (files read from
