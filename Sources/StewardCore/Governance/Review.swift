@@ -42,7 +42,7 @@ public struct Review: Sendable {
         let diff = SchemaDiff.between(base, head.model)
         let headContext = RuleContext(model: head.model, manifest: manifest, migrations: head.migrations, settings: settings, queries: head.queries)
         let baseContext = RuleContext(model: base, manifest: manifest, migrations: baseMigrations, settings: settings)
-        let before = Set(ServiceDependency.all(in: baseContext)), after = Set(ServiceDependency.all(in: headContext))
+        let before = Set(baseContext.serviceDependencies), after = Set(headContext.serviceDependencies)
         let added = after.subtracting(before).sorted { ($0.from, $0.to, $0.object, $0.target) < ($1.from, $1.to, $1.object, $1.target) }
         let removed = before.subtracting(after).sorted { ($0.from, $0.to, $0.object, $0.target) < ($1.from, $1.to, $1.object, $1.target) }
 

@@ -45,7 +45,7 @@ extension RuleContext {
                 touch(broken.service, .dependsOnBrokenObject("\(change.kind.verb) \(change.object.display), which its queries use"), at: change.location)
             }
         }
-        for dependency in ServiceDependency.all(in: self)
+        for dependency in serviceDependencies
         where isUnderReview(dependency.location.path) && !dependency.targetIsPublic && dependency.allowance == nil
             && ![.queryRead, .queryWrite].contains(dependency.kind) {
             touch(dependency.to, .newDependent("\(dependency.dependent) of `\(dependency.from)` depends on private \(dependency.target)"),

@@ -81,7 +81,7 @@ public struct OwnershipReport: Sendable, Encodable {
     public static func build(model: SchemaModel, manifest: OwnershipManifest?, migrations: MigrationSet, queries: QueryInventory,
                              findings: [Finding]) -> OwnershipReport {
         let context = RuleContext(model: model, manifest: manifest, migrations: migrations, queries: queries)
-        let dependencies = ServiceDependency.all(in: context)
+        let dependencies = context.serviceDependencies
         let order = Dictionary(migrations.files.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { first, _ in first })
 
         // Which services each migration touched: the tables and views it created, the objects it changed.

@@ -144,6 +144,14 @@ public struct RuleContext: Sendable {
     public var queries: QueryInventory
     /// Every name a renamed table had, to the names in its history (looked up for each finding).
     let renameHistories: [ObjectName: [ObjectName]]
+    /// The cross-service dependency graph, built once per context by the first rule that asks.
+    let dependencyGraph = DependencyGraphCache()
+
+    /// Every cross-service dependency (`ServiceDependency.all`), computed once and shared by the
+    /// rules that read it (cross-service-dependency, missing-approval) as they run in parallel.
+    public var serviceDependencies: [ServiceDependency] {
+        dependencyGraph.value { ServiceDependency.all(in: self) }
+    }
 
     public init(model: SchemaModel, manifest: OwnershipManifest?, migrations: MigrationSet, settings: RuleSettings = RuleSettings(),
                 queries: QueryInventory = QueryInventory()) {

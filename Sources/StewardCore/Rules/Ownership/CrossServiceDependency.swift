@@ -60,7 +60,7 @@ public struct CrossServiceDependency: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard let manifest = context.manifest else { return [] }
-        return ServiceDependency.all(in: context).compactMap { dependency -> Finding? in
+        return context.serviceDependencies.compactMap { dependency -> Finding? in
             let message: String
             switch dependency.kind {
             case .foreignKey, .queryRead, .queryWrite: return nil
