@@ -14,6 +14,12 @@ public struct ObjectName: Hashable, Sendable, Codable, Comparable, CustomStringC
 
     public var description: String { schema.map { "\($0).\(name)" } ?? name }
 
+    /// The name with its schema: an unqualified name is in `public`, as on the default search path.
+    public var qualified: ObjectName { schema == nil ? ObjectName(schema: "public", name: name) : self }
+
+    /// The name as SQL, each part quoted as `quote_ident` does.
+    public var quotedSQL: String { (schema.map { Identifiers.quote($0) + "." } ?? "") + Identifiers.quote(name) }
+
     /// The name alone: schemas repeat across almost every key (`public`), so hashing them
     /// costs time without spreading keys; equality still compares both.
     public func hash(into hasher: inout Hasher) { hasher.combine(name) }

@@ -63,7 +63,7 @@ public struct FindingObject: Codable, Sendable, Hashable {
     /// A relation (or a column or constraint of one) by its possibly unqualified name; an
     /// unqualified name is in `public`, as on the default search path.
     public static func relation(_ relation: ObjectName, kind: Kind = .table, column: String? = nil, constraint: String? = nil) -> FindingObject {
-        FindingObject(kind: kind, schema: relation.schema ?? "public", table: relation.name, column: column, constraint: constraint)
+        FindingObject(kind: kind, schema: relation.qualified.schema, table: relation.name, column: column, constraint: constraint)
     }
 
     /// What identifies the object, the same however the finding's message is worded.

@@ -21,8 +21,7 @@ public enum AnnotationMigration {
                              timestamp: String) throws(Unsupported) -> [File] {
         let up = OwnershipComments.sql(annotations)
         let down = "-- Restores the table comments as they were before `steward annotate`.\n" + annotations.map { annotation in
-            let name = (annotation.table.schema.map { Identifiers.quote($0) + "." } ?? "") + Identifiers.quote(annotation.table.name)
-            return "COMMENT ON TABLE \(name) IS \(annotation.current.map { "'\($0.replacingAll("'", with: "''"))'" } ?? "NULL");\n"
+            "COMMENT ON TABLE \(annotation.table.quotedSQL) IS \(annotation.current.map { "'\($0.doubling("'"))'" } ?? "NULL");\n"
         }.joined()
         let versions = migrations.files.map(\.version)
         switch migrations.layout {

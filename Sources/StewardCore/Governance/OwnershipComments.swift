@@ -66,8 +66,7 @@ public enum OwnershipComments {
         var text = "-- Ownership written into the schema by `steward annotate`: each table's comment names the service that owns\n"
         text += "-- it (ownership.yml). Existing comment text is kept.\n"
         for annotation in annotations {
-            let name = (annotation.table.schema.map { Identifiers.quote($0) + "." } ?? "") + Identifiers.quote(annotation.table.name)
-            text += "COMMENT ON TABLE \(name) IS '\(annotation.desired.replacingAll("'", with: "''"))';\n"
+            text += "COMMENT ON TABLE \(annotation.table.quotedSQL) IS '\(annotation.desired.doubling("'"))';\n"
         }
         return text
     }

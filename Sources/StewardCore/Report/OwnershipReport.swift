@@ -111,7 +111,7 @@ public struct OwnershipReport: Sendable, Encodable {
                 cachePrefixes: service.cachePrefixes.map(\.text),
                 tables: tables.map {
                     TableSummary(name: $0.name.display, columns: $0.columns.count, indexes: indexCounts[$0.name] ?? 0, constraints: $0.constraints.count,
-                                 access: manifest?.isPublic($0.name.schema == nil ? ObjectName(schema: "public", name: $0.name.name) : $0.name, of: service.name) == true
+                                 access: manifest?.isPublic($0.name, of: service.name) == true
                                     ? "public" : "private")
                 },
                 views: model.views.values.filter { $0.owner?.service == service.name }.map(\.name.display).sorted(),

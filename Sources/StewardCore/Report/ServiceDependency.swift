@@ -88,7 +88,7 @@ extension ServiceDependency {
         func add(_ kind: Kind, from: String?, to: String?, object: String, target: ObjectName, at location: FileLocation, writes: Bool = false,
                  privileges: String? = nil) {
             guard let from, let to, from != to else { return }
-            let qualified = target.schema == nil ? ObjectName(schema: "public", name: target.name) : target
+            let qualified = target.qualified
             result.append(ServiceDependency(kind: kind, from: from, to: to, object: object, target: target.display, targetName: qualified,
                                             location: location, allowance: manifest.allowance(from: from, to: to, object: qualified),
                                             targetIsPublic: manifest.isPublic(qualified, of: to), writes: writes,
@@ -111,7 +111,7 @@ extension ServiceDependency {
                     at: (constraint.referencesOrigin ?? constraint.origin).fileLocation)
             }
             for entry in table.privileges.entries {
-                let qualified = table.name.schema == nil ? ObjectName(schema: "public", name: table.name.name) : table.name
+                let qualified = table.name.qualified
                 if grantOrigins[GrantKey(object: table.name, grantee: entry.grantee)] == nil,
                    let origin = grantOrigins[GrantKey(object: ObjectName(schema: qualified.schema, name: "*"), grantee: entry.grantee)],
                    let owner = table.owner?.service, let from = context.service(ofRole: entry.grantee), from != owner {
@@ -149,7 +149,7 @@ extension ServiceDependency {
                 target: "\(names.count) table\(names.count == 1 ? "" : "s") of schema \(key.schema) (\(names.prefix(3).joined(separator: ", "))\(names.count > 3 ? ", …" : ""))",
                 targetName: target, location: key.origin.fileLocation.with(length: "GRANT".count),
                 allowance: manifest.allowances.first { allowance in allowance.from == from && allowance.to == key.owner
-                    && aggregate.tables.allSatisfy { allowance.covers(from: from, to: key.owner, object: $0.schema == nil ? ObjectName(schema: "public", name: $0.name) : $0) } },
+                    && aggregate.tables.allSatisfy { allowance.covers(from: from, to: key.owner, object: $0) } },
                 targetIsPublic: aggregate.allPublic, writes: !aggregate.privileges.intersection(writePrivileges).isEmpty,
                 privileges: aggregate.privileges.names.joined(separator: ", ")))
         }
@@ -232,9 +232,8 @@ extension ServiceDependency {
                 continue
             }
             for object in grant.objects {
-                let qualified = object.schema == nil ? ObjectName(schema: "public", name: object.name) : object
                 for grantee in grant.grantees {
-                    origins[GrantKey(object: qualified, grantee: grantee)] = grant.origin
+                    origins[GrantKey(object: object.qualified, grantee: grantee)] = grant.origin
                     origins[GrantKey(object: object, grantee: grantee)] = grant.origin
                 }
             }

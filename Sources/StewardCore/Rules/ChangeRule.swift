@@ -85,7 +85,7 @@ extension RuleContext {
     /// earlier name had.
     public func owner(of name: ObjectName) -> String? {
         guard let manifest else { return nil }
-        let qualified = name.schema == nil ? ObjectName(schema: "public", name: name.name) : name
+        let qualified = name.qualified
         if let owner = manifest.owner(of: qualified) { return owner.service }
         // Through the index: a subscript would copy the table out, once per finding.
         if let index = model.tables.index(forKey: qualified), let parent = model.tables.values[index].partitionOf,
@@ -120,7 +120,7 @@ extension RuleContext {
         case .changeColumnType(let name, _, _, _): column = name
         default: return []
         }
-        let relation = change.object.schema == nil ? ObjectName(schema: "public", name: change.object.name) : change.object
+        let relation = change.object.qualified
         var byService: [String: [QueryUse]] = [:]
         var kinds: [String: Set<QueryAccess.Kind>] = [:]
         var seen = Set<String>()
@@ -173,8 +173,8 @@ extension Rule {
             }.joined(separator: "; ")
         }
         let dependentServices = others.map(\.service) + queries.map(\.service).filter { service in !others.contains { $0.service == service } }
-        let relation = change.object.schema == nil ? ObjectName(schema: "public", name: change.object.name) : change.object
-        let isPublic = owner.map { context.manifest?.isPublic(relation, of: $0) ?? false } ?? false
+        // Patterns read an unqualified name as `public`'s.
+        let isPublic = owner.map { context.manifest?.isPublic(change.object, of: $0) ?? false } ?? false
         if isPublic { text += "; \(change.object.display) is public in ownership.yml: other services may rely on it" }
         var result = finding(text, help: help, at: change.location, services: (owner.map { [$0] } ?? []) + dependentServices)
         if !dependentServices.isEmpty || isPublic { result.severity = .error }

@@ -77,7 +77,7 @@ public struct CrossServiceForeignKey: Rule {
                     objects: [.relation(table.name, kind: .constraint, constraint: constraint.name), .relation(target.table)],
                     related: context.model.tables[target.table].map { [RelatedLocation($0.origin.fileLocation, "\(target.table.display) is created here (owned by `\(targetOwner.service)`)")] } ?? [])
                 // A foreign key onto a table its owner publishes is a documented contract: recorded, not an error.
-                if manifest.isPublic(target.table.schema == nil ? ObjectName(schema: "public", name: target.table.name) : target.table, of: targetOwner.service) {
+                if manifest.isPublic(target.table, of: targetOwner.service) {
                     result.severity = .info
                     result.message += " (public in ownership.yml: a documented contract)"
                 }
