@@ -104,4 +104,10 @@ extension OwnershipManifest {
         var seen = Set<String>()
         return (logins.filter { seen.insert($0).inserted }, undeclared)
     }
+
+    /// The approvals that count for a service: given by one who may approve for it, and not by
+    /// the author unless `review.author_counts`.
+    public func validApprovals(among approvers: [String], given input: ApprovalInput) -> [String] {
+        approvers.filter { input.approvedBy.contains($0) && (review.authorCounts || $0 != input.author) }
+    }
 }

@@ -59,9 +59,7 @@ public struct Review: Sendable {
             var approval: Approval?
             if let service, let manifest, let entry = touched.first(where: { $0.service == service }) {
                 let approvers = manifest.approvers(of: service).logins
-                let valid = settings.review.map { input in
-                    approvers.filter { input.approvedBy.contains($0) && (manifest.review.authorCounts || $0 != input.author) }
-                }
+                let valid = settings.review.map { manifest.validApprovals(among: approvers, given: $0) }
                 approval = Approval(approvers: approvers, owners: manifest.service(named: service)?.owners ?? [],
                                     needed: manifest.review.approvals(for: service), approvedBy: valid, reasons: entry.reasons.map(\.text))
             }

@@ -75,7 +75,7 @@ public struct MissingApproval: Rule {
                 result.severity = .info
                 return result
             }
-            let valid = logins.filter { input.approvedBy.contains($0) && (manifest.review.authorCounts || $0 != input.author) }
+            let valid = manifest.validApprovals(among: logins, given: input)
             guard valid.count < needed else { return nil }
             var message = "`\(touched.service)` has not approved this change (\(why)): it needs \(needed) approval\(needed == 1 ? "" : "s") from \(who), has \(valid.count)"
             if let author = input.author, logins.contains(author), input.approvedBy.contains(author), !manifest.review.authorCounts {
