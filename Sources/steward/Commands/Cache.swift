@@ -27,7 +27,9 @@ struct Cache: ParsableCommand {
         var format: OutputFormat = .text
 
         func run() throws {
-            guard let path = manifest ?? ManifestSearch.upward(from: FileManager.default.currentDirectoryPath) else {
+            let found = ancestor(of: FileManager.default.currentDirectoryPath, containing: ManifestLoader.fileName)
+                .map { relativeToCurrentDirectory($0.appendingPathComponent(ManifestLoader.fileName).path) }
+            guard let path = manifest ?? found else {
                 failWithInputErrors([InputError(path: FileManager.default.currentDirectoryPath,
                                                 message: "no \(ManifestLoader.fileName) found here or above; pass --manifest")], colors: false)
             }
@@ -45,23 +47,6 @@ struct Cache: ParsableCommand {
             writeOutput(format == .json ? CacheAttributionReport.json(attribution, manifest: path)
                                         : CacheAttributionReport.text(attribution, keysFile: keys, manifest: path))
             if !attribution.isClean { throw ExitCode(ExitStatus.findings.rawValue) }
-        }
-    }
-}
-
-/// The first ownership.yml in a directory or its parents.
-enum ManifestSearch {
-    static func upward(from directory: String) -> String? {
-        var current = URL(fileURLWithPath: directory, isDirectory: true)
-        while true {
-            let candidate = current.appendingPathComponent(ManifestLoader.fileName)
-            if FileManager.default.fileExists(atPath: candidate.path) {
-                let prefix = directory.hasSuffix("/") ? directory : directory + "/"
-                return candidate.path.hasPrefix(prefix) ? String(candidate.path.dropFirst(prefix.count)) : candidate.path
-            }
-            let parent = current.deletingLastPathComponent()
-            if parent.path == current.path { return nil }
-            current = parent
         }
     }
 }

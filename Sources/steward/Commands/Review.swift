@@ -23,8 +23,7 @@ struct Review: ParsableCommand {
     var noColor = false
 
     func run() throws {
-        let colors = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        let stderrColors = colors && isatty(STDERR_FILENO) == 1
+        let stderrColors = colorsAllowed(noColor: noColor, on: STDERR_FILENO)
         guard let manifest = input.resolvedManifest() else {
             failWithInputErrors([InputError(path: input.directory, message: """
                 no \(ManifestLoader.fileName) found (searched \(input.manifestSearchStarts.joined(separator: " and ")) and their parents); \
@@ -75,7 +74,7 @@ struct Review: ParsableCommand {
         let settings = RuleSettings(history: history, review: options.approvals)
         let review = StewardCore.Review.build(base: baseModel, baseMigrations: baseMigrations, head: head, settings: settings)
         let paths = RepositoryPaths(root: RepositoryRoot.of(input.directory), workingDirectory: FileManager.default.currentDirectoryPath)
-        writeOutput(ReviewReporter(terminal: Terminal(colors: colors && isatty(STDOUT_FILENO) == 1), paths: paths).render(review))
+        writeOutput(ReviewReporter(terminal: Terminal(colors: colorsAllowed(noColor: noColor, on: STDOUT_FILENO)), paths: paths).render(review))
         if head.errorCount > 0 { throw ExitCode(ExitStatus.findings.rawValue) }
     }
 }

@@ -35,25 +35,9 @@ struct InputOptions: ParsableArguments {
     func resolvedManifest() -> String? {
         if noManifest { return nil }
         if let manifest { return manifest }
-        let fileManager = FileManager.default
-        var starts = [URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL]
-        starts.append(URL(fileURLWithPath: fileManager.currentDirectoryPath, isDirectory: true))
-        for start in starts {
-            var current = start
-            while true {
-                let candidate = current.appendingPathComponent(ManifestLoader.fileName)
-                if fileManager.fileExists(atPath: candidate.path) { return relativeToCurrentDirectory(candidate.path) }
-                let parent = current.deletingLastPathComponent()
-                if parent.path == current.path { break }
-                current = parent
-            }
-        }
-        return nil
-    }
-
-    private func relativeToCurrentDirectory(_ path: String) -> String {
-        let current = FileManager.default.currentDirectoryPath + "/"
-        return path.hasPrefix(current) ? String(path.dropFirst(current.count)) : path
+        let starts = [directory, FileManager.default.currentDirectoryPath]
+        return starts.lazy.compactMap { ancestor(of: $0, containing: ManifestLoader.fileName) }.first
+            .map { relativeToCurrentDirectory($0.appendingPathComponent(ManifestLoader.fileName).path) }
     }
 
     func analysisOptions(showAllowed: Bool = false, cache: ResultCache? = nil, keepModel: Bool = true,
@@ -64,3 +48,20 @@ struct InputOptions: ParsableArguments {
 }
 
 extension MigrationLayout: ExpressibleByArgument {}
+
+/// The first of `directory` and its parents that holds an entry called `name`.
+func ancestor(of directory: String, containing name: String) -> URL? {
+    var current = URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL
+    while true {
+        if FileManager.default.fileExists(atPath: current.appendingPathComponent(name).path) { return current }
+        let parent = current.deletingLastPathComponent()
+        if parent.path == current.path { return nil }
+        current = parent
+    }
+}
+
+/// A path as the user would write it from the current directory.
+func relativeToCurrentDirectory(_ path: String) -> String {
+    let current = FileManager.default.currentDirectoryPath + "/"
+    return path.hasPrefix(current) ? String(path.dropFirst(current.count)) : path
+}

@@ -14,16 +14,16 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Never color the output (also: the NO_COLOR environment variable).")
     var noColor = false
 
-    /// Color only for a terminal, and never when NO_COLOR is set (https://no-color.org).
-    var terminal: Terminal { Terminal(colors: format == .text && colorsAllowed(on: STDOUT_FILENO)) }
+    var terminal: Terminal { Terminal(colors: format == .text && colorsAllowed(noColor: noColor, on: STDOUT_FILENO)) }
 
     /// Input errors go to stderr, which may be a terminal when stdout is not.
-    var stderrColors: Bool { colorsAllowed(on: STDERR_FILENO) }
+    var stderrColors: Bool { colorsAllowed(noColor: noColor, on: STDERR_FILENO) }
+}
 
-    private func colorsAllowed(on descriptor: Int32) -> Bool {
-        let noColorSet = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
-        return !noColor && !noColorSet && isatty(descriptor) == 1
-    }
+/// Color only for a terminal, never with --no-color nor when NO_COLOR is set (https://no-color.org).
+func colorsAllowed(noColor: Bool, on descriptor: Int32) -> Bool {
+    let noColorSet = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+    return !noColor && !noColorSet && isatty(descriptor) == 1
 }
 
 func writeOutput(_ text: String) {
@@ -44,24 +44,22 @@ enum ReportFile {
         guard descriptor >= 0 else { throw CannotOpen(reason: String(cString: strerror(errno))) }
         let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         defer { try? handle.close() }
-        var pending = ""
-        var failure: (any Error)?
-        produce { text in
-            pending += text
-            if pending.utf8.count >= 1 << 16, failure == nil {
-                do { try handle.write(contentsOf: Data(pending.utf8)) } catch { failure = error }
-                pending = ""
-            }
-        }
-        if let failure { throw failure }
-        try handle.write(contentsOf: Data(pending.utf8))
+        var output = ChunkedOutput(handle: handle)
+        produce { output.write($0) }
+        output.flush()
+        if let failure = output.failure { throw failure }
     }
 }
 
-/// Standard output written in pieces of about 64 KiB: few system calls, and a long report is
-/// never held in memory whole. Call `flush()` before exiting.
+/// Output written in pieces of about 64 KiB (standard output, or a report file): few system
+/// calls, and a long report is never held in memory whole. Call `flush()` before exiting; the
+/// first write error is kept in `failure`, and nothing more is written after it.
 struct ChunkedOutput {
+    private let handle: FileHandle
     private var pending = ""
+    private(set) var failure: (any Error)?
+
+    init(handle: FileHandle = .standardOutput) { self.handle = handle }
 
     mutating func write(_ text: String) {
         pending += text
@@ -70,7 +68,9 @@ struct ChunkedOutput {
 
     mutating func flush() {
         guard !pending.isEmpty else { return }
-        writeOutput(pending)
+        if failure == nil {
+            do { try handle.write(contentsOf: Data(pending.utf8)) } catch { failure = error }
+        }
         pending = ""
     }
 }

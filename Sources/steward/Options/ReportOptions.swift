@@ -74,11 +74,7 @@ struct ReportOptions: ParsableArguments {
         return pairs
     }
 
-    /// Color only for text on a terminal, and never when NO_COLOR is set (https://no-color.org).
-    func colors(on descriptor: Int32) -> Bool {
-        let noColorSet = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
-        return !noColor && !noColorSet && isatty(descriptor) == 1
-    }
+    func colors(on descriptor: Int32) -> Bool { colorsAllowed(noColor: noColor, on: descriptor) }
 }
 
 /// The root of the git repository holding `directory` (CI annotations and SARIF need paths
@@ -87,13 +83,6 @@ struct ReportOptions: ParsableArguments {
 /// subprocess, which would cost a short run half its time.
 enum RepositoryRoot {
     static func of(_ directory: String) -> String {
-        let fileManager = FileManager.default
-        var current = URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL
-        while true {
-            if fileManager.fileExists(atPath: current.appendingPathComponent(".git").path) { return current.path }
-            let parent = current.deletingLastPathComponent()
-            if parent.path == current.path { return fileManager.currentDirectoryPath }
-            current = parent
-        }
+        ancestor(of: directory, containing: ".git")?.path ?? FileManager.default.currentDirectoryPath
     }
 }
