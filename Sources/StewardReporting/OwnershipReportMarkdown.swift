@@ -121,7 +121,6 @@ public struct OwnershipReportMarkdown: Sendable {
     }
 }
 
-func plural(_ count: Int, _ noun: String, _ plural: String) -> String { "\(count) \(count == 1 ? noun : plural)" }
 
 /// `steward report --format json`: the same data, for dashboards.
 public enum OwnershipReportJSON {

@@ -84,8 +84,10 @@ public struct CheckReport: Sendable {
     }
 }
 
-/// `1 migration`, `24 migrations`.
-func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+/// `1 migration`, `24 migrations`; `plural` for nouns that do not take an `s` (`dependencies`).
+func plural(_ count: Int, _ noun: String, _ plural: String? = nil) -> String {
+    "\(count) \(count == 1 ? noun : plural ?? noun + "s")"
+}
 
 /// Turns the paths findings carry (as given on the command line, relative to the working
 /// directory or absolute) into paths relative to the repository root, which CI annotations,
