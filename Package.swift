@@ -33,11 +33,18 @@ let package = Package(
         .target(name: "StewardCore", dependencies: [
             "StewardSQL", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // libpq's declarations (Debian: libpq-dev); the library itself is loaded at run time by the
+        // live commands, so that `steward check` and the release binary run without it.
+        .target(name: "CLibPQ", cSettings: [.unsafeFlags(["-I/usr/include/postgresql"])],
+                linkerSettings: [.linkedLibrary("dl")]),
+        // Live databases: connections (read-only inspection), the catalog as facts, scratch databases.
+        .target(name: "StewardLive", dependencies: ["StewardCore", "CLibPQ"],
+                swiftSettings: [.unsafeFlags(["-Xcc", "-I/usr/include/postgresql"])]),
         // One type per output format.
         .target(name: "StewardReporting", dependencies: ["StewardCore"]),
         // Argument parsing only.
         .executableTarget(name: "steward", dependencies: [
-            "StewardCore", "StewardReporting",
+            "StewardCore", "StewardReporting", "StewardLive",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // libFuzzer target (scripts/fuzz); a normal build replays inputs given as arguments.
@@ -45,5 +52,6 @@ let package = Package(
         .testTarget(name: "StewardSQLTests", dependencies: ["StewardSQL"]),
         .testTarget(name: "StewardCoreTests", dependencies: ["StewardCore", "StewardReporting"]),
         .testTarget(name: "StewardCLITests", dependencies: ["StewardCore"]),
+        .testTarget(name: "StewardLiveTests", dependencies: ["StewardLive"]),
     ]
 )

@@ -50,6 +50,13 @@ public struct ForeignKeyTarget: Codable, Sendable, Hashable {
     public var columns: [String]
     public var onDelete: ReferentialAction
     public var onUpdate: ReferentialAction
+
+    public init(table: ObjectName, columns: [String], onDelete: ReferentialAction, onUpdate: ReferentialAction) {
+        self.table = table
+        self.columns = columns
+        self.onDelete = onDelete
+        self.onUpdate = onUpdate
+    }
 }
 
 public struct Constraint: Codable, Sendable {

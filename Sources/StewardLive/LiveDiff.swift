@@ -1,0 +1,27 @@
+import StewardCore
+import StewardSQL
+
+/// `steward diff`: the replayed model against a live database, read in one read-only
+/// transaction, and the migration tool's bookkeeping against the repository.
+public enum LiveDiff {
+    public static func run(_ analysis: Analysis, session: InspectionSession) throws(LiveError) -> LiveComparison {
+        let migrations = analysis.migrations
+        var modelFacts = SchemaFacts.of(analysis.model, sources: analysis.sources)
+        let connection = session.connection
+        var comparison = LiveComparison(mode: .diff, directory: migrations.directory, layout: migrations.layout,
+                                        target: connection.target.description, serverVersion: connection.serverVersion,
+                                        drifts: [], comparedFacts: modelFacts.count, totalFiles: migrations.files.count)
+        try session.read { connection throws(LiveError) in
+            // Other tools' bookkeeping is not the schema's (the model holds its own tool's table).
+            let bookkeeping = Set(MigrationBookkeeping.allTables.filter { analysis.model.tables[$0] == nil })
+            var liveFacts = try CatalogReader.facts(connection, excludingRelations: bookkeeping)
+                .filter { !MigrationBookkeeping.registrySchemas.contains($0.relation.schema ?? "") || analysis.model.schemas[$0.relation.schema ?? ""] != nil }
+            try ExpressionNormalizer.normalizeDiffering(model: &modelFacts, live: &liveFacts, connection)
+            comparison.drifts = SchemaDrift.compare(model: modelFacts, live: liveFacts) {
+                SchemaDrift.owner(of: $0, in: analysis.model, manifest: analysis.manifest)
+            }
+            comparison.migrations = try MigrationBookkeeping.status(of: migrations, connection)
+        }
+        return comparison
+    }
+}
