@@ -52,6 +52,6 @@ let package = Package(
         .testTarget(name: "StewardSQLTests", dependencies: ["StewardSQL"]),
         .testTarget(name: "StewardCoreTests", dependencies: ["StewardCore", "StewardReporting"]),
         .testTarget(name: "StewardCLITests", dependencies: ["StewardCore"]),
-        .testTarget(name: "StewardLiveTests", dependencies: ["StewardLive"]),
+        .testTarget(name: "StewardLiveTests", dependencies: ["StewardLive", "StewardCore", "StewardSQL"]),
     ]
 )

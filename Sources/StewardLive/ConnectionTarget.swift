@@ -17,7 +17,7 @@ public struct ConnectionTarget: Sendable, CustomStringConvertible {
         guard let options = libpq.conninfoParse(conninfo, &error) else {
             let reason = error.map { String(cString: $0).trimmingTrailingNewlines } ?? "out of memory"
             if let error { libpq.freemem(error) }
-            throw LiveError(.invalidConnectionString, "invalid connection string \(self): \(mask(reason))")
+            throw LiveError(.invalidConnectionString, "invalid connection string: \(mask(reason))")
         }
         libpq.conninfoFree(options)
     }
@@ -25,7 +25,7 @@ public struct ConnectionTarget: Sendable, CustomStringConvertible {
     /// The parameters libpq reads from the string (without the password), for messages.
     public var description: String {
         guard !conninfo.isEmpty else { return "(libpq defaults: PG* environment variables)" }
-        guard let libpq = try? LibPQ.load(), let options = libpq.conninfoParse(conninfo, nil) else { return "<unparsable connection string>" }
+        guard let libpq = try? LibPQ.load(), let options = libpq.conninfoParse(conninfo, nil) else { return "(an invalid connection string)" }
         defer { libpq.conninfoFree(options) }
         var parts: [String] = []
         var option = options

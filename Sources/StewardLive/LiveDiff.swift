@@ -16,10 +16,15 @@ public enum LiveDiff {
             let bookkeeping = Set(MigrationBookkeeping.allTables.filter { analysis.model.tables[$0] == nil })
             var liveFacts = try CatalogReader.facts(connection, excludingRelations: bookkeeping)
                 .filter { !MigrationBookkeeping.registrySchemas.contains($0.relation.schema ?? "") || analysis.model.schemas[$0.relation.schema ?? ""] != nil }
+            // A database the tool never migrated lacks the tool's table: said once, by the status below.
+            let liveRelations = Set(liveFacts.filter { $0.kind == .table }.map(\.relation))
+            let absentBookkeeping = Set(analysis.model.tables.values.filter { $0.managedBy != nil && !liveRelations.contains($0.name) }.map(\.name))
+            modelFacts.removeAll { absentBookkeeping.contains($0.relation) }
             try ExpressionNormalizer.normalizeDiffering(model: &modelFacts, live: &liveFacts, connection)
             comparison.drifts = SchemaDrift.compare(model: modelFacts, live: liveFacts) {
                 SchemaDrift.owner(of: $0, in: analysis.model, manifest: analysis.manifest)
             }
+            comparison.comparedFacts = modelFacts.count
             comparison.migrations = try MigrationBookkeeping.status(of: migrations, connection)
         }
         return comparison

@@ -58,7 +58,7 @@ public enum MigrationApplier {
                 return nil
             } catch {
                 _ = try? connection.query("ROLLBACK")
-                return failure(error, in: file, offset: 0)
+                return locatedFailure(error, in: file, connection)
             }
         case .implicitSingleQuery:
             // The whole file as one simple query (golang-migrate, Prisma): one implicit transaction.
@@ -66,7 +66,7 @@ public enum MigrationApplier {
                 try connection.executeScript(text)
                 return nil
             } catch {
-                return failure(error, in: file, offset: 0)
+                return locatedFailure(error, in: file, connection)
             }
         case .perStatement:
             // Each statement on its own, autocommitted (psql -f, goose NO TRANSACTION).
@@ -88,10 +88,35 @@ public enum MigrationApplier {
         }
     }
 
+    /// A file sent whole failed: PostgreSQL's error position counts from the start of the file,
+    /// but errors without one (a missing relation in ALTER TABLE) say nothing of which statement
+    /// failed. Then the file's statements are replayed one by one in a transaction that is rolled
+    /// back, and the first that fails is the one reported.
+    private static func locatedFailure(_ error: LiveError, in file: MigrationFile, _ connection: PostgresConnection) -> Failure {
+        guard error.position == nil, case .success(let ranges) = SQLParser.split(file.source) else {
+            return failure(error, in: file, offset: 0)
+        }
+        defer { _ = try? connection.query("ROLLBACK") }
+        do {
+            try connection.query("BEGIN")
+        } catch {
+            return failure(error, in: file, offset: 0)
+        }
+        for range in ranges {
+            do {
+                try connection.executeScript(file.source.text(range))
+            } catch let statementError {
+                return failure(statementError, in: file, offset: range.lowerBound)
+            }
+        }
+        return failure(error, in: file, offset: 0)
+    }
+
     /// PostgreSQL's error at the statement's position (its `P` field counts characters from
     /// the start of what was sent).
     private static func failure(_ error: LiveError, in file: MigrationFile, offset: Int) -> Failure {
-        var location = file.firstStatementLocation
+        let start = file.source.location(ofByte: Trivia.firstToken(in: file.source.bytes, from: offset))
+        var location = FileLocation(path: file.path, line: start.line, column: start.column)
         if let position = error.position {
             let sent = file.source.text(offset..<file.source.bytes.count)
             let prefix = sent.prefix(max(0, position - 1))

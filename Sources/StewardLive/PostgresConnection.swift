@@ -19,12 +19,13 @@ public final class PostgresConnection {
         try target.validate()
         let libpq = try LibPQ.load()
         // The user's string goes in as `dbname` with expand_dbname: libpq parses it (URL or
-        // key=value) and the parameters after it fill what it leaves out.
+        // key=value), and what it sets overrides the defaults before it (a `connect_timeout` of
+        // the user's own wins).
         var keywords = ["connect_timeout", "fallback_application_name"]
         var values = [String(connectTimeout), applicationName]
         if !target.conninfo.isEmpty {
-            keywords.insert("dbname", at: 0)
-            values.insert(target.conninfo, at: 0)
+            keywords.append("dbname")
+            values.append(target.conninfo)
         }
         // Only the first `dbname` is expanded as a connection string; a later one is a plain name.
         if let database {
@@ -99,7 +100,9 @@ public final class PostgresConnection {
     }
 
     static func connectionError(_ reason: String, target: ConnectionTarget) -> LiveError {
-        let masked = target.mask(reason)
+        // libpq's message spans lines (a hint on a tab-indented second line): one line here.
+        let masked = target.mask(reason).split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
         // libpq's own wording (fe-connect.c, fe-auth.c, fe-secure-openssl.c).
         let kind: LiveError.Kind
         if reason.contains("Connection refused") || reason.contains("No such file or directory") {
@@ -116,7 +119,7 @@ public final class PostgresConnection {
         }
         let advice: String
         switch kind {
-        case .refused: advice = "is the server running and accepting connections there?"
+        case .refused: advice = "check the host and port"
         case .authentication: advice = "check the user and password (in the URL, PGPASSWORD or ~/.pgpass) and pg_hba.conf"
         case .timeout: advice = "the server did not answer in time; check the host, port and firewall"
         case .ssl: advice = "check sslmode and the server's certificates"
