@@ -11,15 +11,17 @@ public enum Verification {
                                         target: "a scratch database (\(scratch.name)) on \(scratch.server)",
                                         serverVersion: scratch.connection.serverVersion, drifts: [], comparedFacts: 0,
                                         appliedFiles: migrations.files.count, totalFiles: migrations.files.count)
+        comparison.gaps = migrations.gaps
         if case .failure(let failure) = MigrationApplier.apply(migrations, to: scratch.connection) {
             comparison.failure = failure
             comparison.appliedFiles = migrations.files.firstIndex { $0.path == failure.location.path } ?? 0
             return comparison
         }
-        var modelFacts = SchemaFacts.of(analysis.model, sources: analysis.sources)
+        let ofModel = SchemaFacts.of(analysis.model, sources: analysis.sources)
+        var modelFacts = ofModel.facts
         let session = try InspectionSession(scratch.connection)
         comparison.drifts = try session.read { connection throws(LiveError) in
-            var liveFacts = try CatalogReader.facts(connection)
+            var liveFacts = try CatalogReader.facts(connection).filter { !ofModel.skipped.contains($0.key) }
             try ExpressionNormalizer.normalizeDiffering(model: &modelFacts, live: &liveFacts, connection)
             return SchemaDrift.compare(model: modelFacts, live: liveFacts) {
                 SchemaDrift.owner(of: $0, in: analysis.model, manifest: analysis.manifest)

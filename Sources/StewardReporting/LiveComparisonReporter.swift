@@ -41,6 +41,9 @@ public struct LiveComparisonReporter {
         let (expected, actual) = sides(comparison.mode)
         var text = "steward \(comparison.mode.rawValue): \(paths.relative(comparison.directory)) (\(comparison.layout.rawValue)) "
             + "against \(comparison.target), PostgreSQL \(comparison.serverVersionText)\n"
+        for gap in comparison.gaps {
+            text += "note: \(paths.relative(gap.path)) was not applied: \(gap.reason)\n"
+        }
         if let failure = comparison.failure {
             text += "\(paths.relative(failure.location.path)):\(failure.location.line):\(failure.location.column): PostgreSQL rejected the migration"
                 + (failure.sqlState.map { " (SQLSTATE \($0))" } ?? "") + ": \(failure.message)\n"
@@ -136,6 +139,7 @@ public struct LiveComparisonReporter {
                                    "column": failure.location.column, "message": failure.message, "sqlstate": failure.sqlState.map { $0 as Any } ?? NSNull()]
         }
         if let applied = comparison.appliedFiles { document["applied_files"] = applied }
+        document["not_applied"] = comparison.gaps.map { ["path": paths.relative($0.path), "reason": $0.reason] }
         if let status = comparison.migrations {
             document["migrations"] = [
                 "table": status.table, "table_exists": status.tableExists,

@@ -38,6 +38,8 @@ public struct LiveComparison: Sendable {
     public var failure: MigrationFailure?
     /// diff: the migration tool's bookkeeping against the repository's migrations.
     public var migrations: MigrationStatus?
+    /// Migrations that are not SQL (a goose `.go` file): neither replayed nor applied.
+    public var gaps: [MigrationGap] = []
 
     public init(mode: Mode, directory: String, layout: MigrationLayout, target: String, serverVersion: Int, drifts: [Drift],
                 comparedFacts: Int, appliedFiles: Int? = nil, totalFiles: Int, failure: MigrationFailure? = nil,

@@ -1,5 +1,18 @@
 import StewardSQL
 
+/// A model's facts, and those it cannot state: a view query or CHECK / index expression that
+/// reads a column or relation renamed later keeps the text it was written with, where
+/// PostgreSQL tracks the object itself. The database's side of those is not compared.
+public struct ModelFacts: Sendable {
+    public var facts: [SchemaFact]
+    public var skipped: Set<FactKey>
+
+    public init(facts: [SchemaFact], skipped: Set<FactKey> = []) {
+        self.facts = facts
+        self.skipped = skipped
+    }
+}
+
 /// The facts of a replayed model, in the same form `CatalogReader` reads from PostgreSQL.
 ///
 /// Compared: schemas; tables and their kind; columns (`format_type`, nullability, identity),
@@ -16,17 +29,22 @@ public enum SchemaFacts {
     ]
 
     /// `sources`: the files' text, to print view queries from their defining statements.
-    public static func of(_ model: SchemaModel, sources: [String: SourceText]) -> [SchemaFact] {
+    public static func of(_ model: SchemaModel, sources: [String: SourceText]) -> ModelFacts {
         var facts: [SchemaFact] = []
+        var skipped = Set<FactKey>()
         for (schema, origin) in model.schemas {
             facts.append(SchemaFact(.schema, schema, relation: ObjectName(schema: schema, name: schema), "schema", origin: origin))
         }
-        for table in model.tables.values { tableFacts(table, into: &facts) }
-        for index in model.indexes.values where index.constraint == nil && !index.expressionPredatesRename {
+        for table in model.tables.values { tableFacts(table, into: &facts, skipped: &skipped) }
+        for index in model.indexes.values where index.constraint == nil {
+            guard !index.expressionPredatesRename else {
+                skipped.insert(FactKey(kind: .index, object: index.name.qualified.description))
+                continue
+            }
             facts.append(SchemaFact(.index, index.name.qualified.description, relation: index.table.qualified,
                                     value: indexValue(index), origin: index.origin))
         }
-        for view in model.views.values { viewFacts(view, sources: sources, into: &facts) }
+        for view in model.views.values { viewFacts(view, sources: sources, into: &facts, skipped: &skipped) }
         for sequence in model.sequences.values {
             let owner = sequence.ownedBy.map { owner in " owned by \(owner.qualified)" + (sequence.ownedByColumn.map { ".\($0)" } ?? "") } ?? ""
             let name = sequence.name.qualified
@@ -43,10 +61,10 @@ public enum SchemaFacts {
             }
             facts.append(SchemaFact(.type, name.description, relation: name, text, origin: type.origin))
         }
-        return facts
+        return ModelFacts(facts: facts, skipped: skipped)
     }
 
-    private static func tableFacts(_ table: Table, into facts: inout [SchemaFact]) {
+    private static func tableFacts(_ table: Table, into facts: inout [SchemaFact], skipped: inout Set<FactKey>) {
         let name = table.name.qualified, key = name.description
         let kind = table.isPartitioned ? "partitioned table" : table.isUnlogged ? "unlogged table" : "table"
         facts.append(SchemaFact(.table, key, relation: name, kind, origin: table.origin))
@@ -84,7 +102,9 @@ public enum SchemaFacts {
                 facts.append(SchemaFact(.foreignKey, object, relation: name,
                                         foreignKeyText(columns: constraint.columns, target: target, validated: constraint.validated),
                                         origin: constraint.referencesOrigin ?? constraint.origin))
-            case .check where !constraint.inherited && !constraint.expressionPredatesRename:
+            case .check where !constraint.inherited && constraint.expressionPredatesRename:
+                skipped.insert(FactKey(kind: .check, object: object))
+            case .check where !constraint.inherited:
                 guard let expression = constraint.expression else { continue }
                 facts.append(SchemaFact(.check, object, relation: name, value: FactValue([
                     .expression(expression, .scalar(relation: name, castTo: nil), normalized: nil),
@@ -128,12 +148,14 @@ public enum SchemaFacts {
         return FactValue(parts)
     }
 
-    private static func viewFacts(_ view: View, sources: [String: SourceText], into facts: inout [SchemaFact]) {
+    private static func viewFacts(_ view: View, sources: [String: SourceText], into facts: inout [SchemaFact], skipped: inout Set<FactKey>) {
         let name = view.name.qualified, key = name.description
         let reads = Set(view.reads.map { $0.qualified.description }).sorted().joined(separator: ", ")
         facts.append(SchemaFact(.view, key, relation: name, "\(view.materialized ? "materialized view" : "view") reads \(reads)", origin: view.origin))
         if !view.queryPredatesRename, let query = query(of: view, sources: sources) {
             facts.append(SchemaFact(.viewQuery, key, relation: name, value: FactValue([.expression(query, .query, normalized: nil)]), origin: view.origin))
+        } else {
+            skipped.insert(FactKey(kind: .viewQuery, object: key))
         }
         if let comment = view.comment { facts.append(SchemaFact(.comment, "view \(key)", relation: name, comment, origin: view.origin)) }
         privilegeFacts(view.privileges, of: name, origin: view.origin, into: &facts)

@@ -51,53 +51,13 @@ struct Verify: ParsableCommand {
             defer { cleanup.run() }
             comparison = try Verification.run(analysis, in: scratch)
         } catch {
+            // After Ctrl-C the signal handler drops the database and exits; the error is its doing.
+            while Cleanup.wasInterrupted { pause() }
             failWithLiveError(error)
         }
+        // A migration that failed because the database was dropped under it is no result either.
+        while Cleanup.wasInterrupted { pause() }
         writeLiveComparison(comparison, format: format, directory: input.directory)
     }
 }
 
-/// Prints `comparison` and exits 1 when it found something.
-func writeLiveComparison(_ comparison: LiveComparison, format: LiveOutputFormat, directory: String) {
-    let paths = RepositoryPaths(root: format == .text ? FileManager.default.currentDirectoryPath : RepositoryRoot.of(directory),
-                                workingDirectory: FileManager.default.currentDirectoryPath)
-    let reporter = LiveComparisonReporter(paths: paths)
-    switch format {
-    case .text: writeOutput(reporter.renderText(comparison))
-    case .json: writeOutput(reporter.renderJSON(comparison))
-    case .markdown: writeOutput(reporter.renderMarkdown(comparison))
-    }
-    if comparison.hasProblems { Foundation.exit(ExitStatus.findings.rawValue) }
-}
-
-/// Runs `action` once: at the end of the command, or on Ctrl-C / SIGTERM (then exits 130 / 143),
-/// so that a scratch database or an ephemeral server never outlives the command.
-final class Cleanup: @unchecked Sendable {
-    // `lock` guards `done`: the signal sources fire on another queue than the command.
-    private let lock = NSLock()
-    private var done = false
-    private let action: () -> Void
-    private var sources: [DispatchSourceSignal] = []
-
-    init(_ action: @escaping () -> Void) {
-        self.action = action
-        for (signalNumber, status) in [(SIGINT, Int32(130)), (SIGTERM, Int32(143))] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { [weak self] in
-                self?.run()
-                Foundation.exit(status)
-            }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    func run() {
-        lock.lock()
-        let first = !done
-        done = true
-        lock.unlock()
-        if first { action() }
-    }
-}
