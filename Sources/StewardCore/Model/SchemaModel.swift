@@ -189,6 +189,8 @@ public struct Privileges: OptionSet, Sendable, Hashable, Codable {
     public static let references = Privileges(rawValue: 1 << 5)
     public static let trigger = Privileges(rawValue: 1 << 6)
     public static let usage = Privileges(rawValue: 1 << 7)
+    /// On a schema (`steward audit`); never on a relation.
+    public static let create = Privileges(rawValue: 1 << 8)
 
     /// `ALL [PRIVILEGES]` on a table or view, and on a sequence (ACL_ALL_RIGHTS_RELATION, _SEQUENCE).
     public static let allOnTables: Privileges = [.select, .insert, .update, .delete, .truncate, .references, .trigger]
@@ -196,7 +198,7 @@ public struct Privileges: OptionSet, Sendable, Hashable, Codable {
 
     private static let named: [(String, Privileges)] = [
         ("SELECT", .select), ("INSERT", .insert), ("UPDATE", .update), ("DELETE", .delete), ("TRUNCATE", .truncate),
-        ("REFERENCES", .references), ("TRIGGER", .trigger), ("USAGE", .usage),
+        ("REFERENCES", .references), ("TRIGGER", .trigger), ("USAGE", .usage), ("CREATE", .create),
     ]
 
     /// From a privilege name as the parser gives it (`select`); nil for others (`create`…).
