@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(name: "StewardFuzzer", dependencies: ["StewardCore"]),
         .testTarget(name: "StewardSQLTests", dependencies: ["StewardSQL"]),
         .testTarget(name: "StewardCoreTests", dependencies: ["StewardCore", "StewardReporting"]),
-        .testTarget(name: "StewardCLITests", dependencies: ["StewardCore"]),
+        .testTarget(name: "StewardCLITests", dependencies: ["StewardCore", "StewardSQL"]),
         .testTarget(name: "StewardLiveTests", dependencies: ["StewardLive", "StewardCore", "StewardSQL"]),
     ]
 )

@@ -96,9 +96,20 @@ public struct OwnershipReportMarkdown: Sendable {
             + "\(signals.schemaEdgesSecondHalf) in the second\(signals.schemaEdgesSecondHalf > signals.schemaEdgesFirstHalf ? " (growing)" : "")\n"
         text += "- migrations touching several services: \(signals.multiServiceMigrations) of \(signals.migrations)\n"
         text += "- breaking changes: \(signals.breakingChanges), of which \(signals.breakingChangesAffectingOthers) affect another service\n"
-        text += "- size, writes and database time per service: not measured (the live-database statistics are not part of this report yet)\n"
+        if let load = report.load {
+            text += "\n**Load per service** (from `steward stats`; counters since the server's statistics were last reset):\n\n"
+            text += "| service | tables | size | share of size | rows written | share of writes | database time |\n|---|---|---|---|---|---|---|\n"
+            for row in load {
+                let time = row.executionMilliseconds.map { "\(Self.percent(row.timeShare ?? 0)) (\(String(format: "%.0f", $0 / 1000)) s)" } ?? "not measured (no pg_stat_statements)"
+                text += "| `\(row.service)` | \(row.tables) | \(LockWeighting.describe(bytes: row.totalBytes)) | \(Self.percent(row.sizeShare)) | \(row.writes) | \(Self.percent(row.writeShare)) | \(time) |\n"
+            }
+        } else {
+            text += "- size, writes and database time per service: not measured (run `steward stats --db URL --output stats.json`, then `steward report --stats stats.json`)\n"
+        }
         return text
     }
+
+    static func percent(_ share: Double) -> String { String(format: "%.0f%%", share * 100) }
 
     func location(_ location: FileLocation) -> String { "`\(paths.relative(location.path)):\(location.line)`" }
 

@@ -16,7 +16,7 @@ struct Steward: ParsableCommand {
             (missing directory, invalid manifest).
             """,
         version: StewardVersionInfo.text,
-        subcommands: [Check.self, Review.self, Model.self, Report.self, Annotate.self, Cache.self, Diff.self, Verify.self, Audit.self, Rules.self, Explain.self],
+        subcommands: [Check.self, Review.self, Model.self, Report.self, Annotate.self, Cache.self, Diff.self, Verify.self, Audit.self, Stats.self, Rules.self, Explain.self],
         defaultSubcommand: Check.self)
 
     /// Usage errors exit with 2 (not ArgumentParser's 64) so that CI can tell them from findings.

@@ -73,6 +73,8 @@ public struct OwnershipReport: Sendable, Encodable {
     public var unownedTables: [String]
     public var unownedViews: [String]
     public var signals: Signals
+    /// Size, writes and database time per service, with `report --stats` (nil without).
+    public var load: [ServiceLoad]?
     public var layout: String
     public var migrationCount: Int
     public var statementCount: Int

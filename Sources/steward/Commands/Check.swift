@@ -43,6 +43,18 @@ struct Check: ParsableCommand {
 
     @OptionGroup var approval: ApprovalOptions
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Weigh lock findings by table size, from a file `steward stats` wrote.",
+        discussion: "A lock on a table under --small-table-rows rows is info, from --large-table-rows on an error; each lock finding says the table's size.",
+        valueName: "file"))
+    var stats: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --stats: tables under this many rows are small (default 10000).", valueName: "rows"))
+    var smallTableRows: Int64 = 10_000
+
+    @Option(name: .long, help: ArgumentHelp("With --stats: tables from this many rows on are large (default 1000000).", valueName: "rows"))
+    var largeTableRows: Int64 = 1_000_000
+
     @Flag(name: .long, help: ArgumentHelp(
         "Do not read or write the cache.",
         discussion: """
@@ -59,6 +71,9 @@ struct Check: ParsableCommand {
         guard (9...18).contains(postgresVersion) else { throw ValidationError("--pg-version \(postgresVersion): expected a major version from 9 to 18") }
         if input.noManifest, input.manifest != nil { throw ValidationError("--manifest and --no-manifest exclude each other") }
         _ = try report.destinations()
+        guard smallTableRows >= 0, largeTableRows > smallTableRows else {
+            throw ValidationError("--large-table-rows must be greater than --small-table-rows")
+        }
     }
 
     private static func names(_ values: [String]) -> [String] {
@@ -75,8 +90,14 @@ struct Check: ParsableCommand {
                 parents); pass --manifest, or --no-manifest to check migrations alone
                 """)], colors: report.colors(on: STDERR_FILENO))
         }
-        let analysis: Analysis
+        var analysis: Analysis
         let clock = PhaseClock.fromEnvironment()
+        let statistics: DatabaseStatistics?
+        do {
+            statistics = try stats.map { path throws(InputError) in try DatabaseStatistics.load(path: path) }
+        } catch {
+            failWithInputErrors([error], colors: report.colors(on: STDERR_FILENO))
+        }
         var onPhaseEnd: (@Sendable (AnalysisPhase) -> Void)?
         if let clock { onPhaseEnd = { clock.lap($0) } }
         let cache = noCache ? nil : ResultCache(directory: ResultCache.defaultDirectory(
@@ -93,6 +114,9 @@ struct Check: ParsableCommand {
             failWithInputErrors(error.errors, colors: report.colors(on: STDERR_FILENO))
         }
         clock?.report()
+        if let statistics {
+            analysis.findings = LockWeighting(smallRows: smallTableRows, largeRows: largeTableRows).apply(to: analysis.findings, statistics: statistics)
+        }
         let destinations = try report.destinations()
         let workingDirectory = FileManager.default.currentDirectoryPath
         // Text prints paths as given; only the other formats need the repository root (a git subprocess).

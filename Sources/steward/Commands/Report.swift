@@ -16,6 +16,9 @@ struct Report: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
     var output: String?
 
+    @Option(name: .long, help: ArgumentHelp("Add each service's share of size, writes and database time, from a file `steward stats` wrote.", valueName: "file"))
+    var stats: String?
+
     func run() throws {
         guard let manifest = input.resolvedManifest() else {
             failWithInputErrors([InputError(path: input.directory, message: """
@@ -31,8 +34,15 @@ struct Report: ParsableCommand {
         } catch {
             failWithInputErrors(error.errors, colors: false)
         }
-        let report = OwnershipReport.build(model: analysis.model, manifest: analysis.manifest, migrations: analysis.migrations,
+        var report = OwnershipReport.build(model: analysis.model, manifest: analysis.manifest, migrations: analysis.migrations,
                                            queries: analysis.queries, findings: analysis.findings)
+        if let stats, let manifest = analysis.manifest {
+            do {
+                report.load = ServiceLoad.of(try DatabaseStatistics.load(path: stats), model: analysis.model, manifest: manifest)
+            } catch {
+                failWithInputErrors([error], colors: false)
+            }
+        }
         let paths = RepositoryPaths(root: RepositoryRoot.of(input.directory), workingDirectory: FileManager.default.currentDirectoryPath)
         let text = format == .json ? OwnershipReportJSON.render(report)
             : OwnershipReportMarkdown(paths: paths).render(report, title: paths.relative(input.directory))

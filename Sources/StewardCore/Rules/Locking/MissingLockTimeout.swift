@@ -41,7 +41,8 @@ public struct MissingLockTimeout: Rule {
             let more = count > 1 ? " (and \(count - 1) more statement\(count > 2 ? "s" : "") in this file)" : ""
             return finding("this statement locks \((change.table ?? change.object).display) with no lock_timeout set\(more): "
                            + "if it waits behind a long query, every query on the table queues behind it",
-                           at: change.location, services: change.table.flatMap(context.owner(of:)).map { [$0] } ?? [])
+                           at: change.location, services: change.table.flatMap(context.owner(of:)).map { [$0] } ?? [],
+                           objects: change.table.map { [FindingObject.relation($0)] } ?? [])
         }
     }
 
