@@ -37,8 +37,12 @@ let package = Package(
         // live commands, so that `steward check` and the release binary run without it.
         .target(name: "CLibPQ", cSettings: [.unsafeFlags(["-I/usr/include/postgresql"])],
                 linkerSettings: [.linkedLibrary("dl")]),
-        // Live databases: connections (read-only inspection), the catalog as facts, scratch databases.
-        .target(name: "StewardLive", dependencies: ["StewardCore", "CLibPQ"],
+        // hiredis (Debian: libhiredis-dev) for the shared-cache audit, linked from its static archive
+        // (it depends on nothing but libc).
+        .target(name: "CHiredis", linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libhiredis.a"])]),
+        // Live databases: connections (read-only inspection), the catalog as facts, scratch databases,
+        // and the shared Redis.
+        .target(name: "StewardLive", dependencies: ["StewardCore", "CLibPQ", "CHiredis"],
                 swiftSettings: [.unsafeFlags(["-Xcc", "-I/usr/include/postgresql"])]),
         // One type per output format.
         .target(name: "StewardReporting", dependencies: ["StewardCore"]),

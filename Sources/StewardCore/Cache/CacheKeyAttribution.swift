@@ -36,8 +36,17 @@ public struct CacheKeyAttribution: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey { case total, services, unprefixed, unprefixedSamples, ambiguous, ambiguousSamples }
 
-    /// Counts one key (its bytes as stored in the cache).
-    public mutating func add(_ key: some Collection<UInt8>) {
+    /// Whose a key is.
+    public enum KeyOwner: Sendable, Hashable {
+        /// The index of the service in `services`.
+        case service(Int)
+        case unprefixed
+        case ambiguous
+    }
+
+    /// Counts one key (its bytes as stored in the cache) and says whose it is.
+    @discardableResult
+    public mutating func add(_ key: some Collection<UInt8>) -> KeyOwner {
         total += 1
         var owner: Int?
         var others: [Int] = []
@@ -47,15 +56,16 @@ public struct CacheKeyAttribution: Sendable, Encodable {
         guard let owner else {
             unprefixed += 1
             if unprefixedSamples.count < Self.sampleLimit { unprefixedSamples.append(String(decoding: key, as: UTF8.self)) }
-            return
+            return .unprefixed
         }
         if others.isEmpty {
             services[owner].keys += 1
-            return
+            return .service(owner)
         }
         ambiguous += 1
         if ambiguousSamples.count < Self.sampleLimit {
             ambiguousSamples.append(AmbiguousKey(key: String(decoding: key, as: UTF8.self), services: ([owner] + others).map { services[$0].service }))
         }
+        return .ambiguous
     }
 }

@@ -6,7 +6,7 @@ import StewardReporting
 struct Cache: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The shared cache: which service each key belongs to.",
-        subcommands: [Attribute.self])
+        subcommands: [Attribute.self, AuditKeys.self])
 
     struct Attribute: ParsableCommand {
         static let configuration = CommandConfiguration(
