@@ -16,10 +16,10 @@ public enum AccessReader {
               coalesce((SELECT string_agg(g.rolname, E'\\n' ORDER BY g.rolname) FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
                         WHERE m.member = r.oid), '')
             FROM pg_roles r WHERE r.rolname = ANY($1::text[])
-            """, [arrayLiteral(names)]).rows
-        let roles = roleRows.map { row in
-            AccessSnapshot.Role(name: row[0]!, superuser: row[1] == "true", bypassRowLevelSecurity: row[2] == "true",
-                                connectionLimit: Int(row[3] ?? "-1") ?? -1, memberOf: (row[4] ?? "").split(separator: "\n").map(String.init))
+            """, [arrayLiteral(names)]).typedRows
+        let roles = try roleRows.map { row throws(LiveError) in
+            AccessSnapshot.Role(name: try row.text(0), superuser: try row.bool(1), bypassRowLevelSecurity: try row.bool(2),
+                                connectionLimit: Int(try row.integer(3)), memberOf: try row.text(4).split(separator: "\n").map(String.init))
         }
         let existing = roles.map(\.name)
         var relations: [AccessSnapshot.Relation] = []
@@ -85,9 +85,11 @@ public enum AccessReader {
             AccessSnapshot.DefaultPrivilege(ownerRole: row[0]!, schema: row[1], objectKind: ["r": "tables", "S": "sequences", "f": "functions", "T": "types", "n": "schemas"][row[2]!] ?? row[2]!,
                                             grantee: row[3]!, privileges: (row[4] ?? "").split(separator: ",").map(String.init))
         }
-        let settings = try connection.query("SELECT current_setting('max_connections'), current_setting('superuser_reserved_connections')").rows.first
+        guard let settings = try connection.query("SELECT current_setting('max_connections'), current_setting('superuser_reserved_connections')").typedRows.first else {
+            throw LiveError(.query, "cannot read max_connections")
+        }
         return AccessSnapshot(roles: roles, relations: relations, defaultPrivileges: defaults,
-                              maxConnections: Int(settings?[0] ?? "") ?? 100, reservedConnections: Int(settings?[1] ?? "") ?? 3)
+                              maxConnections: Int(try settings.integer(0)), reservedConnections: Int(try settings.integer(1)))
     }
 
     private static func privileges(_ list: String?) -> Privileges {

@@ -51,8 +51,6 @@ public final class PostgresConnection {
 
     /// `PQserverVersion`: 150004 for 15.4.
     public var serverVersion: Int { Int(libpq.serverVersion(handle)) }
-    public var databaseName: String { cText(libpq.db(handle)) }
-    public var userName: String { cText(libpq.user(handle)) }
 
     /// Runs one statement with `$1`, `$2`… bound to `parameters` (text format; nil is NULL).
     @discardableResult
@@ -141,7 +139,51 @@ public struct QueryResult: Sendable {
     public var columns: [String]
     public var rows: [[String?]]
 
-    public func column(_ name: String) -> Int? { columns.firstIndex(of: name) }
+    /// The rows with typed accessors.
+    public var typedRows: [Row] { rows.map { Row(columns: columns, values: $0) } }
+
+    /// One row, decoded by column: a value that is NULL or not of the expected type is an
+    /// error naming the column (a catalog that does not look as expected, not a crash).
+    public struct Row: Sendable {
+        public var columns: [String]
+        public var values: [String?]
+
+        public func optionalText(_ index: Int) -> String? { values[index] }
+
+        public func text(_ index: Int) throws(LiveError) -> String {
+            guard let value = values[index] else { throw unexpected(index, "NULL", expected: "a value") }
+            return value
+        }
+
+        public func integer(_ index: Int) throws(LiveError) -> Int64 {
+            let value = try text(index)
+            guard let number = Int64(value) else { throw unexpected(index, value, expected: "an integer") }
+            return number
+        }
+
+        public func optionalInteger(_ index: Int) throws(LiveError) -> Int64? {
+            values[index] == nil ? nil : try integer(index)
+        }
+
+        public func double(_ index: Int) throws(LiveError) -> Double {
+            let value = try text(index)
+            guard let number = Double(value) else { throw unexpected(index, value, expected: "a number") }
+            return number
+        }
+
+        /// `t`/`f` (boolean output) or `true`/`false` (boolean cast to text).
+        public func bool(_ index: Int) throws(LiveError) -> Bool {
+            switch try text(index) {
+            case "t", "true": return true
+            case "f", "false": return false
+            case let other: throw unexpected(index, other, expected: "a boolean")
+            }
+        }
+
+        private func unexpected(_ index: Int, _ value: String, expected: String) -> LiveError {
+            LiveError(.query, "unexpected \(value) in column \(index < columns.count ? columns[index] : String(index)) (expected \(expected))")
+        }
+    }
 }
 
 private func withCStrings<Result>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> Result) -> Result {

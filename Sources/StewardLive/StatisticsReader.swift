@@ -17,11 +17,11 @@ public enum StatisticsReader {
                 WHERE c.relkind IN ('r', 'p', 'm')
                   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
                 ORDER BY n.nspname, c.relname
-                """).rows.map { row in
+                """).typedRows.map { row throws(LiveError) in
                 DatabaseStatistics.TableStatistics(
-                    schema: row[0]!, name: row[1]!, rowsEstimate: row[2].flatMap { Int64($0) }, totalBytes: Int64(row[3] ?? "") ?? 0,
-                    inserts: Int64(row[4] ?? "") ?? 0, updates: Int64(row[5] ?? "") ?? 0, deletes: Int64(row[6] ?? "") ?? 0,
-                    sequentialScans: Int64(row[7] ?? "") ?? 0, indexScans: Int64(row[8] ?? "") ?? 0)
+                    schema: try row.text(0), name: try row.text(1), rowsEstimate: try row.optionalInteger(2), totalBytes: try row.integer(3),
+                    inserts: try row.integer(4), updates: try row.integer(5), deletes: try row.integer(6),
+                    sequentialScans: try row.integer(7), indexScans: try row.integer(8))
             }
             return DatabaseStatistics(serverVersion: "\(version / 10000).\(version % 10000)", tables: tables, roles: try roleStatistics(connection))
         }
@@ -37,9 +37,11 @@ public enum StatisticsReader {
             let rows = try connection.query("""
                 SELECT r.rolname, sum(s.calls)::bigint::text, sum(s.total_exec_time)::text
                 FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid GROUP BY r.rolname ORDER BY r.rolname
-                """).rows
+                """)
             try connection.query("RELEASE SAVEPOINT steward_statements")
-            return rows.map { DatabaseStatistics.RoleStatistics(role: $0[0]!, calls: Int64($0[1] ?? "") ?? 0, totalExecutionMilliseconds: Double($0[2] ?? "") ?? 0) }
+            return try rows.typedRows.map { row throws(LiveError) in
+                DatabaseStatistics.RoleStatistics(role: try row.text(0), calls: try row.integer(1), totalExecutionMilliseconds: try row.double(2))
+            }
         } catch {
             try connection.query("ROLLBACK TO SAVEPOINT steward_statements")
             return nil

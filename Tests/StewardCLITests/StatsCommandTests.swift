@@ -39,6 +39,11 @@ struct StatsCommandTests {
         let text = try String(contentsOf: output, encoding: .utf8)
         #expect(text.contains("\"rows_estimate\" : 1990"))
         #expect(!text.contains("example.com"), "no data in the statistics")
+
+        // check --db reads the same statistics live: orders (~1990 rows) is small.
+        let live = try steward(["check", Self.migrations, "--manifest", Self.manifest, "--no-cache", "--db", database.url(name)])
+        #expect(live.stdout.contains("note[missing-lock-timeout]"), "\(live.stdout)\(live.stderr)")
+        #expect(live.stdout.contains("(public.orders: ~2.0k rows,"), "\(live.stdout)")
     }
 
     /// A lock on a small table is info; on a large one an error; each says the table's size.

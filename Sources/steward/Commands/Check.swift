@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StewardCore
+import StewardLive
 import StewardReporting
 
 struct Check: ParsableCommand {
@@ -49,6 +50,11 @@ struct Check: ParsableCommand {
         valueName: "file"))
     var stats: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Weigh lock findings by table size read from this live database (read only), as --stats does from a file.",
+        valueName: "url"))
+    var db: String?
+
     @Option(name: .long, help: ArgumentHelp("With --stats: tables under this many rows are small (default 10000).", valueName: "rows"))
     var smallTableRows: Int64 = 10_000
 
@@ -71,6 +77,7 @@ struct Check: ParsableCommand {
         guard (9...18).contains(postgresVersion) else { throw ValidationError("--pg-version \(postgresVersion): expected a major version from 9 to 18") }
         if input.noManifest, input.manifest != nil { throw ValidationError("--manifest and --no-manifest exclude each other") }
         _ = try report.destinations()
+        if stats != nil, db != nil { throw ValidationError("--stats and --db exclude each other") }
         guard smallTableRows >= 0, largeTableRows > smallTableRows else {
             throw ValidationError("--large-table-rows must be greater than --small-table-rows")
         }
@@ -92,11 +99,18 @@ struct Check: ParsableCommand {
         }
         var analysis: Analysis
         let clock = PhaseClock.fromEnvironment()
-        let statistics: DatabaseStatistics?
+        var statistics: DatabaseStatistics?
         do {
             statistics = try stats.map { path throws(InputError) in try DatabaseStatistics.load(path: path) }
         } catch {
             failWithInputErrors([error], colors: report.colors(on: STDERR_FILENO))
+        }
+        if let db {
+            do throws(LiveError) {
+                statistics = try StatisticsReader.read(try InspectionSession(try PostgresConnection(ConnectionTarget(db))))
+            } catch {
+                failWithLiveError(error)
+            }
         }
         var onPhaseEnd: (@Sendable (AnalysisPhase) -> Void)?
         if let clock { onPhaseEnd = { clock.lap($0) } }
