@@ -101,6 +101,12 @@ public enum CatalogReader {
             }
             facts.append(SchemaFact(.type, name.description, relation: name, text))
         }
+        for row in try connection.query(functionsQuery).rows {
+            let name = relation(row)
+            let volatility = ["i": "immutable", "s": "stable", "v": "volatile"][row[5] ?? ""] ?? "volatile"
+            facts.append(SchemaFact(.function, "\(name)(\(row[2] ?? ""))", relation: name,
+                                    SchemaFacts.functionText(isProcedure: row[3] == "p", language: row[4] ?? "", volatility: volatility)))
+        }
         for row in try connection.query(triggersQuery).rows where keep(relation(row)) {
             let name = relation(row)
             facts.append(SchemaFact(.trigger, "\(name) \(row[2]!)", relation: name, "executes \(ObjectName(schema: row[3]!, name: row[4]!))"))
@@ -219,6 +225,14 @@ public enum CatalogReader {
         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
         WHERE \(userNamespace) AND \(notExtensionMember("pg_type", "t.oid"))
           AND (t.typtype IN ('e', 'd') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
+        """
+
+    /// Functions and procedures (not aggregates or window functions): schema, name, argument
+    /// types, kind, language, volatility.
+    static let functionsQuery = """
+        SELECT n.nspname, p.proname, oidvectortypes(p.proargtypes), p.prokind::text, l.lanname, p.provolatile::text
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
+        WHERE p.prokind IN ('f', 'p') AND \(userNamespace) AND \(notExtensionMember("pg_proc", "p.oid"))
         """
 
     /// User triggers (not constraint triggers, not a partition's clone): schema, table, name, function.

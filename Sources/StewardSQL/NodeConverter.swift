@@ -333,9 +333,10 @@ struct NodeConverter {
             .filter { $0.tag == T_FunctionParameter }
             .compactMap { parameter -> String? in
                 let value = parameter.as(FunctionParameter.self).pointee
-                // OUT and TABLE parameters are not part of the signature.
+                // OUT and TABLE parameters are not part of the signature; PostgreSQL drops an
+                // argument's type modifiers (`bit(8)` is stored as `bit`).
                 if value.mode == FUNC_PARAM_OUT || value.mode == FUNC_PARAM_TABLE { return nil }
-                return TypeFormatting.dataType(value.argType).formatted
+                return TypeFormatting.dataType(value.argType).unmodified
             }
         return CreateFunction(name: objectName(strings(statement.funcname)),
                               argumentTypes: argumentTypes,

@@ -6,7 +6,7 @@ import StewardSQL
 public struct SchemaFact: Hashable, Sendable {
     public enum Kind: String, Sendable, Codable, CaseIterable, Comparable {
         case schema, table, column, key, foreignKey = "foreign key", check, columnDefault = "default", generated
-        case index, view, viewQuery = "view query", sequence, type, trigger, comment, privilege
+        case index, view, viewQuery = "view query", sequence, type, function, trigger, comment, privilege
 
         public static func < (lhs: Kind, rhs: Kind) -> Bool {
             allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!

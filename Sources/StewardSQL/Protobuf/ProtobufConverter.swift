@@ -347,7 +347,7 @@ struct ProtobufConverter {
                 // OUT and TABLE parameters are not part of the signature.
                 if value.mode == PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_OUT
                     || value.mode == PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_TABLE { return nil }
-                return ProtobufExpressions.dataType(value.arg_type).formatted
+                return ProtobufExpressions.dataType(value.arg_type).unmodified
             }
         var volatility = Volatility.volatile
         for option in nodes(statement.n_options, statement.options) where option.pointee.node_case == PG_QUERY__NODE__NODE_DEF_ELEM {
