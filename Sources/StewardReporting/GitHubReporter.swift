@@ -38,29 +38,30 @@ public struct GitHubReporter: Reporter {
             + Self.escapeData(message.escapingControls())
     }
 
-    static func escapeData(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "%": result += "%25"
-            case "\r": result += "%0D"
-            case "\n": result += "%0A"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
+    static func escapeData(_ text: String) -> String { escape(text, property: false) }
 
-    static func escapeProperty(_ text: String) -> String {
-        var result = ""
-        for scalar in escapeData(text).unicodeScalars {
-            switch scalar {
-            case ":": result += "%3A"
-            case ",": result += "%2C"
-            default: result.unicodeScalars.append(scalar)
-            }
+    static func escapeProperty(_ text: String) -> String { escape(text, property: true) }
+
+    /// `%`, CR and LF, and in a property also `:` and `,`, as `%XX`; on UTF-8 bytes, because every
+    /// finding goes through here and most need no change at all.
+    private static func escape(_ text: String, property: Bool) -> String {
+        @inline(__always) func special(_ byte: UInt8) -> Bool {
+            byte == 0x25 || byte == 0x0D || byte == 0x0A || (property && (byte == 0x3A || byte == 0x2C))
         }
-        return result
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.contains(where: special) else { return String(decoding: bytes, as: UTF8.self) }
+            let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
+            var result: [UInt8] = []
+            result.reserveCapacity(bytes.count + 16)
+            for byte in bytes {
+                if special(byte) {
+                    result += [0x25, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+                } else {
+                    result.append(byte)
+                }
+            }
+            return String(decoding: result, as: UTF8.self)
+        }
     }
 }
