@@ -22,7 +22,12 @@ public enum CatalogReader {
             switch row[2]! {
             case "r", "p":
                 let kind = row[2] == "p" ? "partitioned table" : row[3] == "u" ? "unlogged table" : "table"
-                facts.append(SchemaFact(.table, name.description, relation: name, kind))
+                var fact = SchemaFact(.table, name.description, relation: name, kind)
+                if let parent = row[8] {
+                    let parts = parent.split(separator: "\n", maxSplits: 1).map(String.init)
+                    fact.partitionOf = ObjectName(schema: parts[0], name: parts.count > 1 ? parts[1] : "")
+                }
+                facts.append(fact)
             case "v", "m":
                 let reads = (row[4] ?? "").split(separator: "\n").map(String.init).sorted().joined(separator: ", ")
                 facts.append(SchemaFact(.view, name.description, relation: name, "\(row[2] == "m" ? "materialized view" : "view") reads \(reads)"))
@@ -149,7 +154,7 @@ public enum CatalogReader {
         """
 
     /// Relations: schema, name, relkind, persistence, what a view reads (one per line), its
-    /// query, a sequence's owning column, the comment.
+    /// query, a sequence's owning column, the comment, a partition's parent (schema and name on two lines).
     static let relationsQuery = """
         SELECT n.nspname, c.relname, c.relkind::text, c.relpersistence::text,
           CASE WHEN c.relkind IN ('v', 'm') THEN (
@@ -165,7 +170,10 @@ public enum CatalogReader {
             LEFT JOIN pg_attribute a ON a.attrelid = oc.oid AND a.attnum = dep.refobjsubid AND dep.refobjsubid > 0
             WHERE dep.classid = 'pg_class'::regclass AND dep.objid = c.oid AND dep.refclassid = 'pg_class'::regclass
               AND dep.deptype IN ('a', 'i') LIMIT 1) END,
-          obj_description(c.oid, 'pg_class')
+          obj_description(c.oid, 'pg_class'),
+          CASE WHEN c.relispartition THEN (
+            SELECT pn.nspname || E'\\n' || pc.relname FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent
+            JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid LIMIT 1) END
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND \(userNamespace) AND \(notExtensionMember("pg_class", "c.oid"))
         """

@@ -30,6 +30,26 @@ import Testing
         #expect(drifts.map(\.object) == ["public.users"])
     }
 
+    /// Partitions made at run time of a partitioned table the migrations create: one line.
+    @Test func runtimePartitionsAreOneLine() {
+        let events = ObjectName(schema: "public", name: "events")
+        var parent = SchemaFact(.table, "public.events", relation: events, "partitioned table")
+        let model = [parent]
+        parent.origin = nil
+        var live = [parent]
+        for day in ["2026_01_01", "2026_01_02"] {
+            let name = ObjectName(schema: "public", name: "events_\(day)")
+            var partition = SchemaFact(.table, name.description, relation: name, "table")
+            partition.partitionOf = events
+            live.append(partition)
+            live.append(SchemaFact(.column, "\(name).id", relation: name, "bigint"))
+        }
+        let drifts = SchemaDrift.compare(model: model, live: live) { _ in "events-service" }
+        #expect(drifts.map { "\($0.kind) \($0.factKind.rawValue) \($0.object): \($0.actual ?? "")" } == [
+            "extra partitions public.events: 2 no migration creates (made at run time?): events_2026_01_01, events_2026_01_02",
+        ])
+    }
+
     /// Expressions compare on PostgreSQL's normalised text once there is one.
     @Test func normalisedExpressionsDecide() {
         let context = ExpressionContext.scalar(relation: users, castTo: "integer")

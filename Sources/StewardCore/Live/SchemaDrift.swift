@@ -49,6 +49,7 @@ public enum SchemaDrift {
             drifts.append(Drift(kind: .extra, factKind: key.kind, object: key.object, relation: fact.relation, actual: fact.value.text))
         }
         drifts = folded(drifts)
+        drifts = runtimePartitionsFolded(drifts, model: modelByKey, live: liveByKey)
         for index in drifts.indices { drifts[index].service = owner(drifts[index].relation) }
         return drifts.sorted { ($0.service ?? "~", $0.relation, $0.factKind, $0.object) < ($1.service ?? "~", $1.relation, $1.factKind, $1.object) }
     }
@@ -68,6 +69,36 @@ public enum SchemaDrift {
             if !containers.contains(drift.factKind), drift.factKind != .schema, wholeRelations.contains("\(drift.kind) \(drift.relation)") { return false }
             return true
         }
+    }
+
+    /// Partitions that no migration creates, of a partitioned table a migration does create:
+    /// made at run time (pg_partman, a scheduled job, a function the migrations call). One line
+    /// per partitioned table says how many, instead of one per partition.
+    private static func runtimePartitionsFolded(_ drifts: [Drift], model: [FactKey: SchemaFact], live: [FactKey: SchemaFact]) -> [Drift] {
+        var partitions: [ObjectName: [String]] = [:]
+        let kept = drifts.filter { drift in
+            guard drift.kind == .extra, drift.factKind == .table else { return true }
+            // Up the chain of partitions (a run-time partition may be partitioned itself) to the
+            // first partitioned table a migration creates.
+            var parent = live[FactKey(kind: .table, object: drift.object)]?.partitionOf
+            var depth = 0
+            while let current = parent, model[FactKey(kind: .table, object: current.description)] == nil, depth < 16 {
+                parent = live[FactKey(kind: .table, object: current.description)]?.partitionOf
+                depth += 1
+            }
+            guard let parent, model[FactKey(kind: .table, object: parent.description)] != nil else { return true }
+            partitions[parent, default: []].append(drift.relation.name)
+            return false
+        }
+        guard !partitions.isEmpty else { return drifts }
+        let summaries = partitions.map { parent, names in
+            let sorted = names.sorted()
+            let listed = sorted.prefix(5).joined(separator: ", ") + (sorted.count > 5 ? ", …" : "")
+            return Drift(kind: .extra, factKind: .runtimePartitions, object: parent.description, relation: parent,
+                         actual: "\(sorted.count) no migration creates (made at run time?): \(listed)",
+                         origin: model[FactKey(kind: .table, object: parent.description)]?.origin)
+        }
+        return kept + summaries
     }
 
     /// The service answerable for `relation`: the model's owner of the table, view, type or

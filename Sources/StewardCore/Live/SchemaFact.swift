@@ -7,6 +7,8 @@ public struct SchemaFact: Hashable, Sendable {
     public enum Kind: String, Sendable, Codable, CaseIterable, Comparable {
         case schema, table, column, key, foreignKey = "foreign key", check, columnDefault = "default", generated
         case index, view, viewQuery = "view query", sequence, type, function, trigger, comment, privilege
+        /// Partitions no migration creates of a partitioned table one does (`SchemaDrift` only).
+        case runtimePartitions = "partitions"
 
         public static func < (lhs: Kind, rhs: Kind) -> Bool {
             allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
@@ -23,6 +25,8 @@ public struct SchemaFact: Hashable, Sendable {
     public var value: FactValue
     /// Where a migration created it (model side only).
     public var origin: Origin?
+    /// For a table that is a partition: its partitioned table.
+    public var partitionOf: ObjectName?
 
     public init(_ kind: Kind, _ object: String, relation: ObjectName, value: FactValue, origin: Origin? = nil) {
         self.kind = kind

@@ -74,7 +74,9 @@ public enum SchemaFacts {
     private static func tableFacts(_ table: Table, into facts: inout [SchemaFact], skipped: inout Set<FactKey>) {
         let name = table.name.qualified, key = name.description
         let kind = table.isPartitioned ? "partitioned table" : table.isUnlogged ? "unlogged table" : "table"
-        facts.append(SchemaFact(.table, key, relation: name, kind, origin: table.origin))
+        var tableFact = SchemaFact(.table, key, relation: name, kind, origin: table.origin)
+        tableFact.partitionOf = table.partitionOf?.qualified
+        facts.append(tableFact)
         if let comment = table.comment {
             facts.append(SchemaFact(.comment, "table \(key)", relation: name, comment, origin: table.commentOrigin ?? table.origin))
         }
