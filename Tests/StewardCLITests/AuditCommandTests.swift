@@ -71,6 +71,15 @@ struct AuditCommandTests {
         ], "\(findings)")
     }
 
+    @Test func defaultPrivilegesAcrossTheBoundary() throws {
+        let (database, name) = try database("ALTER DEFAULT PRIVILEGES FOR ROLE steward_t_accounts IN SCHEMA public GRANT SELECT, INSERT ON TABLES TO steward_t_ordering;")
+        defer { database.dropDatabase(name) }
+        let result = try audit(database, name, format: "text")
+        #expect(result.status == 0, "a warning: \(result.stdout)")
+        #expect(result.stdout.contains("warning[cross-service-default-privilege]: tables accounts's role steward_t_accounts creates in public grant INSERT to ordering's role steward_t_ordering"), "\(result.stdout)")
+        #expect(result.stdout.contains("objects steward_t_accounts creates in public: tables grant INSERT, SELECT to steward_t_ordering"))
+    }
+
     @Test func superusersUnlimitedRolesAndTheConnectionBudget() throws {
         let (database, name) = try database("")
         defer {

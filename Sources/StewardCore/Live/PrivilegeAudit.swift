@@ -92,11 +92,12 @@ public enum AuditCheck: String, Sendable, CaseIterable {
     case unlimitedConnections = "unlimited-connections"
     case connectionBudget = "connection-budget-exceeded"
     case missingRole = "missing-service-role"
+    case crossServiceDefaultPrivilege = "cross-service-default-privilege"
 
     public var severity: Severity {
         switch self {
         case .crossServiceWritePrivilege, .superuserRole, .bypassRowLevelSecurity, .connectionBudget: .error
-        case .crossServiceReadPrivilege, .wrongOwner, .publicGrant, .unlimitedConnections, .missingRole: .warning
+        case .crossServiceReadPrivilege, .wrongOwner, .publicGrant, .unlimitedConnections, .missingRole, .crossServiceDefaultPrivilege: .warning
         }
     }
 }
@@ -197,6 +198,16 @@ public enum PrivilegeAudit {
                                                  message: "\(roleService)'s role \(role) can read \(label), private to \(ownerService), and no boundaries.allow entry says it may"))
                 }
             }
+        }
+        // Default privileges decide the grants of tables not created yet: a service's role that
+        // gives another service's role write access to whatever it creates.
+        for entry in snapshot.defaultPrivileges where entry.objectKind == "tables" {
+            guard let ownerService = serviceOfRole[entry.ownerRole], let granteeService = serviceOfRole[entry.grantee],
+                  ownerService != granteeService else { continue }
+            let writing = entry.privileges.compactMap { Privileges(name: $0) }.reduce(into: Privileges()) { $0.insert($1) }.intersection(writes)
+            guard !writing.isEmpty else { continue }
+            findings.append(AuditFinding(check: .crossServiceDefaultPrivilege, service: granteeService, object: entry.ownerRole,
+                                         message: "tables \(ownerService)'s role \(entry.ownerRole) creates\(entry.schema.map { " in \($0)" } ?? "") grant \(writing.names.joined(separator: ", ")) to \(granteeService)'s role \(entry.grantee) (ALTER DEFAULT PRIVILEGES): every new table starts writable across the boundary"))
         }
         let services = manifest.services.map { service in
             ServiceAccess(service: service.name, roles: service.roles.compactMap { existing[$0] },
