@@ -8,6 +8,8 @@ public final class EphemeralServer {
     public let directory: URL
     public let target: ConnectionTarget
     private let binaries: URL
+    /// Guards `stopped`: `stop()` may run on a signal handler's thread (Ctrl-C).
+    private let lock = NSLock()
     private var stopped = false
 
     /// `binaries`: a PostgreSQL `bin` directory; default: the newest under /usr/lib/postgresql.
@@ -36,8 +38,11 @@ public final class EphemeralServer {
     }
 
     public func stop() {
-        guard !stopped else { return }
+        lock.lock()
+        let first = !stopped
         stopped = true
+        lock.unlock()
+        guard first else { return }
         try? Self.run(binaries.appendingPathComponent("pg_ctl").path, ["-D", directory.appendingPathComponent("data").path, "-m", "immediate", "-w", "stop"])
         try? FileManager.default.removeItem(at: directory)
     }

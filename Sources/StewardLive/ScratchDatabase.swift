@@ -8,7 +8,18 @@ public final class ScratchDatabase {
     /// Writable: migrations are applied through it.
     public let connection: PostgresConnection
     private let maintenance: PostgresConnection
+    /// Guards `dropped`: `dropFromAnotherConnection` runs on a signal handler's thread.
+    private let lock = NSLock()
     private var dropped = false
+
+    /// True the first time only.
+    private func markDropped() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if dropped { return false }
+        dropped = true
+        return true
+    }
 
     /// Creates `steward_verify_<random>` through `server`'s own database.
     public init(on server: ConnectionTarget, prefix: String = "steward_verify") throws(LiveError) {
@@ -29,16 +40,14 @@ public final class ScratchDatabase {
 
     /// Drops the database (`WITH (FORCE)`: its own connection is still open). Idempotent.
     public func drop() {
-        guard !dropped else { return }
-        dropped = true
+        guard markDropped() else { return }
         _ = try? maintenance.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
     }
 
     /// Drops the database through a new connection: what a signal handler may do while the
     /// command's own connections are busy (a libpq connection is not shared across threads).
     public func dropFromAnotherConnection() {
-        guard !dropped else { return }
-        dropped = true
+        guard markDropped() else { return }
         if let other = try? PostgresConnection(server) {
             _ = try? other.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
         }
