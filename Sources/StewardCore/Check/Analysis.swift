@@ -180,8 +180,10 @@ public enum Analyzer {
                 && RuleRegistry.category(of: finding.ruleID) == .ownership
             return !suppressedBoundary
         }
-        result.sort(by: Finding.reportOrder)
-        return result
+        // Sorted through their positions: moving a Finding (strings and arrays inside) costs
+        // retains and releases that moving an Int does not (55k findings at 100k statements).
+        let order = result.indices.sorted { Finding.reportOrder(result[$0], result[$1]) }
+        return order.map { result[$0] }
     }
 
     /// The original text of every file a finding can point into, for carets and suppressions.
