@@ -99,6 +99,15 @@ struct CIPackagingTests {
         let sarif = try String(contentsOf: pr.url.appendingPathComponent("steward.sarif"), encoding: .utf8)
         #expect(sarif.contains("\"uri\" : \"schema/002_link.up.sql\""))
 
+        // `verify: true`: PostgreSQL applies the migrations on a private server; the result goes to the summary.
+        try Data().write(to: pr.github.appendingPathComponent("summary-verify"))
+        let verify = try pr.step("verify.sh", ["STEWARD_BIN": Paths.steward, "INPUT_DIRECTORY": "schema",
+                                               "GITHUB_STEP_SUMMARY": pr.github.appendingPathComponent("summary-verify").path])
+        #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
+        #expect(try pr.read("output").hasSuffix("verify-exit-code=0\n"))
+        let verifySummary = try pr.read("summary-verify")
+        #expect(verifySummary.contains("No disagreement ("), "\(verifySummary)")
+
         // More arguments through `args`, and a clean run exits 0.
         let ignored = try pr.step("check.sh", ["STEWARD_BIN": Paths.steward, "INPUT_ARGS": "--ignore ownership"])
         #expect(ignored.status == 0, "\(ignored.stdout) \(ignored.stderr)")
@@ -152,7 +161,8 @@ struct CIPackagingTests {
             composite
             "$GITHUB_ACTION_PATH/scripts/action/setup.sh" INPUT_STEWARD_PATH INPUT_STEWARD_VERSION
             "$GITHUB_ACTION_PATH/scripts/action/check.sh" INPUT_ARGS INPUT_BASE INPUT_DIRECTORY INPUT_MANIFEST INPUT_SARIF
-            args base directory manifest sarif steward-path steward-version
+            "$GITHUB_ACTION_PATH/scripts/action/verify.sh" INPUT_DIRECTORY INPUT_MANIFEST
+            args base directory manifest sarif steward-path steward-version verify
 
             """, "\(result.stderr)")
         let hooks = try run("/usr/bin/env", ["python3", "-c", "import yaml; h = yaml.safe_load(open('.pre-commit-hooks.yaml')); print(h[0]['id'], h[0]['entry'])"],
