@@ -21,7 +21,8 @@ public struct JSONReporter: Reporter {
         /// With `--since`: the ref, its merge base and the pending migration files.
         var since: Since?
         var summary: Summary
-        var findings: [FindingRecord]
+        /// The findings, streamed in by `JSONOutput.stream`.
+        var findings = JSONOutput.ArrayPlaceholder()
     }
 
     struct Since: Encodable {
@@ -66,7 +67,7 @@ public struct JSONReporter: Reporter {
         var reason: String?
     }
 
-    struct FindingRecord: Encodable {
+    struct FindingRecord: Encodable, Sendable {
         var rule: String
         /// ownership, breaking, locking, types, hygiene or queries; nil for input diagnostics.
         var category: String?
@@ -97,8 +98,8 @@ public struct JSONReporter: Reporter {
             manifest: analysis.manifest.map { paths.relative($0.path) },
             since: analysis.history.map { Since(reference: $0.reference, baseCommit: $0.baseCommit, pending: $0.pending.map(paths.relative).sorted()) },
             summary: Summary(files: analysis.migrations.files.count, statements: analysis.model.statementCount,
-                             errors: counts.errors, warnings: counts.warnings, notes: counts.notes, allowed: counts.allowed),
-            findings: zip(analysis.findings, report.findingFingerprints).map { finding, fingerprint in
+                             errors: counts.errors, warnings: counts.warnings, notes: counts.notes, allowed: counts.allowed))
+        let findings = zip(analysis.findings, report.findingFingerprints).map { finding, fingerprint in
                 FindingRecord(rule: finding.ruleID, category: RuleRegistry.category(of: finding.ruleID)?.rawValue,
                               severity: finding.severity.rawValue, message: finding.message, help: finding.help,
                               location: finding.location.map(location), services: finding.services,
@@ -108,8 +109,8 @@ public struct JSONReporter: Reporter {
                                   AllowanceRecord(source: $0.source.rawValue, path: paths.relative($0.path), line: $0.line, reason: $0.reason)
                               },
                               fingerprint: fingerprint, fails: report.fails(finding))
-            })
-        emit(JSONOutput.encode(document))
+            }
+        JSONOutput.stream(document, elements: findings, to: emit)
     }
 }
 
@@ -117,11 +118,65 @@ enum JSONOutput {
     /// Pretty, key-sorted JSON with snake_case keys (Steward's own formats), or with the keys
     /// as declared (formats defined by others, such as SARIF's camelCase).
     static func encode<Value: Encodable>(_ value: Value, snakeCase: Bool = true) -> String {
+        guard let data = try? encoder(snakeCase: snakeCase).encode(value) else { return "{}" }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    static func encoder(snakeCase: Bool) -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         if snakeCase { encoder.keyEncodingStrategy = .convertToSnakeCase }
-        guard let data = try? encoder.encode(value) else { return "{}" }
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return encoder
+    }
+
+    /// Where `stream` splices the array in: a string no encoded value can contain (a NUL
+    /// character is always escaped).
+    struct ArrayPlaceholder: Encodable {
+        static let marker = "\u{0}steward-array\u{0}"
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(Self.marker)
+        }
+    }
+
+    /// `document` (with one `ArrayPlaceholder`) and `elements` in its place, byte for byte as
+    /// encoding the whole would give, but emitted in pieces: the elements are encoded on all
+    /// cores a batch at a time, and the whole document is never held in memory (a JSON or SARIF
+    /// report of 55,000 findings took 3 to 4 seconds and 450 to 600 MB as one value).
+    static func stream<Document: Encodable, Element: Encodable & Sendable>(
+        _ document: Document, elements: [Element], snakeCase: Bool = true, to emit: (String) -> Void
+    ) {
+        let head = encode(document, snakeCase: snakeCase)
+        let quoted = "\"\\u0000steward-array\\u0000\""
+        guard let marker = head.range(of: quoted) else {
+            emit(head)
+            return
+        }
+        // The elements sit one level deeper than the key that holds them.
+        let lineStart = head[..<marker.lowerBound].lastIndex(of: "\n").map { head.index(after: $0) } ?? head.startIndex
+        let indent = String(head[lineStart...].prefix { $0 == " " }) + "  "
+        emit(String(head[..<marker.lowerBound]) + "[\n")
+        if elements.isEmpty { emit("\n") }
+        let batch = 1024
+        for start in stride(from: 0, to: elements.count, by: batch) {
+            let slice = Array(elements[start..<min(start + batch, elements.count)])
+            let indentBytes = Array(indent.utf8)
+            let encoded = slice.concurrentMap { element -> String in
+                let data = (try? encoder(snakeCase: snakeCase).encode(element)) ?? Data("{}".utf8)
+                // Indented a level, except the empty line the encoder puts inside an empty array.
+                var bytes: [UInt8] = []
+                bytes.reserveCapacity(data.count + data.count / 4)
+                var lineStart = true
+                for byte in data {
+                    if lineStart && byte != UInt8(ascii: "\n") { bytes += indentBytes }
+                    bytes.append(byte)
+                    lineStart = byte == UInt8(ascii: "\n")
+                }
+                return String(decoding: bytes, as: UTF8.self)
+            }
+            emit(encoded.joined(separator: ",\n") + (start + batch < elements.count ? ",\n" : "\n"))
+        }
+        emit(String(indent.dropLast(2)) + "]" + String(head[marker.upperBound...]))
     }
 }
 

@@ -18,9 +18,8 @@ public struct SARIFReporter: Reporter {
         let rootURI = URL(fileURLWithPath: report.paths.root, isDirectory: true).absoluteString
         let log = Log(runs: [Run(
             tool: Tool(driver: Driver(rules: rules)),
-            originalUriBaseIds: [Self.rootBase: ArtifactLocation(uri: rootURI, uriBaseId: nil)],
-            results: results)])
-        emit(JSONOutput.encode(log, snakeCase: false))
+            originalUriBaseIds: [Self.rootBase: ArtifactLocation(uri: rootURI, uriBaseId: nil)])])
+        JSONOutput.stream(log, elements: results, snakeCase: false, to: emit)
     }
 
     /// The base every artifact URI is relative to: the repository root.
@@ -122,7 +121,8 @@ public struct SARIFReporter: Reporter {
         var originalUriBaseIds: [String: ArtifactLocation]
         /// Steward counts columns in Unicode code points (an editor's characters), not UTF-16 units.
         var columnKind = "unicodeCodePoints"
-        var results: [Result]
+        /// The results, streamed in by `JSONOutput.stream`.
+        var results = JSONOutput.ArrayPlaceholder()
     }
 
     struct Tool: Encodable { var driver: Driver }
@@ -156,14 +156,14 @@ public struct SARIFReporter: Reporter {
         var category: String
     }
 
-    struct Message: Encodable { var text: String }
+    struct Message: Encodable, Sendable { var text: String }
 
     struct MultiformatMessage: Encodable {
         var text: String
         var markdown: String
     }
 
-    struct Result: Encodable {
+    struct Result: Encodable, Sendable {
         var ruleId: String
         var ruleIndex: Int?
         var level: String
@@ -175,35 +175,35 @@ public struct SARIFReporter: Reporter {
         var properties: ResultProperties
     }
 
-    struct ResultProperties: Encodable {
+    struct ResultProperties: Encodable, Sendable {
         var category: String?
         var services: [String]?
         var owners: [String]?
         var objects: [FindingObject]?
     }
 
-    struct Suppression: Encodable {
+    struct Suppression: Encodable, Sendable {
         var kind: String
         var justification: String
     }
 
-    struct Location: Encodable {
+    struct Location: Encodable, Sendable {
         var id: Int?
         var physicalLocation: PhysicalLocation
         var message: Message?
     }
 
-    struct PhysicalLocation: Encodable {
+    struct PhysicalLocation: Encodable, Sendable {
         var artifactLocation: ArtifactLocation
         var region: Region
     }
 
-    struct ArtifactLocation: Encodable {
+    struct ArtifactLocation: Encodable, Sendable {
         var uri: String
         var uriBaseId: String?
     }
 
-    struct Region: Encodable {
+    struct Region: Encodable, Sendable {
         var startLine: Int
         var startColumn: Int
         var endLine: Int
