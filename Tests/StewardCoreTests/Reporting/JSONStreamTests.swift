@@ -35,3 +35,18 @@ import Testing
         }
     }
 }
+
+/// The byte-level escapers of the line formats, against what they replace.
+@Suite struct ReportEscapingTests {
+    @Test func junitEscapesEntitiesLineBreaksAndForbiddenCharacters() {
+        #expect(JUnitReporter.escape("a&<>\"'\n\r\t\u{1B}\u{7F}\u{85}\u{9F}\u{A0}\u{FFFE}\u{FFFF}\u{FFFD}é😀")
+                == "a&amp;&lt;&gt;&quot;&apos;&#10;&#13;&#9;\\u{1B}\\u{7F}\\u{85}\\u{9F}\u{A0}\\u{FFFE}\\u{FFFF}\u{FFFD}é😀")
+        #expect(JUnitReporter.escape("plain text") == "plain text")
+    }
+
+    @Test func githubEscapesAsTheRunnerUnescapes() {
+        #expect(GitHubReporter.escapeData("100% done\r\nnext: a,b") == "100%25 done%0D%0Anext: a,b")
+        #expect(GitHubReporter.escapeProperty("dir:a,b%/é.sql") == "dir%3Aa%2Cb%25/é.sql")
+        #expect(GitHubReporter.escapeData("é😀") == "é😀")
+    }
+}
