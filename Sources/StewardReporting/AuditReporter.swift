@@ -30,7 +30,7 @@ public enum AuditReporter {
         for finding in result.findings {
             text += "\(finding.severity.rawValue)[\(finding.check.rawValue)]: \(finding.message)\n"
         }
-        let errors = result.errorCount, warnings = result.findings.filter { $0.severity == .warning }.count
+        let errors = result.errorCount, warnings = result.findings.count { $0.severity == .warning }
         text += "\n\(plural(errors, "error")), \(plural(warnings, "warning"))\n"
         return text
     }

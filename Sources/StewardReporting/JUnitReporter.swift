@@ -19,7 +19,7 @@ public struct JUnitReporter: Reporter {
             if known.insert(path).inserted { order.append(path) }
             byFile[path, default: []].append(finding)
         }
-        let failures = report.findings.filter(report.fails).count
+        let failures = report.findings.count(where: report.fails)
         emit("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
         emit("<testsuites name=\"steward\" tests=\"\(order.count)\" failures=\"\(failures)\" errors=\"0\">\n")
         emit("  <testsuite name=\"steward check\" tests=\"\(order.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\">\n")

@@ -90,7 +90,7 @@ public struct TextReporter: Reporter {
             parts.append("no ownership manifest")
         }
         let errors = analysis.errorCount, warnings = analysis.warningCount
-        let allowed = analysis.findings.filter { $0.allowedBy != nil }.count
+        let allowed = analysis.findings.count(where: \.isAllowed)
         let notes = analysis.infoCount
         var verdict = "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
         if notes > 0 { verdict += ", \(notes) note\(notes == 1 ? "" : "s")" }

@@ -16,9 +16,9 @@ public struct Analysis: Sendable {
     /// What the services' query files read and write (empty on a cache hit).
     public var queries = QueryInventory()
 
-    public var errorCount: Int { findings.filter { $0.severity == .error && $0.allowedBy == nil }.count }
-    public var warningCount: Int { findings.filter { $0.severity == .warning && $0.allowedBy == nil }.count }
-    public var infoCount: Int { findings.filter { $0.severity == .info && $0.allowedBy == nil }.count }
+    public var errorCount: Int { findings.count { $0.severity == .error && !$0.isAllowed } }
+    public var warningCount: Int { findings.count { $0.severity == .warning && !$0.isAllowed } }
+    public var infoCount: Int { findings.count { $0.severity == .info && !$0.isAllowed } }
 }
 
 public struct AnalysisOptions: Sendable {

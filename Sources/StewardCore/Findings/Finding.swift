@@ -148,7 +148,7 @@ public struct Finding: Codable, Sendable, Hashable {
     /// `boundaries.allow (ownership.yml:51): reason`, or nil when nothing allows the finding.
     public var allowedBy: String? { allowance?.description }
 
-    public var isAllowed: Bool { allowance != nil }
+    public var isAllowed: Bool { allowanceBox != nil }
 
     /// Deterministic report order: by file position, then rule, then message.
     public static func reportOrder(_ lhs: Finding, _ rhs: Finding) -> Bool {

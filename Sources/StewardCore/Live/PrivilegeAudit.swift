@@ -124,7 +124,7 @@ public struct PrivilegeAuditResult: Sendable {
     public var findings: [AuditFinding]
     public var services: [ServiceAccess]
     public var snapshot: AccessSnapshot
-    public var errorCount: Int { findings.filter { $0.severity == .error }.count }
+    public var errorCount: Int { findings.count { $0.severity == .error } }
 }
 
 public enum PrivilegeAudit {
