@@ -171,6 +171,9 @@ extension ServiceDependency {
                 if let owner = context.owner(of: change.table ?? change.object) { fileServices[change.location.path, default: []].insert(owner) }
             }
         }
+        // Data statements are named by the migration's path within its directory: the same at a
+        // pull request's base and head.
+        let directory = context.migrations.directory.hasSuffix("/") ? context.migrations.directory : context.migrations.directory + "/"
         for access in codeAccesses {
             if let function = access.function {
                 guard let from = functionOwners[function] else { continue }
@@ -180,8 +183,6 @@ extension ServiceDependency {
                 // A migration that only creates or changes one service's objects is that service's: its
                 // data statements are that service writing. A migration of several services is ambiguous.
                 guard let services = fileServices[access.location.path], services.count == 1, let service = services.first else { continue }
-                // Named by the migration's path within its directory: the same at a pull request's base and head.
-                let directory = context.migrations.directory.hasSuffix("/") ? context.migrations.directory : context.migrations.directory + "/"
                 let file = access.location.path.hasPrefix(directory) ? String(access.location.path.dropFirst(directory.count)) : access.location.path
                 add(.dataWrite, from: service, to: context.queryOwner(of: access.relation),
                     object: "\(access.statement ?? "a data statement") in \(file)",
@@ -210,9 +211,12 @@ extension ServiceDependency {
             }
         }
         // Total order (one GRANT can name several tables): reports are byte-for-byte repeatable.
-        return result.sorted {
-            ($0.from, $0.to, $0.kind.rawValue, $0.location, $0.target, $0.object) < ($1.from, $1.to, $1.kind.rawValue, $1.location, $1.target, $1.object)
+        // Sorted through positions: moving a dependency (eight strings) costs more than an Int.
+        let order = result.indices.sorted { left, right in
+            let (l, r) = (result[left], result[right])
+            return (l.from, l.to, l.kind.rawValue, l.location, l.target, l.object) < (r.from, r.to, r.kind.rawValue, r.location, r.target, r.object)
         }
+        return order.map { result[$0] }
     }
 
     struct GrantKey: Hashable {
