@@ -62,6 +62,7 @@ struct DiffCommandTests {
             "ordering missing index public.orders_customer_idx: on public.orders using btree (customer_id) / -",
             "unowned extra table public.handmade: - / table",
         ])
+        try expectValid(result.stdout, schema: "docs/live-comparison.schema.json")
         let migrations = try #require(document["migrations"] as? [String: Any])
         #expect((migrations["pending"] as? [[String: Any]])?.compactMap { $0["version"] as? String } == ["20240103000000"])
         #expect((migrations["applied_not_in_repository"] as? [String]) == [])
@@ -147,6 +148,13 @@ struct DiffCommandTests {
         #expect(result.status == 2)
         #expect(result.stderr.contains("timeout expired"), "\(result.stderr)")
         #expect(!result.stderr.contains("hunter2-secret"))
+    }
+
+    /// The output against its published JSON Schema.
+    private func expectValid(_ json: String, schema: String) throws {
+        let script = "import json, sys, jsonschema; jsonschema.validate(json.loads(sys.stdin.read()), json.load(open(sys.argv[1])))"
+        let check = try run("/usr/bin/env", ["python3", "-c", script, schema], in: Paths.packageRoot, stdin: json)
+        #expect(check.status == 0, "\(check.stderr)")
     }
 
     /// Relations, columns, privileges, comments and the bookkeeping rows, as one digest.

@@ -39,6 +39,9 @@ struct StatsCommandTests {
         let text = try String(contentsOf: output, encoding: .utf8)
         #expect(text.contains("\"rows_estimate\" : 1990"))
         #expect(!text.contains("example.com"), "no data in the statistics")
+        let script = "import json, sys, jsonschema; jsonschema.validate(json.loads(sys.stdin.read()), json.load(open(sys.argv[1])))"
+        let valid = try run("/usr/bin/env", ["python3", "-c", script, "docs/stats.schema.json"], in: Paths.packageRoot, stdin: text)
+        #expect(valid.status == 0, "\(valid.stderr)")
 
         // check --db reads the same statistics live: orders (~1990 rows) is small.
         let live = try steward(["check", Self.migrations, "--manifest", Self.manifest, "--no-cache", "--db", database.url(name)])

@@ -159,6 +159,9 @@ struct VerifyCommandTests {
         let result = try steward(["verify", directory, "--scratch-db", try TestDatabase.require().url(), "--no-manifest", "--format", "json"] + extra)
         try #require(result.status == 0 || result.status == 1, "steward verify failed (\(result.status)): \(result.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let script = "import json, sys, jsonschema; jsonschema.validate(json.loads(sys.stdin.read()), json.load(open(sys.argv[1])))"
+        let schema = try run("/usr/bin/env", ["python3", "-c", script, "docs/live-comparison.schema.json"], in: Paths.packageRoot, stdin: result.stdout)
+        #expect(schema.status == 0, "\(schema.stderr)")
         if let failure = document["failure"] as? [String: Any] {
             Issue.record("PostgreSQL rejected a migration of \(directory): \(failure)")
         }
