@@ -11,19 +11,63 @@ import StewardCore
 public struct GitHubReporter: Reporter {
     public init() {}
 
+    /// GitHub shows 10 annotations of each level (error, warning, notice) per step and drops
+    /// the rest without a word (actions/toolkit docs/problem-matchers.md, "Limitations").
+    public static let annotationsPerLevel = 10
+
     public func write(_ report: CheckReport, to emit: (String) -> Void) {
-        for finding in report.findings { emit(command(finding, report) + "\n") }
+        // Errors first, so that the annotations GitHub keeps are the ones that fail the check;
+        // the findings past the limit are still in the log, as plain lines.
+        var annotated: [String: Int] = [:]
+        var unannotated = 0
+        let findings = report.findings
+        let ranks = findings.map(Self.rank)
+        for position in findings.indices.sorted(by: { ranks[$0] < ranks[$1] }) {
+            let finding = findings[position]
+            let level = Self.level(finding)
+            if annotated[level, default: 0] < Self.annotationsPerLevel {
+                annotated[level, default: 0] += 1
+                emit(command(finding, report) + "\n")
+            } else {
+                unannotated += 1
+                emit(plainLine(finding, report) + "\n")
+            }
+        }
+        if unannotated > 0 {
+            emit("::notice title=steward::\(Self.escapeData("\(plural(unannotated, "finding")) more than GitHub annotates (\(Self.annotationsPerLevel) of each level per step) are listed in this log, in the SARIF upload and in the job summary"))\n")
+        }
         emit("steward: \(plural(report.analysis.migrations.files.count, "migration")), \(report.verdict)\n")
     }
 
-    func command(_ finding: Finding, _ report: CheckReport) -> String {
-        let level: String
+    static func level(_ finding: Finding) -> String {
         switch finding.severity {
-        case _ where finding.isAllowed: level = "notice"
-        case .error: level = "error"
-        case .warning: level = "warning"
-        case .info: level = "notice"
+        case _ where finding.isAllowed: "notice"
+        case .error: "error"
+        case .warning: "warning"
+        case .info: "notice"
         }
+    }
+
+    /// Errors, then warnings, then notices; report order within each (a stable sort).
+    private static func rank(_ finding: Finding) -> Int {
+        switch level(finding) {
+        case "error": 0
+        case "warning": 1
+        default: 2
+        }
+    }
+
+    /// A finding past the annotation limit: `path:line:col: level[rule]: message`, not a command.
+    func plainLine(_ finding: Finding, _ report: CheckReport) -> String {
+        let place = finding.location.map { "\(report.paths.relative($0.path)):\($0.line):\($0.column): " } ?? ""
+        // A line that starts with `::` is a workflow command (a file can be named so): these start
+        // with `steward: `, on one line, control characters escaped.
+        return "steward: " + (place + "\(Self.level(finding))[\(finding.ruleID)]: \(finding.message)").escapingControls()
+            .replacingOccurrences(of: "\n", with: " ")
+    }
+
+    func command(_ finding: Finding, _ report: CheckReport) -> String {
+        let level = Self.level(finding)
         var properties: [(String, String)] = []
         if let location = finding.location {
             properties += [("file", report.paths.relative(location.path)), ("line", "\(location.line)"), ("col", "\(location.column)"),
