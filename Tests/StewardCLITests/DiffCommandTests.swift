@@ -127,6 +127,17 @@ struct DiffCommandTests {
         #expect(!right.stdout.contains(password))
     }
 
+    /// The test server has no SSL: `sslmode=require` is an SSL error, said as such.
+    @Test func sslRequiredButUnavailable() throws {
+        let database = try TestDatabase.require()
+        let result = try steward(["diff", Self.migrations, "--manifest", Self.manifest,
+                                  "--db", "postgresql://postgres:hunter2-secret@127.0.0.1:\(database.port)/postgres?sslmode=require"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("SSL"), "\(result.stderr)")
+        #expect(result.stderr.contains("check sslmode and the server's certificates"), "\(result.stderr)")
+        #expect(!result.stderr.contains("hunter2-secret"))
+    }
+
     /// A server that accepts the TCP connection and never answers: libpq's connect_timeout.
     @Test func aServerThatNeverAnswersTimesOut() throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
