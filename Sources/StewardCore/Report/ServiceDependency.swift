@@ -85,13 +85,22 @@ extension ServiceDependency {
     public static func all(in context: RuleContext) -> [ServiceDependency] {
         guard let manifest = context.manifest else { return [] }
         var result: [ServiceDependency] = []
+        // The manifest's verdict per (from, to, object): tens of thousands of data statements name
+        // the same few tables, and each verdict matches patterns.
+        struct VerdictKey: Hashable { var from: String; var to: String; var object: ObjectName }
+        var verdicts: [VerdictKey: (allowance: BoundaryAllowance?, isPublic: Bool)] = [:]
         func add(_ kind: Kind, from: String?, to: String?, object: String, target: ObjectName, at location: FileLocation, writes: Bool = false,
                  privileges: String? = nil) {
             guard let from, let to, from != to else { return }
             let qualified = target.qualified
+            let key = VerdictKey(from: from, to: to, object: qualified)
+            let verdict = verdicts[key] ?? {
+                let computed = (allowance: manifest.allowance(from: from, to: to, object: qualified), isPublic: manifest.isPublic(qualified, of: to))
+                verdicts[key] = computed
+                return computed
+            }()
             result.append(ServiceDependency(kind: kind, from: from, to: to, object: object, target: target.display, targetName: qualified,
-                                            location: location, allowance: manifest.allowance(from: from, to: to, object: qualified),
-                                            targetIsPublic: manifest.isPublic(qualified, of: to), writes: writes,
+                                            location: location, allowance: verdict.allowance, targetIsPublic: verdict.isPublic, writes: writes,
                                             privileges: privileges))
         }
         let grantOrigins = grantStatements(context.model)
