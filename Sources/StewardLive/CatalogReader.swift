@@ -110,7 +110,7 @@ public enum CatalogReader {
             let name = relation(row)
             let volatility = ["i": "immutable", "s": "stable", "v": "volatile"][row[5] ?? ""] ?? "volatile"
             facts.append(SchemaFact(.function, "\(name)(\(row[2] ?? ""))", relation: name,
-                                    SchemaFacts.functionText(isProcedure: row[3] == "p", language: row[4] ?? "", volatility: volatility)))
+                                    SchemaFacts.functionText(isProcedure: row[3] == "p", language: row[4] ?? "", volatility: volatility) + " returns \(row[6] ?? "-")"))
         }
         for row in try connection.query(triggersQuery).rows where keep(relation(row)) {
             let name = relation(row)
@@ -238,7 +238,8 @@ public enum CatalogReader {
     /// Functions and procedures (not aggregates or window functions): schema, name, argument
     /// types, kind, language, volatility.
     static let functionsQuery = """
-        SELECT n.nspname, p.proname, oidvectortypes(p.proargtypes), p.prokind::text, l.lanname, p.provolatile::text
+        SELECT n.nspname, p.proname, oidvectortypes(p.proargtypes), p.prokind::text, l.lanname, p.provolatile::text,
+          pg_get_function_result(p.oid)
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
         WHERE p.prokind IN ('f', 'p') AND \(userNamespace) AND \(notExtensionMember("pg_proc", "p.oid"))
         """

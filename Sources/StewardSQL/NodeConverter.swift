@@ -338,9 +338,17 @@ struct NodeConverter {
                 if value.mode == FUNC_PARAM_OUT || value.mode == FUNC_PARAM_TABLE { return nil }
                 return TypeFormatting.dataType(value.argType).unmodified
             }
+        let outputs = nodes(statement.parameters)
+            .filter { $0.tag == T_FunctionParameter }
+            .map { $0.as(FunctionParameter.self).pointee }
+            .filter { $0.mode == FUNC_PARAM_OUT || $0.mode == FUNC_PARAM_INOUT || $0.mode == FUNC_PARAM_TABLE }
+            .map { (name: text($0.name), type: TypeFormatting.dataType($0.argType).unmodified, table: $0.mode == FUNC_PARAM_TABLE) }
+        let returnType = CreateFunction.resultType(
+            declared: statement.returnType.map { (type: TypeFormatting.dataType($0).unmodified, setOf: $0.pointee.setof) },
+            outputs: outputs, isProcedure: statement.is_procedure)
         return CreateFunction(name: objectName(strings(statement.funcname)),
                               argumentTypes: argumentTypes,
-                              returnType: statement.returnType.map { TypeFormatting.dataType($0).formatted },
+                              returnType: returnType,
                               language: language, orReplace: statement.replace,
                               isProcedure: statement.is_procedure, volatility: volatility)
     }

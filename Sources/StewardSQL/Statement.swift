@@ -387,6 +387,19 @@ public struct CreateFunction: Sendable {
     public var isProcedure: Bool
     /// `IMMUTABLE`, `STABLE` or `VOLATILE` (Postgres's default).
     public var volatility: Volatility = .volatile
+
+    /// What the function returns as `pg_get_function_result` prints it: `TABLE(a integer, b text)`
+    /// for RETURNS TABLE, `SETOF t`, the single OUT parameter's type, `record` for several, and
+    /// nil for a procedure. Types lose their modifiers, as PostgreSQL stores them.
+    public static func resultType(declared: (type: String, setOf: Bool)?, outputs: [(name: String, type: String, table: Bool)],
+                                  isProcedure: Bool) -> String? {
+        guard !isProcedure else { return nil }
+        let table = outputs.filter(\.table)
+        if !table.isEmpty { return "TABLE(" + table.map { Identifiers.quote($0.name) + " " + $0.type }.joined(separator: ", ") + ")" }
+        if let declared { return (declared.setOf ? "SETOF " : "") + declared.type }
+        if outputs.count == 1 { return outputs[0].type }
+        return outputs.isEmpty ? nil : "record"
+    }
 }
 
 public enum Volatility: String, Sendable, Codable {

@@ -95,6 +95,30 @@ struct VerificationTests {
         #expect(result.appliedFiles == 1)
     }
 
+    /// Function results as PostgreSQL prints them: RETURNS TABLE, SETOF, OUT parameters, and
+    /// types without their modifiers.
+    @Test func functionSignaturesAndResultsAgree() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try """
+            CREATE TABLE items (id bigint PRIMARY KEY, name varchar(40));
+            CREATE FUNCTION by_name(prefix varchar(10)) RETURNS TABLE(id bigint, "name" varchar(40)) LANGUAGE sql STABLE
+              AS $$ SELECT id, name FROM items WHERE name LIKE prefix || '%' $$;
+            CREATE FUNCTION all_items() RETURNS SETOF items LANGUAGE sql AS $$ SELECT * FROM items $$;
+            CREATE FUNCTION bounds(OUT low bigint, OUT high bigint) LANGUAGE sql AS $$ SELECT min(id), max(id) FROM items $$;
+            CREATE FUNCTION one_out(IN x integer, OUT doubled integer) LANGUAGE sql IMMUTABLE AS $$ SELECT x * 2 $$;
+            CREATE FUNCTION label(numeric(10, 2)) RETURNS varchar(20) LANGUAGE sql AS $$ SELECT $1::text $$;
+            CREATE PROCEDURE touch(inout n integer) LANGUAGE plpgsql AS $$ BEGIN n := n + 1; END $$;
+            """.write(toFile: directory + "/001_functions.sql", atomically: true, encoding: .utf8)
+        let analysis = try Analyzer.analyze(AnalysisOptions(directory: directory, manifestPath: nil))
+        let result = try verify(analysis)
+        #expect(result.failure == nil, "\(String(describing: result.failure))")
+        #expect(result.drifts.isEmpty, "\(result.drifts.map { "\($0.object): \($0.expected ?? "-") / \($0.actual ?? "-")" })")
+        let results = analysis.model.functions.values.map { "\($0.name.name) \($0.returnType ?? "-")" }.sorted()
+        #expect(results == ["all_items SETOF items", "bounds record", "by_name TABLE(id bigint, name character varying)",
+                            "label character varying", "one_out integer", "touch -"])
+    }
+
     private func verify(_ analysis: Analysis) throws -> LiveComparison {
         let scratch = try ScratchDatabase(on: try LiveTestServer.target())
         defer { scratch.drop() }

@@ -19,13 +19,13 @@ public struct ModelFacts: Sendable {
 /// defaults and generated expressions; primary keys, unique, check and foreign-key constraints
 /// (with their actions); indexes (method, uniqueness, keys, predicate); views, what they read and
 /// their queries; sequences and the column that owns them; enum, domain and composite types;
-/// functions and procedures (signature, language, volatility); triggers; comments; privileges on relations. `notCompared` lists the rest.
+/// functions and procedures (signature, language, volatility, result); triggers; comments; privileges on relations. `notCompared` lists the rest.
 public enum SchemaFacts {
     public static let notCompared = [
         "privileges on columns, schemas and functions, and those granted to CURRENT_USER / SESSION_USER",
         "index INCLUDE columns, operator classes, collations and ordering; indexes that partitions inherit from a partitioned index",
         "view queries and CHECK or index expressions that read a column or relation renamed later (the model keeps the text they were written with)",
-        "function and procedure bodies, return types and argument names and defaults (compared: name, argument types, kind, language, volatility); domain constraints and defaults; column order",
+        "function and procedure bodies, argument names and defaults (compared: name, argument types, kind, language, volatility, result); domain constraints and defaults; column order",
     ]
 
     /// `sources`: the files' text, to print view queries from their defining statements.
@@ -65,7 +65,7 @@ public enum SchemaFacts {
             let name = function.name.qualified
             facts.append(SchemaFact(.function, "\(name)(\(function.argumentTypes.joined(separator: ", ")))", relation: name,
                                     functionText(isProcedure: function.isProcedure, language: function.language ?? "sql",
-                                                 volatility: function.volatility.rawValue),
+                                                 volatility: function.volatility.rawValue) + " returns \(function.returnType ?? "-")",
                                     origin: function.origin))
         }
         return ModelFacts(facts: facts, skipped: skipped)

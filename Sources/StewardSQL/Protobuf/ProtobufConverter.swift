@@ -356,9 +356,19 @@ struct ProtobufConverter {
                 volatility = parsed
             }
         }
+        let outputs = nodes(statement.n_parameters, statement.parameters)
+            .filter { $0.pointee.node_case == PG_QUERY__NODE__NODE_FUNCTION_PARAMETER }
+            .map { $0.pointee.function_parameter.pointee }
+            .filter { $0.mode == PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_OUT || $0.mode == PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_INOUT
+                || $0.mode == PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_TABLE }
+            .map { (name: text($0.name), type: ProtobufExpressions.dataType($0.arg_type).unmodified,
+                    table: $0.mode == PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_TABLE) }
+        let returnType = CreateFunction.resultType(
+            declared: statement.return_type.map { (type: ProtobufExpressions.dataType($0).unmodified, setOf: $0.pointee.setof != 0) },
+            outputs: outputs, isProcedure: statement.is_procedure != 0)
         return CreateFunction(name: objectName(strings(statement.n_funcname, statement.funcname)),
                               argumentTypes: argumentTypes,
-                              returnType: statement.return_type.map { ProtobufExpressions.dataType($0).formatted },
+                              returnType: returnType,
                               language: language, orReplace: statement.replace != 0,
                               isProcedure: statement.is_procedure != 0, volatility: volatility)
     }
