@@ -17,17 +17,10 @@ public enum Verification {
             comparison.appliedFiles = migrations.files.firstIndex { $0.path == failure.location.path } ?? 0
             return comparison
         }
-        let ofModel = SchemaFacts.of(analysis.model, sources: analysis.sources)
-        var modelFacts = ofModel.facts
         let session = try InspectionSession(scratch.connection)
-        comparison.drifts = try session.read { connection throws(LiveError) in
-            var liveFacts = try CatalogReader.facts(connection).filter { !ofModel.skipped.contains($0.key) }
-            try ExpressionNormalizer.normalizeDiffering(model: &modelFacts, live: &liveFacts, connection)
-            return SchemaDrift.compare(model: modelFacts, live: liveFacts) {
-                SchemaDrift.owner(of: $0, in: analysis.model, manifest: analysis.manifest)
-            }
+        (comparison.drifts, comparison.comparedFacts) = try session.read { connection throws(LiveError) in
+            try CatalogComparison.drifts(analysis, connection, othersBookkeeping: false)
         }
-        comparison.comparedFacts = modelFacts.count
         return comparison
     }
 }

@@ -250,19 +250,6 @@ public struct ModelReporter: Sendable {
         var statements: [UnmodelledStatement]
     }
 
-    /// A view's query, deparsed from its defining statement (only `steward model` prints it).
-    private func query(of view: View, sources: [String: SourceText]) -> String? {
-        switch view.definition {
-        case .inFile(let start, let end)?:
-            guard let source = sources[view.origin.path], end <= source.bytes.count else { return nil }
-            return SQLParser.viewQuery(inStatement: source.text(start..<end))
-        case .text(let statement)?:
-            return SQLParser.viewQuery(inStatement: statement)
-        case nil:
-            return nil
-        }
-    }
-
     public func renderJSON(_ analysis: Analysis) -> String {
         let model = analysis.model
         let document = ModelDocument(
@@ -291,7 +278,7 @@ public struct ModelReporter: Sendable {
             },
             views: model.views.values.sorted { $0.name < $1.name }.map {
                 ViewRecord(schema: $0.name.schema ?? "public", name: $0.name.name, materialized: $0.materialized,
-                           owner: $0.owner?.service, reads: $0.reads.map(\.description), query: query(of: $0, sources: analysis.sources),
+                           owner: $0.owner?.service, reads: $0.reads.map(\.description), query: SchemaFacts.query(of: $0, sources: analysis.sources),
                            queryPredatesRename: $0.queryPredatesRename, comment: $0.comment, privileges: $0.privileges.byGrantee)
             },
             types: model.types.values.sorted { $0.name < $1.name }.map {

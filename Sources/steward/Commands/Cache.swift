@@ -8,6 +8,18 @@ struct Cache: ParsableCommand {
         abstract: "The shared cache: which service each key belongs to.",
         subcommands: [Attribute.self, AuditKeys.self])
 
+    /// The cache commands' manifest: `explicit`, else the first ownership.yml in the current
+    /// directory or above; its path as shown, and its contents. Exits 2 when there is none.
+    static func manifest(_ explicit: String?) -> (path: String, manifest: OwnershipManifest) {
+        let found = ancestor(of: FileManager.default.currentDirectoryPath, containing: ManifestLoader.fileName)
+            .map { relativeToCurrentDirectory($0.appendingPathComponent(ManifestLoader.fileName).path) }
+        guard let path = explicit ?? found else {
+            failWithInputErrors([InputError(path: FileManager.default.currentDirectoryPath,
+                                            message: "no \(ManifestLoader.fileName) found here or above; pass --manifest")], colors: false)
+        }
+        do { return (path, try ManifestLoader.load(path: path)) } catch { failWithInputErrors(error.errors, colors: false) }
+    }
+
     struct Attribute: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Attribute cache keys to services by their prefixes (ownership.yml `cache.prefixes`).",
@@ -27,14 +39,7 @@ struct Cache: ParsableCommand {
         var format: OutputFormat = .text
 
         func run() throws {
-            let found = ancestor(of: FileManager.default.currentDirectoryPath, containing: ManifestLoader.fileName)
-                .map { relativeToCurrentDirectory($0.appendingPathComponent(ManifestLoader.fileName).path) }
-            guard let path = manifest ?? found else {
-                failWithInputErrors([InputError(path: FileManager.default.currentDirectoryPath,
-                                                message: "no \(ManifestLoader.fileName) found here or above; pass --manifest")], colors: false)
-            }
-            let loaded: OwnershipManifest
-            do { loaded = try ManifestLoader.load(path: path) } catch { failWithInputErrors(error.errors, colors: false) }
+            let (path, loaded) = Cache.manifest(manifest)
             var attribution = CacheKeyAttribution(manifest: loaded)
             do {
                 try KeyLines.read(keys) { attribution.add($0) }

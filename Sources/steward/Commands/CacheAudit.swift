@@ -37,14 +37,7 @@ extension Cache {
         }
 
         func run() throws {
-            let found = ancestor(of: FileManager.default.currentDirectoryPath, containing: ManifestLoader.fileName)
-                .map { relativeToCurrentDirectory($0.appendingPathComponent(ManifestLoader.fileName).path) }
-            guard let path = manifest ?? found else {
-                failWithInputErrors([InputError(path: FileManager.default.currentDirectoryPath,
-                                                message: "no \(ManifestLoader.fileName) found here or above; pass --manifest")], colors: false)
-            }
-            let loaded: OwnershipManifest
-            do { loaded = try ManifestLoader.load(path: path) } catch { failWithInputErrors(error.errors, colors: false) }
+            let (path, loaded) = Cache.manifest(manifest)
             guard let url = redis ?? ProcessInfo.processInfo.environment["REDIS_URL"], !url.isEmpty else {
                 throw ValidationError("pass --redis URL (or set REDIS_URL)")
             }

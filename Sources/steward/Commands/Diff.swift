@@ -23,15 +23,7 @@ struct Diff: ParsableCommand {
     var format: LiveOutputFormat = .text
 
     func run() throws {
-        let analysis: Analysis
-        do {
-            analysis = try Analyzer.analyze(input.analysisOptions())
-        } catch {
-            failWithInputErrors(error.errors, colors: false)
-        }
-        guard !analysis.migrations.files.isEmpty else {
-            failWithInputErrors([InputError(path: input.directory, message: "no migrations found to compare")], colors: false)
-        }
+        let analysis = analyzedMigrations(input, purpose: "compare")
         let comparison: LiveComparison
         do throws(LiveError) {
             let connection = try PostgresConnection(database.target)

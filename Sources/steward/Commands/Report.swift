@@ -46,15 +46,7 @@ struct Report: ParsableCommand {
         let paths = RepositoryPaths(root: RepositoryRoot.of(input.directory), workingDirectory: FileManager.default.currentDirectoryPath)
         let text = format == .json ? OwnershipReportJSON.render(report)
             : OwnershipReportMarkdown(paths: paths).render(report, title: paths.relative(input.directory))
-        if let output {
-            do {
-                try ReportFile.write(output) { $0(text) }
-            } catch {
-                failWithInputErrors([InputError(path: output, message: "cannot write the report: \(error.localizedDescription)")], colors: false)
-            }
-        } else {
-            writeOutput(text)
-        }
+        writeDocument(text, to: output, what: "report")
     }
 }
 

@@ -28,14 +28,6 @@ struct Stats: ParsableCommand {
             failWithLiveError(error)
         }
         let text = statistics.json()
-        if let output {
-            do {
-                try ReportFile.write(output) { $0(text) }
-            } catch {
-                failWithInputErrors([InputError(path: output, message: "cannot write the statistics: \(error.localizedDescription)")], colors: false)
-            }
-        } else {
-            writeOutput(text)
-        }
+        writeDocument(text, to: output, what: "statistics")
     }
 }

@@ -34,15 +34,7 @@ struct Verify: ParsableCommand {
     }
 
     func run() throws {
-        let analysis: Analysis
-        do {
-            analysis = try Analyzer.analyze(input.analysisOptions())
-        } catch {
-            failWithInputErrors(error.errors, colors: false)
-        }
-        guard !analysis.migrations.files.isEmpty else {
-            failWithInputErrors([InputError(path: input.directory, message: "no migrations found to verify")], colors: false)
-        }
+        let analysis = analyzedMigrations(input, purpose: "verify")
         let comparison: LiveComparison
         do throws(LiveError) {
             let server = ephemeral ? try EphemeralServer() : nil

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StewardCore
 import StewardReporting
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -28,6 +29,17 @@ func colorsAllowed(noColor: Bool, on descriptor: Int32) -> Bool {
 
 func writeOutput(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))
+}
+
+/// `text` to `output` when given (an unwritable file is an input error naming `what`), else to
+/// standard output.
+func writeDocument(_ text: String, to output: String?, what: String) {
+    guard let output else { return writeOutput(text) }
+    do {
+        try ReportFile.write(output) { $0(text) }
+    } catch {
+        failWithInputErrors([InputError(path: output, message: "cannot write the \(what): \(error.localizedDescription)")], colors: false)
+    }
 }
 
 /// A report written to a file in pieces, as standard output is.

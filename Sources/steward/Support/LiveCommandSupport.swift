@@ -3,6 +3,21 @@ import Foundation
 import StewardCore
 import StewardReporting
 
+/// The migrations a live comparison starts from; an input error, or no migrations at all
+/// (nothing to `compare`), exits 2.
+func analyzedMigrations(_ input: InputOptions, purpose: String) -> Analysis {
+    let analysis: Analysis
+    do {
+        analysis = try Analyzer.analyze(input.analysisOptions())
+    } catch {
+        failWithInputErrors(error.errors, colors: false)
+    }
+    guard !analysis.migrations.files.isEmpty else {
+        failWithInputErrors([InputError(path: input.directory, message: "no migrations found to \(purpose)")], colors: false)
+    }
+    return analysis
+}
+
 /// Prints `comparison` and exits 1 when it found something.
 func writeLiveComparison(_ comparison: LiveComparison, format: LiveOutputFormat, directory: String) {
     let paths = RepositoryPaths(root: format == .text ? FileManager.default.currentDirectoryPath : RepositoryRoot.of(directory),
