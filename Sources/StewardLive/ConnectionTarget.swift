@@ -51,13 +51,7 @@ public struct ConnectionTarget: Sendable, CustomStringConvertible {
                 option += 1
             }
         }
-        // postgresql://user:secret@host/db: userinfo ends at the last '@' before the path.
-        if let scheme = conninfo.range(of: "://") {
-            let authority = conninfo[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" }
-            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
-                found.append(String(authority[authority.index(after: colon)..<at]))
-            }
-        }
+        if let password = urlPassword(in: conninfo) { found.append(String(conninfo[password])) }
         return found.filter { !$0.isEmpty }
     }
 
@@ -73,4 +67,13 @@ extension String {
         while text.last?.isNewline == true { text.removeLast() }
         return text
     }
+}
+
+/// Where the password of a URL's user information is (`scheme://user:secret@host/…`: userinfo
+/// ends at the last `@` before the path), found without parsing the rest, which may be invalid.
+func urlPassword(in url: String) -> Range<String.Index>? {
+    guard let scheme = url.range(of: "://") else { return nil }
+    let authority = url[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" }
+    guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else { return nil }
+    return authority.index(after: colon)..<at
 }

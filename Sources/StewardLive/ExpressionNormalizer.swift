@@ -48,7 +48,7 @@ public enum ExpressionNormalizer {
         switch context {
         case .scalar(let relation, let type):
             let value = type.map { "(\(expression))::\($0)" } ?? "(\(expression))"
-            return "EXPLAIN (VERBOSE, COSTS OFF, FORMAT JSON) SELECT \(value) FROM ONLY \(quoted(relation)) AS steward_probe"
+            return "EXPLAIN (VERBOSE, COSTS OFF, FORMAT JSON) SELECT \(value) FROM ONLY \(relation.qualified.quotedSQL) AS steward_probe"
         case .query:
             return "EXPLAIN (VERBOSE, COSTS OFF, FORMAT JSON) \(expression)"
         }
@@ -72,7 +72,4 @@ public enum ExpressionNormalizer {
         return plan
     }
 
-    static func quoted(_ name: ObjectName) -> String {
-        [name.schema ?? "public", name.name].map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ".")
-    }
 }

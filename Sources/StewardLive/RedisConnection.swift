@@ -48,10 +48,8 @@ public struct RedisTarget: Sendable, CustomStringConvertible {
 
     /// A URL with the password part of its user information replaced by `****`.
     public static func mask(_ url: String) -> String {
-        guard let scheme = url.range(of: "://") else { return url }
-        let authority = url[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" }
-        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else { return url }
-        return String(url[..<authority.index(after: colon)]) + "****" + String(url[at...])
+        guard let password = urlPassword(in: url) else { return url }
+        return url.replacingCharacters(in: password, with: "****")
     }
 
     func mask(_ text: String) -> String {
