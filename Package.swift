@@ -47,8 +47,10 @@ let package = Package(
         // One type per output format.
         .target(name: "StewardReporting", dependencies: ["StewardCore"]),
         // Argument parsing only.
+        // glibc's allocator settings (<malloc.h>, which Swift's Glibc module leaves out).
+        .target(name: "CAllocator"),
         .executableTarget(name: "steward", dependencies: [
-            "StewardCore", "StewardReporting", "StewardLive",
+            "StewardCore", "StewardReporting", "StewardLive", "CAllocator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // libFuzzer target (scripts/fuzz); a normal build replays inputs given as arguments.

@@ -16,40 +16,68 @@ public struct TextReporter: Reporter {
 
     public func write(_ analysis: Analysis, to emit: (String) -> Void) {
         let batch = 1024
-        for start in stride(from: 0, to: analysis.findings.count, by: batch) {
-            let findings = Array(analysis.findings[start..<Swift.min(start + batch, analysis.findings.count)])
-            for text in findings.concurrentMap({ render($0, sources: analysis.sources) + "\n" }) { emit(text) }
+        let findings = analysis.findings
+        for start in stride(from: 0, to: findings.count, by: batch) {
+            let range = start..<Swift.min(start + batch, findings.count)
+            // One piece per batch, rendered on all cores in slices of 64 findings.
+            let slices = Array(stride(from: range.lowerBound, to: range.upperBound, by: 64))
+            for text in slices.concurrentMap({ first -> String in
+                var text = ""
+                var cached: (path: String, source: SourceText?)?
+                for index in first..<Swift.min(first + 64, range.upperBound) {
+                    let finding = findings[index]
+                    var source: SourceText?
+                    if let path = finding.location?.path {
+                        // Findings come sorted by file: one lookup per file, not per finding.
+                        if let cached, cached.path == path { source = cached.source } else {
+                            source = analysis.sources[path]
+                            cached = (path, source)
+                        }
+                    }
+                    render(finding, source: source, into: &text)
+                    text += "\n"
+                }
+                return text
+            }) { emit(text) }
         }
         emit(summary(analysis))
     }
 
     public func render(_ finding: Finding, sources: [String: SourceText]) -> String {
+        var text = ""
+        render(finding, source: finding.location.flatMap { sources[$0.path] }, into: &text)
+        return text
+    }
+
+    /// Appends one finding as the report prints it: its location and message, the source line
+    /// with a caret under the span (when `source` has it), why it is allowed, and the help.
+    func render(_ finding: Finding, source: SourceText?, into text: inout String) {
         let label: String
-        switch (finding.severity, finding.allowedBy != nil) {
+        switch (finding.severity, finding.isAllowed) {
         case (_, true): label = terminal.paint("allowed[\(finding.ruleID)]", .boldGreen)
         case (.error, _): label = terminal.paint("error[\(finding.ruleID)]", .boldRed)
         case (.warning, _): label = terminal.paint("warning[\(finding.ruleID)]", .boldYellow)
         case (.info, _): label = terminal.paint("note[\(finding.ruleID)]", .boldBlue)
         }
-        var lines: [String] = []
         var pad = " "
         if let location = finding.location {
-            lines.append("\(terminal.paint("\(location.path.escapingControls()):\(location.line):\(location.column):", .bold)) \(label): \(terminal.paint(finding.message.escapingControls(), .bold))")
-            if let source = sources[location.path] {
-                let (text, caretColumn, caretLength) = Self.excerpt(source.line(location.line), column: location.column, length: location.length)
+            text += terminal.paint("\(location.path.escapingControls()):\(location.line):\(location.column):", .bold)
+            text += " \(label): \(terminal.paint(finding.message.escapingControls(), .bold))\n"
+            if let source {
+                let (excerpt, caretColumn, caretLength) = Self.excerpt(source.line(location.line), column: location.column, length: location.length)
                 let gutter = String(location.line)
-                pad = String(repeating: " ", count: gutter.count)
-                lines.append(terminal.paint("\(pad) |", .blue))
-                lines.append(terminal.paint("\(gutter) |", .blue) + " " + text)
-                lines.append(terminal.paint("\(pad) |", .blue) + " " + String(repeating: " ", count: caretColumn)
-                    + terminal.paint(String(repeating: "^", count: caretLength), finding.severity == .error && finding.allowedBy == nil ? .boldRed : .boldYellow))
+                pad = String(repeating: " ", count: gutter.utf8.count)
+                text += terminal.paint("\(pad) |", .blue) + "\n"
+                text += terminal.paint("\(gutter) |", .blue) + " " + excerpt + "\n"
+                text += terminal.paint("\(pad) |", .blue) + " " + String(repeating: " ", count: caretColumn)
+                text += terminal.paint(String(repeating: "^", count: caretLength), finding.severity == .error && !finding.isAllowed ? .boldRed : .boldYellow)
+                text += "\n"
             }
         } else {
-            lines.append("\(label): \(terminal.paint(finding.message.escapingControls(), .bold))")
+            text += "\(label): \(terminal.paint(finding.message.escapingControls(), .bold))\n"
         }
-        if let allowed = finding.allowedBy { lines.append(terminal.paint("\(pad) = allowed by ", .green) + allowed.escapingControls()) }
-        if let help = finding.help { lines.append(terminal.paint("\(pad) = help: ", .cyan) + help.escapingControls()) }
-        return lines.joined(separator: "\n") + "\n"
+        if let allowed = finding.allowedBy { text += terminal.paint("\(pad) = allowed by ", .green) + allowed.escapingControls() + "\n" }
+        if let help = finding.help { text += terminal.paint("\(pad) = help: ", .cyan) + help.escapingControls() + "\n" }
     }
 
     /// Source lines longer than this are cut around the flagged span.
@@ -89,9 +117,7 @@ public struct TextReporter: Reporter {
         } else {
             parts.append("no ownership manifest")
         }
-        let errors = analysis.errorCount, warnings = analysis.warningCount
-        let allowed = analysis.findings.count(where: \.isAllowed)
-        let notes = analysis.infoCount
+        let (errors, warnings, notes, allowed) = analysis.counts
         var verdict = "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
         if notes > 0 { verdict += ", \(notes) note\(notes == 1 ? "" : "s")" }
         if allowed > 0 { verdict += ", \(allowed) allowed" }

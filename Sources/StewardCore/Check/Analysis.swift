@@ -16,9 +16,26 @@ public struct Analysis: Sendable {
     /// What the services' query files read and write (empty on a cache hit).
     public var queries = QueryInventory()
 
-    public var errorCount: Int { findings.count { $0.severity == .error && !$0.isAllowed } }
-    public var warningCount: Int { findings.count { $0.severity == .warning && !$0.isAllowed } }
-    public var infoCount: Int { findings.count { $0.severity == .info && !$0.isAllowed } }
+    public var errorCount: Int { counts.errors }
+    public var warningCount: Int { counts.warnings }
+    public var infoCount: Int { counts.notes }
+
+    /// Findings by severity (allowed ones counted apart), in one pass.
+    public var counts: (errors: Int, warnings: Int, notes: Int, allowed: Int) {
+        var counts = (errors: 0, warnings: 0, notes: 0, allowed: 0)
+        for index in findings.indices {
+            if findings[index].isAllowed {
+                counts.allowed += 1
+                continue
+            }
+            switch findings[index].severity {
+            case .error: counts.errors += 1
+            case .warning: counts.warnings += 1
+            case .info: counts.notes += 1
+            }
+        }
+        return counts
+    }
 }
 
 public struct AnalysisOptions: Sendable {
@@ -129,8 +146,8 @@ public enum Analyzer {
             analysis.model = empty
             DispatchQueue.global(qos: .utility).async { withExtendedLifetime(retired) {} }
         }
-        analysis.findings = report(analysis.findings, migrations: migrations, manifest: manifest, configuration: configuration,
-                                   history: history, showAllowed: options.showAllowed, queries: queries)
+        report(&analysis.findings, migrations: migrations, manifest: manifest, configuration: configuration,
+               history: history, showAllowed: options.showAllowed, queries: queries)
         if let cache = options.cache, let key = cacheKey {
             cache.store(ResultCache.Entry(findings: analysis.findings, statementCount: analysis.model.statementCount), key: key)
         }
@@ -148,42 +165,52 @@ public enum Analyzer {
     /// `report` for tests: what `analyze(_ options:)` reports, without `--show-allowed`'s choice.
     public static func reportForTesting(_ findings: [Finding], migrations: MigrationSet, manifest: OwnershipManifest?,
                                         configuration: RuleConfiguration, history: MigrationHistory?, queries: QuerySet = .none) -> [Finding] {
-        report(findings, migrations: migrations, manifest: manifest, configuration: configuration, history: history, showAllowed: true,
+        var findings = findings
+        report(&findings, migrations: migrations, manifest: manifest, configuration: configuration, history: history, showAllowed: true,
                queries: queries)
+        return findings
     }
 
     /// From what the rules found to what is reported: suppression comments mark findings as
     /// allowed (and are themselves checked), the configuration turns rules off or changes
     /// their severity, `--since` keeps the pull request's files, and allowed findings are
     /// dropped unless asked for. Sorted in report order.
-    static func report(_ findings: [Finding], migrations: MigrationSet, manifest: OwnershipManifest?, configuration: RuleConfiguration,
-                       history: MigrationHistory?, showAllowed: Bool, queries: QuerySet = .none) -> [Finding] {
+    ///
+    /// In place, every step: at 100k statements a report holds ~55k findings, and each copy of
+    /// the array would add its size to the run's peak memory.
+    static func report(_ findings: inout [Finding], migrations: MigrationSet, manifest: OwnershipManifest?, configuration: RuleConfiguration,
+                       history: MigrationHistory?, showAllowed: Bool, queries: QuerySet = .none) {
         let skipped = Set(RuleRegistry.all.map(\.descriptor).filter { !configuration.mayRun($0) }.map(\.id))
-        let suppressed = Suppressions.apply(findings, migrations: migrations, manifest: manifest, skippedRules: skipped, queryFiles: queries.files)
-        var result = suppressed.compactMap { finding -> Finding? in
-            configuration.apply(to: finding, category: RuleRegistry.category(of: finding.ruleID)?.rawValue,
-                                enabledByDefault: RuleRegistry.isEnabledByDefault(finding.ruleID))
+        Suppressions.apply(to: &findings, migrations: migrations, manifest: manifest, skippedRules: skipped, queryFiles: queries.files)
+        var kept = 0
+        for index in findings.indices {
+            let category = RuleRegistry.category(of: findings[index].ruleID)?.rawValue
+            guard let configured = configuration.apply(to: findings[index], category: category,
+                                                       enabledByDefault: RuleRegistry.isEnabledByDefault(findings[index].ruleID)) else { continue }
+            if configured.severity != findings[index].severity || kept != index { findings[kept] = configured }
+            kept += 1
         }
+        findings.removeLast(findings.count - kept)
         if let history {
             let pending = history.pending
             let migrationPaths = Set(migrations.files.map(\.path))
-            result.removeAll { finding in
+            findings.removeAll { finding in
                 guard let path = finding.location?.path else { return false }
                 if path == manifest?.path { return !history.manifestChanged }
                 return !pending.contains(path) && migrationPaths.contains(path)
             }
         }
-        result.removeAll { finding in
+        findings.removeAll { finding in
             guard finding.allowedBy != nil, !showAllowed else { return false }
             // In a pull request, silencing a boundary finding is shown, never hidden.
             let suppressedBoundary = history != nil && finding.allowance?.source == .suppressionComment
                 && RuleRegistry.category(of: finding.ruleID) == .ownership
             return !suppressedBoundary
         }
-        // Sorted through their positions: moving a Finding (strings and arrays inside) costs
-        // retains and releases that moving an Int does not (55k findings at 100k statements).
-        let order = result.indices.sorted { Finding.reportOrder(result[$0], result[$1]) }
-        return order.map { result[$0] }
+        // Sorted through their positions, then moved into place: moving a Finding (strings
+        // and arrays inside) costs retains and releases that moving an Int does not.
+        let order = findings.indices.sorted { Finding.reportOrder(findings[$0], findings[$1]) }
+        findings.rearrange(by: order)
     }
 
     /// The original text of every file a finding can point into, for carets and suppressions.
@@ -208,7 +235,13 @@ public enum Analyzer {
         // parts (paths, services, severities) apply to what the others find.
         let context = RuleContext(model: model, manifest: manifest, migrations: migrations, settings: settings, queries: inventory)
         let running = RuleRegistry.all.filter { configuration.mayRun($0.descriptor) }
-        findings += running.concurrentMap { $0.check(context) }.joined()
+        var found = running.concurrentMap { $0.check(context) }
+        // One exact allocation, and each rule's array released as soon as it is copied in.
+        findings.reserveCapacity(findings.count + found.reduce(0) { $0 + $1.count })
+        for index in found.indices {
+            findings += found[index]
+            found[index] = []
+        }
         phaseEnded(.ownershipAndRules)
         var analysis = Analysis(migrations: migrations, model: model, manifest: manifest, findings: findings,
                                 sources: sources(of: migrations, manifest: manifest, queries: queries))

@@ -20,8 +20,8 @@ enum Suppressions {
     /// Marks suppressed findings as allowed and adds findings about the suppressions themselves.
     /// `skippedRules`: rules that did not run; a suppression naming one is not "unused".
     /// `queryFiles`: the services' query files, whose comments suppress like a migration's.
-    static func apply(_ findings: [Finding], migrations: MigrationSet, manifest: OwnershipManifest?, skippedRules: Set<String> = [],
-                      queryFiles: [QuerySet.File] = []) -> [Finding] {
+    static func apply(to findings: inout [Finding], migrations: MigrationSet, manifest: OwnershipManifest?, skippedRules: Set<String> = [],
+                      queryFiles: [QuerySet.File] = []) {
         var suppressions: [String: [Suppression]] = [:]
         for file in migrations.files where contains(file.source.bytes, Array(marker.utf8)) {
             suppressions[file.path] = inSQL(file.source, path: file.path)
@@ -32,35 +32,34 @@ enum Suppressions {
         if let manifest, contains(manifest.source.bytes, Array(marker.utf8)) {
             suppressions[manifest.path] = inManifest(manifest.source, path: manifest.path)
         }
-        guard !suppressions.isEmpty else { return findings }
+        guard !suppressions.isEmpty else { return }
         var used = Set<Suppression>()
-        var result = findings.map { finding -> Finding in
-            guard finding.allowance == nil, let location = finding.location,
-                  let match = suppressions[location.path]?.first(where: { ($0.line == location.line || $0.line + 1 == location.line) && $0.rules.contains(finding.ruleID) })
-            else { return finding }
+        // In place: a report holds tens of thousands of findings, and a copy of them would add
+        // to the run's peak memory.
+        for index in findings.indices {
+            guard !findings[index].isAllowed, let location = findings[index].location, let inFile = suppressions[location.path],
+                  let match = inFile.first(where: { ($0.line == location.line || $0.line + 1 == location.line) && $0.rules.contains(findings[index].ruleID) })
+            else { continue }
             used.insert(match)
-            var suppressed = finding
-            suppressed.allowance = Allowance(source: .suppressionComment, path: location.path, line: match.location.line, reason: match.reason)
-            return suppressed
+            findings[index].allowance = Allowance(source: .suppressionComment, path: location.path, line: match.location.line, reason: match.reason)
         }
         let known = RuleConfiguration.knownNames
         for suppression in suppressions.values.joined() {
             if suppression.reason == nil {
-                result.append(Finding(diagnostic: .suppressionWithoutReason,
-                                      message: "steward:ignore \(suppression.rules.joined(separator: ", ")) gives no reason",
-                                      help: "say why after ` -- `: -- steward:ignore \(suppression.rules.joined(separator: ", ")) -- <reason>",
-                                      location: suppression.location))
+                findings.append(Finding(diagnostic: .suppressionWithoutReason,
+                                        message: "steward:ignore \(suppression.rules.joined(separator: ", ")) gives no reason",
+                                        help: "say why after ` -- `: -- steward:ignore \(suppression.rules.joined(separator: ", ")) -- <reason>",
+                                        location: suppression.location))
             }
             if !used.contains(suppression), !suppression.rules.contains(where: skippedRules.contains) {
                 let unknown = suppression.rules.filter { !known.contains($0) }
                 let message = suppression.rules.isEmpty ? "steward:ignore names no rule"
                     : !unknown.isEmpty ? "steward:ignore names unknown rule\(unknown.count > 1 ? "s" : "") \(unknown.joined(separator: ", "))"
                     : "steward:ignore \(suppression.rules.joined(separator: ", ")) silences nothing on this line or the next"
-                result.append(Finding(diagnostic: .unusedSuppression, message: message,
-                                      help: "remove the comment, or fix the rule id (`steward rules` lists them)", location: suppression.location))
+                findings.append(Finding(diagnostic: .unusedSuppression, message: message,
+                                        help: "remove the comment, or fix the rule id (`steward rules` lists them)", location: suppression.location))
             }
         }
-        return result
     }
 
     static func inSQL(_ source: SourceText, path: String) -> [Suppression] {

@@ -24,16 +24,25 @@ public struct ColumnTypeChange: Sendable, Hashable {
         var modifiers: [Int]
 
         init(_ formatted: String) {
-            guard let open = formatted.firstIndex(of: "("), let close = formatted[open...].firstIndex(of: ")") else {
+            // Byte-level: seven type rules ask for the base type of every column with a modifier.
+            let utf8 = formatted.utf8
+            guard let open = utf8.firstIndex(of: UInt8(ascii: "(")), let close = utf8[open...].firstIndex(of: UInt8(ascii: ")")) else {
                 self.base = formatted
                 self.modifiers = []
                 return
             }
-            let head = formatted[..<open], tail = formatted[formatted.index(after: close)...]
-            self.base = (head + tail).trimmingCharacters(in: .whitespaces)
-            self.modifiers = formatted[formatted.index(after: open)..<close].split(separator: ",").compactMap {
-                Int($0.trimmingCharacters(in: .whitespaces))
+            let after = utf8.index(after: close)
+            self.base = Self.trimmingSpaces(String(formatted[..<open]) + String(formatted[after...]))
+            self.modifiers = utf8[utf8.index(after: open)..<close].split(separator: UInt8(ascii: ",")).compactMap { digits in
+                Int(Self.trimmingSpaces(String(decoding: digits, as: UTF8.self)))
             }
+        }
+
+        /// Without leading and trailing blanks (`format_type` puts one before ` with time zone`).
+        private static func trimmingSpaces(_ text: String) -> String {
+            let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+            guard let first = text.firstIndex(where: { !isBlank($0) }), let last = text.lastIndex(where: { !isBlank($0) }) else { return "" }
+            return first == text.startIndex && last == text.index(before: text.endIndex) ? text : String(text[first...last])
         }
     }
 

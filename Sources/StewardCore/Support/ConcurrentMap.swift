@@ -34,3 +34,30 @@ final class LockedSlots<Value: Sendable>: @unchecked Sendable {
         return slots.map { $0! }
     }
 }
+
+extension Array {
+    /// Reorders the elements in place so that position `i` holds the element that was at
+    /// `order[i]` (`order` is a permutation of the indices), moving each element once along
+    /// the permutation's cycles: no second array, and no retain or release of what the
+    /// elements hold (a sort moving 50k findings through `sort(by:)` pays both).
+    public mutating func rearrange(by order: [Int]) {
+        precondition(order.count == count, "rearrange(by:) needs a permutation of every index")
+        var placed = [Bool](repeating: false, count: count)
+        withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            for start in order.indices where !placed[start] {
+                placed[start] = true
+                guard order[start] != start else { continue }
+                let saved = (base + start).move()
+                var hole = start
+                while order[hole] != start {
+                    let source = order[hole]
+                    (base + hole).moveInitialize(from: base + source, count: 1)
+                    placed[source] = true
+                    hole = source
+                }
+                (base + hole).initialize(to: saved)
+            }
+        }
+    }
+}

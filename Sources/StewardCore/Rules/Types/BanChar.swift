@@ -19,7 +19,7 @@ public struct BanChar: ColumnTypeRule {
 
     public init() {}
 
-    public func message(for column: Column, of table: Table, in context: RuleContext) -> String? {
+    public func message(for column: Column, of table: Table, lookup: Void, in context: RuleContext) -> String? {
         guard column.baseType == "character" else { return nil }
         return "column \(table.name.display).\(column.name) is \(column.type), which pads with blanks: prefer text"
     }

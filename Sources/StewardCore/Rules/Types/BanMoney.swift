@@ -19,7 +19,7 @@ public struct BanMoney: ColumnTypeRule {
 
     public init() {}
 
-    public func message(for column: Column, of table: Table, in context: RuleContext) -> String? {
+    public func message(for column: Column, of table: Table, lookup: Void, in context: RuleContext) -> String? {
         guard column.baseType == "money" else { return nil }
         return "column \(table.name.display).\(column.name) is money, whose meaning depends on each session's lc_monetary: prefer numeric"
     }

@@ -22,9 +22,22 @@ public struct PreferIdentityOverSerial: ColumnTypeRule {
 
     public init() {}
 
-    public func message(for column: Column, of table: Table, in context: RuleContext) -> String? {
+    public struct OwnedSequences {
+        var byTable: [ObjectName: Set<String>]
+    }
+
+    /// The columns that own a sequence (serial, or `OWNED BY`), by table.
+    public func lookup(in context: RuleContext) -> OwnedSequences {
+        var byTable: [ObjectName: Set<String>] = [:]
+        for sequence in context.model.sequences.values {
+            if let table = sequence.ownedBy, let column = sequence.ownedByColumn { byTable[table, default: []].insert(column) }
+        }
+        return OwnedSequences(byTable: byTable)
+    }
+
+    public func message(for column: Column, of table: Table, lookup: OwnedSequences, in context: RuleContext) -> String? {
         guard column.identity == nil, column.defaultExpression?.hasPrefix("nextval(") == true,
-              context.model.sequences.values.contains(where: { $0.ownedBy == table.name && $0.ownedByColumn == column.name }) else { return nil }
+              lookup.byTable[table.name]?.contains(column.name) == true else { return nil }
         return "column \(table.name.display).\(column.name) is a serial: prefer \(column.type) GENERATED ALWAYS AS IDENTITY"
     }
 }

@@ -19,7 +19,7 @@ public struct PreferJsonb: ColumnTypeRule {
 
     public init() {}
 
-    public func message(for column: Column, of table: Table, in context: RuleContext) -> String? {
+    public func message(for column: Column, of table: Table, lookup: Void, in context: RuleContext) -> String? {
         guard column.baseType == "json" else { return nil }
         return "column \(table.name.display).\(column.name) is \(column.type): prefer jsonb"
     }

@@ -22,7 +22,7 @@ public struct PreferTextOverVarchar: ColumnTypeRule {
 
     public init() {}
 
-    public func message(for column: Column, of table: Table, in context: RuleContext) -> String? {
+    public func message(for column: Column, of table: Table, lookup: Void, in context: RuleContext) -> String? {
         guard column.baseType == "character varying", column.type.contains("(") else { return nil }
         return "column \(table.name.display).\(column.name) is \(column.type): prefer text (and a CHECK constraint if the limit matters)"
     }

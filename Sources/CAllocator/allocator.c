@@ -1,0 +1,14 @@
+#include "steward_allocator.h"
+
+#include <stdlib.h>  // defines __GLIBC__ on glibc
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+
+int steward_fix_mmap_threshold(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }
+#else
+int steward_fix_mmap_threshold(int bytes) {
+    (void)bytes;
+    return 0;
+}
+#endif

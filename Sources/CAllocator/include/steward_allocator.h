@@ -1,0 +1,9 @@
+#ifndef STEWARD_ALLOCATOR_H
+#define STEWARD_ALLOCATOR_H
+
+/// Fixes glibc's mmap threshold at `bytes` (mallopt(M_MMAP_THRESHOLD)), which also turns off
+/// its dynamic adjustment; returns 0 where the C library has no such setting. Swift's Glibc
+/// module does not expose <malloc.h>.
+int steward_fix_mmap_threshold(int bytes);
+
+#endif
