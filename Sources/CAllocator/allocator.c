@@ -6,9 +6,13 @@
 #include <malloc.h>
 
 int steward_fix_mmap_threshold(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }
+
+void steward_release_free_memory(void) { malloc_trim(0); }
 #else
 int steward_fix_mmap_threshold(int bytes) {
     (void)bytes;
     return 0;
 }
+
+void steward_release_free_memory(void) {}
 #endif

@@ -23,18 +23,14 @@ public struct TextReporter: Reporter {
             let slices = Array(stride(from: range.lowerBound, to: range.upperBound, by: 64))
             for text in slices.concurrentMap({ first -> String in
                 var text = ""
-                var cached: (path: String, source: SourceText?)?
+                var file: (path: String, printed: String, source: SourceText?)?
                 for index in first..<Swift.min(first + 64, range.upperBound) {
                     let finding = findings[index]
-                    var source: SourceText?
-                    if let path = finding.location?.path {
+                    if let path = finding.location?.path, path != file?.path {
                         // Findings come sorted by file: one lookup per file, not per finding.
-                        if let cached, cached.path == path { source = cached.source } else {
-                            source = analysis.sources[path]
-                            cached = (path, source)
-                        }
+                        file = (path, path.escapingControls(), analysis.sources[path])
                     }
-                    render(finding, source: source, into: &text)
+                    render(finding, source: file?.source, printedPath: file?.printed, into: &text)
                     text += "\n"
                 }
                 return text
@@ -43,15 +39,16 @@ public struct TextReporter: Reporter {
         emit(summary(analysis))
     }
 
-    public func render(_ finding: Finding, sources: [String: SourceText]) -> String {
+    public func render(_ finding: Finding, sources: SourceFiles) -> String {
         var text = ""
-        render(finding, source: finding.location.flatMap { sources[$0.path] }, into: &text)
+        render(finding, source: finding.location.flatMap { sources[$0.path] }, printedPath: nil, into: &text)
         return text
     }
 
     /// Appends one finding as the report prints it: its location and message, the source line
     /// with a caret under the span (when `source` has it), why it is allowed, and the help.
-    func render(_ finding: Finding, source: SourceText?, into text: inout String) {
+    /// `printedPath`: the location's path as printed, when the caller already escaped it.
+    func render(_ finding: Finding, source: SourceText?, printedPath: String?, into text: inout String) {
         let label: String
         switch (finding.severity, finding.isAllowed) {
         case (_, true): label = terminal.paint("allowed[\(finding.ruleID)]", .boldGreen)
@@ -61,7 +58,7 @@ public struct TextReporter: Reporter {
         }
         var pad = " "
         if let location = finding.location {
-            text += terminal.paint("\(location.path.escapingControls()):\(location.line):\(location.column):", .bold)
+            text += terminal.paint("\(printedPath ?? location.path.escapingControls()):\(location.line):\(location.column):", .bold)
             text += " \(label): \(terminal.paint(finding.message.escapingControls(), .bold))\n"
             if let source {
                 let (excerpt, caretColumn, caretLength) = Self.excerpt(source.line(location.line), column: location.column, length: location.length)
@@ -86,19 +83,28 @@ public struct TextReporter: Reporter {
     /// The source line as printed (tabs expanded, control characters escaped, cut with `…`
     /// around the span when it is long), and where the caret goes under it.
     static func excerpt(_ original: String, column: Int, length: Int) -> (text: String, caretColumn: Int, caretLength: Int) {
-        // The common line: short printable ASCII, printed as it is (reports can hold 50,000 findings).
-        let utf8 = original.utf8
+        // The common line: printable ASCII, where characters are bytes (reports can hold 50,000 findings).
         let printable: (UInt8) -> Bool = { $0 >= 0x20 && $0 < 0x7F }
-        if utf8.count <= excerptWidth, utf8.withContiguousStorageIfAvailable({ $0.allSatisfy(printable) }) ?? utf8.allSatisfy(printable) {
-            let start = min(max(0, column - 1), utf8.count)
-            return (original, start, max(1, min(length, utf8.count - start)))
+        let ascii = original.utf8.withContiguousStorageIfAvailable { bytes -> (text: String, caretColumn: Int, caretLength: Int)? in
+            guard bytes.allSatisfy(printable) else { return nil }
+            let start = min(max(0, column - 1), bytes.count)
+            guard bytes.count > excerptWidth else { return (original, start, max(1, min(length, bytes.count - start))) }
+            let end = min(bytes.count, start + max(1, length))
+            return cut(before: String(decoding: bytes[..<start], as: UTF8.self), span: String(decoding: bytes[start..<end], as: UTF8.self),
+                       after: String(decoding: bytes[end...], as: UTF8.self))
         }
+        if let ascii = ascii ?? nil { return ascii }
         let characters = Array(original)
         let start = min(max(0, column - 1), characters.count)
         let end = min(characters.count, start + max(1, length))
-        var before = String(characters[..<start]).replacingTabs().escapingControls()
-        var span = String(characters[start..<end]).replacingTabs().escapingControls()
-        var after = String(characters[end...]).replacingTabs().escapingControls()
+        return cut(before: String(characters[..<start]).replacingTabs().escapingControls(),
+                   span: String(characters[start..<end]).replacingTabs().escapingControls(),
+                   after: String(characters[end...]).replacingTabs().escapingControls())
+    }
+
+    /// The line around the span, cut with `…` to about `excerptWidth` characters.
+    private static func cut(before: String, span: String, after: String) -> (text: String, caretColumn: Int, caretLength: Int) {
+        var before = before, span = span, after = after
         if before.count + span.count + after.count > excerptWidth {
             if span.count > excerptWidth - 20 { span = String(span.prefix(excerptWidth - 20)) + "…"; after = "" }
             let room = max(10, (excerptWidth - span.count) / 2)

@@ -6,4 +6,8 @@
 /// module does not expose <malloc.h>.
 int steward_fix_mmap_threshold(int bytes);
 
+/// Returns the free memory of every arena to the system (malloc_trim(0)), free pages in the
+/// middle of the heap included; does nothing where the C library cannot.
+void steward_release_free_memory(void);
+
 #endif

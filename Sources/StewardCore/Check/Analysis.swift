@@ -12,7 +12,7 @@ public struct Analysis: Sendable {
     /// With `--since`: what the pull request changes (findings are reported for its files only).
     public var history: MigrationHistory?
     /// Original text of every file a finding can point into, for carets.
-    public var sources: [String: SourceText]
+    public var sources: SourceFiles
     /// What the services' query files read and write (empty on a cache hit).
     public var queries = QueryInventory()
 
@@ -64,6 +64,10 @@ public struct AnalysisOptions: Sendable {
     public var since: String?
     /// Who approved the change (`--approved-by`, `--reviews`, `--author`).
     public var approvals: ApprovalInput?
+    /// Release each migration's text once it is replayed (see `MigrationSet.releaseSources()`):
+    /// the report reads the files it quotes again. For a caller that reads the files from disk
+    /// and does not need their text afterwards (`steward check`).
+    public var releaseSources = false
 
     public init(directory: String, manifestPath: String?, layout: MigrationLayout? = nil, showAllowed: Bool = false,
                 cache: ResultCache? = nil, keepModel: Bool = true, onPhaseEnd: (@Sendable (AnalysisPhase) -> Void)? = nil) {
@@ -80,6 +84,7 @@ public struct AnalysisOptions: Sendable {
 /// The phases of `Analyzer.analyze`, in order.
 public enum AnalysisPhase: String, Sendable {
     case discover, cacheHit = "cache hit", parseAndReplay = "parse+replay", ownershipAndRules = "ownership+rules"
+    case reportOrder = "suppressions+sort"
 }
 
 public enum Analyzer {
@@ -134,8 +139,9 @@ public enum Analyzer {
                             sources: sources(of: migrations, manifest: manifest, queries: queries))
         }
 
-        var analysis = analyze(migrations, manifest: manifest, settings: settings, configuration: configuration, queries: queries,
-                               phaseEnded: phaseEnded)
+        // Consumed: with `releaseSources`, the analysis must hold the only copy of the files' text.
+        var analysis = analyze(consume migrations, manifest: manifest, settings: settings, configuration: configuration, queries: queries,
+                               releaseSources: options.releaseSources, phaseEnded: phaseEnded)
         analysis.history = history
         if !options.keepModel {
             var empty = SchemaModel()
@@ -146,8 +152,9 @@ public enum Analyzer {
             analysis.model = empty
             DispatchQueue.global(qos: .utility).async { withExtendedLifetime(retired) {} }
         }
-        report(&analysis.findings, migrations: migrations, manifest: manifest, configuration: configuration,
+        report(&analysis.findings, migrations: analysis.migrations, manifest: manifest, configuration: configuration,
                history: history, showAllowed: options.showAllowed, queries: queries)
+        phaseEnded(.reportOrder)
         if let cache = options.cache, let key = cacheKey {
             cache.store(ResultCache.Entry(findings: analysis.findings, statementCount: analysis.model.statementCount), key: key)
         }
@@ -159,7 +166,8 @@ public enum Analyzer {
     /// `configuration` decides which rules run (by default, every rule that is on by default).
     public static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?, settings: RuleSettings = RuleSettings(),
                                configuration: RuleConfiguration = RuleConfiguration(), queries: QuerySet = .none) -> Analysis {
-        analyze(migrations, manifest: manifest, settings: settings, configuration: configuration, queries: queries, phaseEnded: { _ in })
+        analyze(migrations, manifest: manifest, settings: settings, configuration: configuration, queries: queries, releaseSources: false,
+                phaseEnded: { _ in })
     }
 
     /// `report` for tests: what `analyze(_ options:)` reports, without `--show-allowed`'s choice.
@@ -213,19 +221,17 @@ public enum Analyzer {
         findings.rearrange(by: order)
     }
 
-    /// The original text of every file a finding can point into, for carets and suppressions.
-    static func sources(of migrations: MigrationSet, manifest: OwnershipManifest?, queries: QuerySet = .none) -> [String: SourceText] {
-        var sources: [String: SourceText] = [:]
-        for file in migrations.files { sources[file.path] = file.original }
-        for file in queries.files { sources[file.path] = file.source }
-        if let manifest { sources[manifest.path] = manifest.source }
-        return sources
+    /// The original text of every file a finding can point into, for carets.
+    static func sources(of migrations: MigrationSet, manifest: OwnershipManifest?, queries: QuerySet = .none) -> SourceFiles {
+        SourceFiles(migrations: migrations, queries: queries, manifest: manifest)
     }
 
-    static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?, settings: RuleSettings, configuration: RuleConfiguration,
-                        queries: QuerySet, phaseEnded: (AnalysisPhase) -> Void) -> Analysis {
+    static func analyze(_ migrations: consuming MigrationSet, manifest: OwnershipManifest?, settings: RuleSettings,
+                        configuration: RuleConfiguration, queries: QuerySet, releaseSources: Bool, phaseEnded: (AnalysisPhase) -> Void) -> Analysis {
         var findings = migrations.findings
         var model = replay(migrations, findings: &findings)
+        // The rules read the model; the files' text is not needed again until the report.
+        if releaseSources { migrations.releaseSources() }
         phaseEnded(.parseAndReplay)
         if let manifest { OwnershipResolver.assign(manifest, to: &model) }
         // The services' queries, resolved against the schema the migrations leave.
@@ -233,7 +239,7 @@ public enum Analyzer {
         findings += queries.findings + inventory.findings
         // Rules the configuration turns off everywhere do not run; the configuration's finer
         // parts (paths, services, severities) apply to what the others find.
-        let context = RuleContext(model: model, manifest: manifest, migrations: migrations, settings: settings, queries: inventory)
+        let context = RuleContext(model: model, manifest: manifest, migrations: copy migrations, settings: settings, queries: inventory)
         let running = RuleRegistry.all.filter { configuration.mayRun($0.descriptor) }
         var found = running.concurrentMap { $0.check(context) }
         // One exact allocation, and each rule's array released as soon as it is copied in.
@@ -243,8 +249,8 @@ public enum Analyzer {
             found[index] = []
         }
         phaseEnded(.ownershipAndRules)
-        var analysis = Analysis(migrations: migrations, model: model, manifest: manifest, findings: findings,
-                                sources: sources(of: migrations, manifest: manifest, queries: queries))
+        let sources = sources(of: migrations, manifest: manifest, queries: queries)
+        var analysis = Analysis(migrations: migrations, model: model, manifest: manifest, findings: findings, sources: sources)
         analysis.queries = inventory
         return analysis
     }

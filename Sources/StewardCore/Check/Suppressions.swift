@@ -23,8 +23,9 @@ enum Suppressions {
     static func apply(to findings: inout [Finding], migrations: MigrationSet, manifest: OwnershipManifest?, skippedRules: Set<String> = [],
                       queryFiles: [QuerySet.File] = []) {
         var suppressions: [String: [Suppression]] = [:]
-        for file in migrations.files where contains(file.source.bytes, Array(marker.utf8)) {
-            suppressions[file.path] = inSQL(file.source, path: file.path)
+        for file in migrations.files {
+            let found = inSQL(file)
+            if !found.isEmpty { suppressions[file.path] = found }
         }
         for file in queryFiles where contains(file.source.bytes, Array(marker.utf8)) {
             suppressions[file.path] = inSQL(file.source, path: file.path)
@@ -60,6 +61,12 @@ enum Suppressions {
                                         help: "remove the comment, or fix the rule id (`steward rules` lists them)", location: suppression.location))
             }
         }
+    }
+
+    /// A migration's suppressions: kept from when its text was released, or read from the text.
+    static func inSQL(_ file: MigrationFile) -> [Suppression] {
+        if let released = file.released { return released.suppressions }
+        return contains(file.source.bytes, Array(marker.utf8)) ? inSQL(file.source, path: file.path) : []
     }
 
     static func inSQL(_ source: SourceText, path: String) -> [Suppression] {

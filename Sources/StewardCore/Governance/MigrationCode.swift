@@ -10,8 +10,16 @@ public struct CodeSite: Sendable {
 
     public var kind: Kind
     public var path: String
-    /// The statement's byte range in its file.
-    public var range: Range<Int>
+    /// The statement's text (as the migration tool runs it), kept so that its body can be
+    /// resolved after the file's own text is released.
+    public var statement: [UInt8]
+    /// Where the statement starts in its file.
+    public var start: SourceLocation
+
+    /// The place in the file of a byte offset into `statement`.
+    func fileLocation(of location: SourceLocation) -> (line: Int, column: Int) {
+        (start.line + location.line - 1, location.line == 1 ? start.column + location.column - 1 : location.column)
+    }
 }
 
 /// A table a function body or a migration's data statement reads or writes.
@@ -29,7 +37,7 @@ public enum MigrationCode {
     /// The data statements the replay recorded, and every owned function's body resolved
     /// against the replayed schema with the query resolver (the same one the services' query
     /// files go through). Resolved when asked (the rules that need it may be off).
-    public static func accesses(_ model: SchemaModel, migrations: MigrationSet) -> [CodeAccess] {
+    public static func accesses(_ model: SchemaModel) -> [CodeAccess] {
         var result = model.codeAccesses
         // Only a function some service owns can depend on another service's table.
         let owned = Set(model.functions.values.filter { $0.owner != nil }.map(\.name))
@@ -39,28 +47,27 @@ public enum MigrationCode {
         }
         guard !sites.isEmpty else { return result }
         let catalog = ModelCatalog(model: model)
-        let paths = Set(sites.map(\.path))
-        let sources = Dictionary(migrations.files.filter { paths.contains($0.path) }.map { ($0.path, $0.source) }, uniquingKeysWith: { first, _ in first })
         // Bodies found with the scanner, then each distinct body resolved once: migrations often
         // install the same trigger function body under many names.
-        let bodies: [(site: CodeSite, body: Body)] = sites.compactMap { site in
-            guard let file = sources[site.path], site.range.upperBound <= file.bytes.count, case .functionBody(_, let language) = site.kind,
-                  let (text, offset) = SQLParser.functionBody(of: SourceText(bytes: Array(file.bytes[site.range]))) else { return nil }
-            return (site, Body(text: text, language: language, offset: site.range.lowerBound + offset))
+        let bodies: [(site: CodeSite, statement: SourceText, body: Body)] = sites.compactMap { site in
+            let statement = SourceText(bytes: site.statement)
+            guard case .functionBody(_, let language) = site.kind, let (text, offset) = SQLParser.functionBody(of: statement) else { return nil }
+            return (site, statement, Body(text: text, language: language, offset: offset))
         }
         let distinct = Array(Set(bodies.map(\.body.key)))
         let resolved = Dictionary(uniqueKeysWithValues: zip(distinct, distinct.concurrentMap { key in relativeAccesses(key, catalog: catalog) }))
-        for (site, body) in bodies {
-            guard case .functionBody(let function, _) = site.kind, let file = sources[site.path] else { continue }
+        for (site, statement, body) in bodies {
+            guard case .functionBody(let function, _) = site.kind else { continue }
             for access in resolved[body.key] ?? [] {
                 let location: FileLocation
                 switch access.place {
                 case .offset(let offset):
-                    let point = file.location(ofByte: body.offset + offset)
+                    let point = site.fileLocation(of: statement.location(ofByte: body.offset + offset))
                     location = FileLocation(path: site.path, line: point.line, column: point.column, length: access.relation.name.count)
                 case .line(let line):
                     // PL/pgSQL gives the statement's line in the body, not its column.
-                    location = FileLocation(path: site.path, line: file.location(ofByte: body.offset).line + line - 1, column: 1)
+                    location = FileLocation(path: site.path, line: site.fileLocation(of: statement.location(ofByte: body.offset)).line + line - 1,
+                                            column: 1)
                 }
                 result.append(CodeAccess(function: function, statement: nil, relation: access.relation, writes: access.writes, location: location))
             }
@@ -71,7 +78,7 @@ public enum MigrationCode {
     struct Body {
         var text: String
         var language: String
-        /// File offset where the body's text starts.
+        /// Offset in the statement where the body's text starts.
         var offset: Int
         var key: BodyKey { BodyKey(text: text, language: language) }
     }

@@ -153,7 +153,7 @@ struct MigrationDirectory: Sendable {
 
     /// The file's bytes (up to `limit`), or why it cannot be read. Only regular files are
     /// read; `O_NONBLOCK` keeps a FIFO swapped in after the directory listing from blocking.
-    private static func readRegularFile(_ path: String, limit: Int = .max) -> Result<[UInt8], ReadFailure> {
+    static func readRegularFile(_ path: String, limit: Int = .max) -> Result<[UInt8], ReadFailure> {
         func failure(_ code: Int32) -> Result<[UInt8], ReadFailure> {
             .failure(ReadFailure(message: code == ENOENT ? "cannot read file: it does not exist (a dangling symbolic link?)"
                 : "cannot read file (\(String(cString: strerror(code))))"))

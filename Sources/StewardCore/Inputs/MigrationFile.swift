@@ -1,3 +1,4 @@
+import Foundation
 import StewardSQL
 
 /// The migration tools whose directory layouts Steward understands.
@@ -40,11 +41,34 @@ public struct MigrationFile: Sendable {
     /// script); nil where the tool has no down migrations (Flyway community, Atlas, Prisma, psql).
     public var hasDown: Bool?
 
+    /// Set once the file's text is released (`MigrationSet.releaseSources()`): what later
+    /// steps read from the text, kept.
+    public private(set) var released: ReleasedText?
+
+    /// What a file keeps of its text once the text itself is released.
+    public struct ReleasedText: Sendable {
+        /// The file's size, to tell the file read again for the report from an edited one.
+        public var byteCount: Int
+        public var firstStatementLocation: FileLocation
+        /// Its `steward:ignore` comments.
+        public var suppressions: [Suppression]
+    }
+
     /// Where the file's first statement starts (its first token, after comments and blank
     /// lines): where a finding about the migration as a whole points.
     public var firstStatementLocation: FileLocation {
+        if let released { return released.firstStatementLocation }
         let start = source.location(ofByte: Trivia.firstToken(in: source.bytes, from: 0))
         return FileLocation(path: path, line: start.line, column: start.column)
+    }
+
+    /// Drops the file's text, keeping what `released` lists.
+    mutating func releaseText() {
+        guard released == nil else { return }
+        released = ReleasedText(byteCount: original.bytes.count, firstStatementLocation: firstStatementLocation,
+                                suppressions: Suppressions.inSQL(self))
+        source = SourceText(bytes: [])
+        original = source
     }
 
     public init(path: String, version: String, name: String, direction: MigrationDirection,
@@ -81,6 +105,25 @@ public struct MigrationSet: Sendable {
     public var findings: [Finding]
     /// Atlas's `atlas.sum`, for the integrity check Atlas runs before it applies anything.
     public var atlasSum: AtlasSum?
+    /// What Atlas computes from the files for that check, kept when their text is released.
+    var releasedAtlasHashes: (hashes: [String: String], sum: String)?
+
+    /// The hashes Atlas computes for this directory's files (see `AtlasSum.compute`).
+    var atlasHashes: (hashes: [String: String], sum: String) {
+        if let releasedAtlasHashes { return releasedAtlasHashes }
+        return AtlasSum.compute(files.map { file in
+            (name: (file.path as NSString).lastPathComponent, bytes: file.original.bytes, ignored: AtlasLayout.ignoresSum(file.original.bytes))
+        })
+    }
+
+    /// Releases the text of every replayed file once it has been parsed and replayed, keeping
+    /// what the rules and the report read from it (first statements, suppression comments,
+    /// Atlas's hashes). `steward check` does this so that a large run does not hold every file
+    /// while the rules run; the report reads the files it quotes again (`SourceFiles`).
+    public mutating func releaseSources() {
+        if atlasSum != nil, releasedAtlasHashes == nil { releasedAtlasHashes = atlasHashes }
+        for index in files.indices { files[index].releaseText() }
+    }
 
     public init(directory: String, layout: MigrationLayout, files: [MigrationFile], downFiles: [MigrationFile] = [],
                 gaps: [MigrationGap] = [], findings: [Finding] = []) {

@@ -29,7 +29,7 @@ public enum SchemaFacts {
     ]
 
     /// `sources`: the files' text, to print view queries from their defining statements.
-    public static func of(_ model: SchemaModel, sources: [String: SourceText]) -> ModelFacts {
+    public static func of(_ model: SchemaModel, sources: SourceFiles) -> ModelFacts {
         var facts: [SchemaFact] = []
         var skipped = Set<FactKey>()
         for (schema, origin) in model.schemas {
@@ -162,7 +162,7 @@ public enum SchemaFacts {
         return FactValue(parts)
     }
 
-    private static func viewFacts(_ view: View, sources: [String: SourceText], into facts: inout [SchemaFact], skipped: inout Set<FactKey>) {
+    private static func viewFacts(_ view: View, sources: SourceFiles, into facts: inout [SchemaFact], skipped: inout Set<FactKey>) {
         let name = view.name.qualified, key = name.description
         let reads = Set(view.reads.map { $0.qualified.description }).sorted().joined(separator: ", ")
         facts.append(SchemaFact(.view, key, relation: name, "\(view.materialized ? "materialized view" : "view") reads \(reads)", origin: view.origin))
@@ -176,7 +176,7 @@ public enum SchemaFacts {
     }
 
     /// A view's query, deparsed from its defining statement.
-    public static func query(of view: View, sources: [String: SourceText]) -> String? {
+    public static func query(of view: View, sources: SourceFiles) -> String? {
         switch view.definition {
         case .inFile(let start, let end)?:
             guard let source = sources[view.origin.path], end <= source.bytes.count else { return nil }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CAllocator
 import Foundation
 import StewardCore
 import StewardLive
@@ -112,8 +113,12 @@ struct Check: ParsableCommand {
                 failWithLiveError(error)
             }
         }
-        var onPhaseEnd: (@Sendable (AnalysisPhase) -> Void)?
-        if let clock { onPhaseEnd = { clock.lap($0) } }
+        let onPhaseEnd: @Sendable (AnalysisPhase) -> Void = { phase in
+            // The files' text and the replay's indexes were just freed, in pieces spread over the
+            // heap: hand those pages back before the rules allocate their findings.
+            if phase == .parseAndReplay { steward_release_free_memory() }
+            clock?.lap(phase)
+        }
         let cache = noCache ? nil : ResultCache(directory: ResultCache.defaultDirectory(
             environment: ProcessInfo.processInfo.environment, home: FileManager.default.homeDirectoryForCurrentUser),
             toolIdentity: BuildIdentity.current)
@@ -122,12 +127,13 @@ struct Check: ParsableCommand {
         options.postgresVersion = postgresVersion
         options.since = since
         options.approvals = approval.input(colors: report.colors(on: STDERR_FILENO))
+        // The report reads again the files it quotes: the rules run without every file in memory.
+        options.releaseSources = true
         do {
             analysis = try Analyzer.analyze(options)
         } catch {
             failWithInputErrors(error.errors, colors: report.colors(on: STDERR_FILENO))
         }
-        clock?.report()
         if let statistics {
             analysis.findings = LockWeighting(smallRows: smallTableRows, largeRows: largeTableRows).apply(to: analysis.findings, statistics: statistics)
         }
@@ -154,6 +160,8 @@ struct Check: ParsableCommand {
                 standardOutput.flush()
             }
         }
+        clock?.lap(named: "output")
+        clock?.report()
         if analysis.errorCount > 0 || (failOn == .warning && analysis.warningCount > 0) { throw ExitCode(ExitStatus.findings.rawValue) }
     }
 }

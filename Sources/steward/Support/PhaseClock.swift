@@ -15,13 +15,16 @@ final class PhaseClock: Sendable {
         ProcessInfo.processInfo.environment["STEWARD_TIMING"] == "1" ? PhaseClock() : nil
     }
 
-    func lap(_ phase: AnalysisPhase) {
+    func lap(_ phase: AnalysisPhase) { lap(named: phase.rawValue) }
+
+    /// A phase outside the analysis (the report's output).
+    func lap(named phase: String) {
         let now = DispatchTime.now()
         let memory = Self.memory()
         lock.lock()
         defer { lock.unlock() }
         let milliseconds = Double(now.uptimeNanoseconds - state.last.uptimeNanoseconds) / 1e6
-        state.laps.append("\(phase.rawValue) (rss \(memory.resident) MB, peak \(memory.peak) MB) \(String(format: "%.0f", milliseconds)) ms")
+        state.laps.append("\(phase) (rss \(memory.resident) MB, peak \(memory.peak) MB) \(String(format: "%.0f", milliseconds)) ms")
         state.last = now
     }
 

@@ -30,10 +30,7 @@ public struct AtlasSumMismatch: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         guard let sum = context.migrations.atlasSum else { return [] }
-        let files = context.migrations.files.map { file in
-            (name: (file.path as NSString).lastPathComponent, bytes: file.original.bytes, ignored: AtlasLayout.ignoresSum(file.original.bytes))
-        }
-        let computed = AtlasSum.compute(files)
+        let computed = context.migrations.atlasHashes
         let recorded = Dictionary(sum.entries.map { ($0.file, $0) }, uniquingKeysWith: { first, _ in first })
         var findings: [Finding] = []
         var firstEdited: String?
