@@ -215,10 +215,37 @@ public enum Analyzer {
                 && RuleRegistry.category(of: finding.ruleID) == .ownership
             return !suppressedBoundary
         }
-        // Sorted through their positions, then moved into place: moving a Finding (strings
-        // and arrays inside) costs retains and releases that moving an Int does not.
-        let order = findings.indices.sorted { Finding.reportOrder(findings[$0], findings[$1]) }
-        findings.rearrange(by: order)
+        findings.rearrange(by: reportOrder(of: findings))
+    }
+
+    /// The positions of `findings` in report order (`Finding.reportOrder`). Sorted on a compact
+    /// key first (the path's rank among the paths, line, column), which decides almost every
+    /// comparison without reading the findings; equal keys fall back to `reportOrder` itself,
+    /// so the order is exactly its order.
+    static func reportOrder(of findings: [Finding]) -> [Int] {
+        struct Key: Comparable {
+            var path: Int32, line: Int32, column: Int32
+            static func < (lhs: Key, rhs: Key) -> Bool { (lhs.path, lhs.line, lhs.column) < (rhs.path, rhs.line, rhs.column) }
+        }
+        var pathIDs: [String: Int32] = [:]
+        for finding in findings { if let path = finding.location?.path, pathIDs[path] == nil { pathIDs[path] = Int32(pathIDs.count) } }
+        var rank = [Int32](repeating: 0, count: pathIDs.count)
+        for (position, entry) in pathIDs.sorted(by: { $0.key < $1.key }).enumerated() { rank[Int(entry.value)] = Int32(position) }
+        let clamp: (Int) -> Int32 = { Int32(clamping: $0) }
+        let keys = findings.map { finding -> Key in
+            guard let location = finding.location else { return Key(path: -1, line: 0, column: 0) }
+            return Key(path: rank[Int(pathIDs[location.path]!)], line: clamp(location.line), column: clamp(location.column))
+        }
+        var order = Array(findings.indices)
+        keys.withUnsafeBufferPointer { keys in
+            findings.withUnsafeBufferPointer { findings in
+                order.sort { left, right in
+                    if keys[left] != keys[right] { return keys[left] < keys[right] }
+                    return Finding.reportOrder(findings[left], findings[right])
+                }
+            }
+        }
+        return order
     }
 
     /// The original text of every file a finding can point into, for carets.

@@ -51,10 +51,15 @@ final class ReleasedFiles: @unchecked Sendable {
     func text(of path: String) -> SourceText? {
         guard let size = sizes[path] else { return nil }
         lock.lock()
-        defer { lock.unlock() }
-        if let hit = recent.first(where: { $0.path == path }) { return hit.text }
+        let hit = recent.first(where: { $0.path == path })
+        lock.unlock()
+        if let hit { return hit.text }
+        // Read without the lock: reports render on all cores, each reading the next file (two
+        // threads may read the same file at once; both get the same text).
         let bytes = try? MigrationDirectory.readRegularFile(path).get()
         let text = bytes.flatMap { $0.count == size ? SourceText(bytes: $0) : nil }
+        lock.lock()
+        defer { lock.unlock() }
         recent.append((path, text))
         if recent.count > Self.kept { recent.removeFirst() }
         return text
