@@ -21,8 +21,8 @@ public struct TextReporter: Reporter {
             let range = start..<Swift.min(start + batch, findings.count)
             // One piece per batch, rendered on all cores in slices of 64 findings.
             let slices = Array(stride(from: range.lowerBound, to: range.upperBound, by: 64))
-            for text in slices.concurrentMap({ first -> String in
-                var text = ""
+            for piece in slices.concurrentMap({ first -> String in
+                var text = ReportBytes()
                 var file: (path: String, printed: String, source: SourceText?)?
                 for index in first..<Swift.min(first + 64, range.upperBound) {
                     let finding = findings[index]
@@ -31,50 +31,134 @@ public struct TextReporter: Reporter {
                         file = (path, path.escapingControls(), analysis.sources[path])
                     }
                     render(finding, source: file?.source, printedPath: file?.printed, into: &text)
-                    text += "\n"
+                    text.append("\n")
                 }
-                return text
-            }) { emit(text) }
+                return String(decoding: text.bytes, as: UTF8.self)
+            }) { emit(piece) }
         }
         emit(summary(analysis))
     }
 
     public func render(_ finding: Finding, sources: SourceFiles) -> String {
-        var text = ""
+        var text = ReportBytes()
         render(finding, source: finding.location.flatMap { sources[$0.path] }, printedPath: nil, into: &text)
-        return text
+        return String(decoding: text.bytes, as: UTF8.self)
     }
 
     /// Appends one finding as the report prints it: its location and message, the source line
     /// with a caret under the span (when `source` has it), why it is allowed, and the help.
     /// `printedPath`: the location's path as printed, when the caller already escaped it.
-    func render(_ finding: Finding, source: SourceText?, printedPath: String?, into text: inout String) {
-        let label: String
-        switch (finding.severity, finding.isAllowed) {
-        case (_, true): label = terminal.paint("allowed[\(finding.ruleID)]", .boldGreen)
-        case (.error, _): label = terminal.paint("error[\(finding.ruleID)]", .boldRed)
-        case (.warning, _): label = terminal.paint("warning[\(finding.ruleID)]", .boldYellow)
-        case (.info, _): label = terminal.paint("note[\(finding.ruleID)]", .boldBlue)
+    func render(_ finding: Finding, source: SourceText?, printedPath: String?, into text: inout ReportBytes) {
+        let colors = terminal.colors
+        let (word, style): (StaticString, Terminal.Style) = switch (finding.severity, finding.isAllowed) {
+        case (_, true): ("allowed", .boldGreen)
+        case (.error, _): ("error", .boldRed)
+        case (.warning, _): ("warning", .boldYellow)
+        case (.info, _): ("note", .boldBlue)
         }
-        var pad = " "
+        func label() {
+            text.begin(style, colors)
+            text.append(word)
+            text.append("[")
+            text.append(finding.ruleID)
+            text.append("]")
+            text.end(colors)
+        }
+        var padWidth = 1
         if let location = finding.location {
-            text += terminal.paint("\(printedPath ?? location.path.escapingControls()):\(location.line):\(location.column):", .bold)
-            text += " \(label): \(terminal.paint(finding.message.escapingControls(), .bold))\n"
+            text.begin(.bold, colors)
+            text.append(printedPath ?? location.path.escapingControls())
+            text.append(":")
+            text.append(location.line)
+            text.append(":")
+            text.append(location.column)
+            text.append(":")
+            text.end(colors)
+            text.append(" ")
+            label()
+            text.append(": ")
+            text.begin(.bold, colors)
+            text.append(finding.message.escapingControls())
+            text.end(colors)
+            text.append("\n")
             if let source {
-                let (excerpt, caretColumn, caretLength) = Self.excerpt(source.line(location.line), column: location.column, length: location.length)
-                let gutter = String(location.line)
-                pad = String(repeating: " ", count: gutter.utf8.count)
-                text += terminal.paint("\(pad) |", .blue) + "\n"
-                text += terminal.paint("\(gutter) |", .blue) + " " + excerpt + "\n"
-                text += terminal.paint("\(pad) |", .blue) + " " + String(repeating: " ", count: caretColumn)
-                text += terminal.paint(String(repeating: "^", count: caretLength), finding.severity == .error && !finding.isAllowed ? .boldRed : .boldYellow)
-                text += "\n"
+                let gutter = ReportBytes.decimal(location.line)
+                padWidth = gutter.count
+                let caretStyle: Terminal.Style = finding.severity == .error && !finding.isAllowed ? .boldRed : .boldYellow
+                text.begin(.blue, colors)
+                text.append(repeating: UInt8(ascii: " "), count: padWidth)
+                text.append(" |")
+                text.end(colors)
+                text.append("\n")
+                text.begin(.blue, colors)
+                text.bytes += gutter
+                text.append(" |")
+                text.end(colors)
+                text.append(" ")
+                let caret = Self.appendExcerpt(of: source, line: location.line, column: location.column, length: location.length, to: &text)
+                text.append("\n")
+                text.begin(.blue, colors)
+                text.append(repeating: UInt8(ascii: " "), count: padWidth)
+                text.append(" |")
+                text.end(colors)
+                text.append(" ")
+                text.append(repeating: UInt8(ascii: " "), count: caret.column)
+                text.begin(caretStyle, colors)
+                text.append(repeating: UInt8(ascii: "^"), count: caret.length)
+                text.end(colors)
+                text.append("\n")
             }
         } else {
-            text += "\(label): \(terminal.paint(finding.message.escapingControls(), .bold))\n"
+            label()
+            text.append(": ")
+            text.begin(.bold, colors)
+            text.append(finding.message.escapingControls())
+            text.end(colors)
+            text.append("\n")
         }
-        if let allowed = finding.allowedBy { text += terminal.paint("\(pad) = allowed by ", .green) + allowed.escapingControls() + "\n" }
-        if let help = finding.help { text += terminal.paint("\(pad) = help: ", .cyan) + help.escapingControls() + "\n" }
+        if let allowed = finding.allowedBy {
+            text.begin(.green, colors)
+            text.append(repeating: UInt8(ascii: " "), count: padWidth)
+            text.append(" = allowed by ")
+            text.end(colors)
+            text.append(allowed.escapingControls())
+            text.append("\n")
+        }
+        if let help = finding.help {
+            text.begin(.cyan, colors)
+            text.append(repeating: UInt8(ascii: " "), count: padWidth)
+            text.append(" = help: ")
+            text.end(colors)
+            text.append(help.escapingControls())
+            text.append("\n")
+        }
+    }
+
+    /// Appends the source line as `excerpt` prints it, and returns where the caret goes. A short
+    /// line of printable ASCII (the common case) is copied from the file's bytes as it is.
+    static func appendExcerpt(of source: SourceText, line: Int, column: Int, length: Int, to text: inout ReportBytes) -> (column: Int, length: Int) {
+        let bytes = source.bytes[source.lineRange(line)]
+        guard bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
+            let (excerpt, caretColumn, caretLength) = excerpt(String(decoding: bytes, as: UTF8.self), column: column, length: length)
+            text.append(excerpt)
+            return (caretColumn, caretLength)
+        }
+        // Printable ASCII: characters are bytes, and the line is copied (or cut) as it is.
+        let start = min(max(0, column - 1), bytes.count)
+        guard bytes.count > excerptWidth else {
+            text.bytes += bytes
+            return (start, max(1, min(length, bytes.count - start)))
+        }
+        let end = min(bytes.count, start + max(1, length))
+        let cut = cutWidths(before: start, span: end - start, after: bytes.count - end)
+        let base = bytes.startIndex
+        if cut.before < start { text.append("…") }
+        text.bytes += bytes[(base + start - cut.before)..<(base + start)]
+        text.bytes += bytes[(base + start)..<(base + start + cut.span)]
+        if cut.span < end - start { text.append("…") }
+        text.bytes += bytes[(base + end)..<(base + end + cut.after)]
+        if cut.after < bytes.count - end, cut.span == end - start { text.append("…") }
+        return (cut.before + (cut.before < start ? 1 : 0), max(1, cut.span + (cut.span < end - start ? 1 : 0)))
     }
 
     /// Source lines longer than this are cut around the flagged span.
@@ -104,14 +188,31 @@ public struct TextReporter: Reporter {
 
     /// The line around the span, cut with `…` to about `excerptWidth` characters.
     private static func cut(before: String, span: String, after: String) -> (text: String, caretColumn: Int, caretLength: Int) {
-        var before = before, span = span, after = after
-        if before.count + span.count + after.count > excerptWidth {
-            if span.count > excerptWidth - 20 { span = String(span.prefix(excerptWidth - 20)) + "…"; after = "" }
-            let room = max(10, (excerptWidth - span.count) / 2)
-            if before.count > room { before = "…" + String(before.suffix(room - 1)) }
-            if after.count > room { after = String(after.prefix(room - 1)) + "…" }
+        let widths = cutWidths(before: before.count, span: span.count, after: after.count)
+        let shownBefore = widths.before < before.count ? "…" + String(before.suffix(widths.before)) : before
+        let spanCut = widths.span < span.count
+        let shownSpan = spanCut ? String(span.prefix(widths.span)) + "…" : span
+        let shownAfter = spanCut ? "" : widths.after < after.count ? String(after.prefix(widths.after)) + "…" : after
+        return (shownBefore + shownSpan + shownAfter, shownBefore.count, max(1, shownSpan.count))
+    }
+
+    /// How many characters of the text before the span, of the span and after it stay when a
+    /// line is cut to about `excerptWidth` characters (each cut side then gets a `…`): a span
+    /// longer than the width less 20 keeps its start and loses what follows; each side gets
+    /// half of the room left, at least 10 characters with its `…`.
+    static func cutWidths(before: Int, span: Int, after: Int) -> (before: Int, span: Int, after: Int) {
+        guard before + span + after > excerptWidth else { return (before, span, after) }
+        var shown = (before: before, span: span, after: after)
+        var spanWidth = span
+        if span > excerptWidth - 20 {
+            shown.span = excerptWidth - 20
+            shown.after = 0
+            spanWidth = shown.span + 1
         }
-        return (before + span + after, before.count, max(1, span.count))
+        let room = max(10, (excerptWidth - spanWidth) / 2)
+        if before > room { shown.before = room - 1 }
+        if shown.after > room { shown.after = room - 1 }
+        return shown
     }
 
     public func summary(_ analysis: Analysis) -> String {
@@ -146,14 +247,37 @@ extension String {
     func escapingControls() -> String {
         // Bytes below 0x20, DEL, and the lead byte 0xC2 of U+0080…U+009F: none of them, nothing to escape.
         let suspect: (UInt8) -> Bool = { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }
-        // Through the contiguous bytes: String.UTF8View's own contains(where:) is many times slower.
-        guard utf8.withContiguousStorageIfAvailable({ $0.contains(where: suspect) }) ?? utf8.contains(where: suspect) else { return self }
+        // Through the contiguous bytes, eight at a time (every message and help of a report passes here).
+        guard utf8.withContiguousStorageIfAvailable({ Self.mayHoldControls($0) }) ?? utf8.contains(where: suspect) else { return self }
         guard unicodeScalars.contains(where: Self.isControl) else { return self }
         var result = ""
         for scalar in unicodeScalars {
             if Self.isControl(scalar) { result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}" } else { result.unicodeScalars.append(scalar) }
         }
         return result
+    }
+
+    /// Whether the bytes hold one below 0x20, 0x7F or 0xC2 (may be true when they do not: the
+    /// caller then looks at the scalars). Eight bytes per step with the classic "has a byte less
+    /// than n" and "has a zero byte" word tests.
+    static func mayHoldControls(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ word: UInt64) -> Bool { (word &- ones) & ~word & high != 0 }
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            if (word &- ones &* 0x20) & ~word & high != 0 || hasZeroByte(word ^ (ones &* 0x7F)) || hasZeroByte(word ^ (ones &* 0xC2)) {
+                return true
+            }
+            index += 8
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte < 0x20 || byte == 0x7F || byte == 0xC2 { return true }
+            index += 1
+        }
+        return false
     }
 
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
@@ -166,5 +290,48 @@ extension String {
         var result = ""
         for character in self { if character == "\t" { result += "    " } else { result.append(character) } }
         return result
+    }
+}
+
+/// A report's UTF-8 text, built by appending bytes: a report of 50,000 findings is ~30 MB of
+/// text, and building it from interpolated strings costs several times more.
+struct ReportBytes {
+    var bytes: [UInt8] = []
+
+    mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// A decimal number, as `String(number)` prints it.
+    mutating func append(_ number: Int) { bytes += Self.decimal(number) }
+
+    static func decimal(_ number: Int) -> [UInt8] {
+        guard number != 0 else { return [UInt8(ascii: "0")] }
+        var digits: [UInt8] = []
+        var rest = number.magnitude
+        while rest > 0 {
+            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        }
+        if number < 0 { digits.append(UInt8(ascii: "-")) }
+        return digits.reversed()
+    }
+
+    mutating func append(repeating byte: UInt8, count: Int) {
+        bytes.append(contentsOf: repeatElement(byte, count: max(0, count)))
+    }
+
+    /// Starts `style` (`Terminal.paint` around what follows, up to `end`), when colors are on.
+    mutating func begin(_ style: Terminal.Style, _ colors: Bool) {
+        guard colors else { return }
+        append("\u{1B}[")
+        append(style.rawValue)
+        append("m")
+    }
+
+    mutating func end(_ colors: Bool) {
+        if colors { append("\u{1B}[0m") }
     }
 }

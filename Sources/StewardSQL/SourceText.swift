@@ -49,11 +49,16 @@ public struct SourceText: Sendable {
 
     /// The text of a 1-based line without its line terminator (`\n` or `\r\n`).
     public func line(_ number: Int) -> String {
-        guard number >= 1, number <= lineStarts.count else { return "" }
+        String(decoding: bytes[lineRange(number)], as: UTF8.self)
+    }
+
+    /// The byte range of a 1-based line without its line terminator (empty past the end).
+    public func lineRange(_ number: Int) -> Range<Int> {
+        guard number >= 1, number <= lineStarts.count else { return bytes.count..<bytes.count }
         let start = lineStarts[number - 1]
         var end = number < lineStarts.count ? lineStarts[number] : bytes.count
         while end > start, bytes[end - 1] == UInt8(ascii: "\n") || bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-        return String(decoding: bytes[start..<end], as: UTF8.self)
+        return start..<end
     }
 
     /// Byte offset of a 1-based character position, as in `PgQueryError.cursorpos`.

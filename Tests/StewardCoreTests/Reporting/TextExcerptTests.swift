@@ -1,0 +1,38 @@
+import StewardSQL
+@testable import StewardReporting
+import Testing
+
+/// The text report copies short printable lines byte for byte and cuts long ones in bytes;
+/// both must print exactly what the character-based excerpt prints.
+struct TextExcerptTests {
+    @Test(arguments: [10, 119, 120, 121, 200, 600])
+    func asciiLinesAreCutAsTheCharacterPathCutsThem(width: Int) {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("abcdefghij KLMNOP(),;'=0123456789".utf8)
+        for _ in 0..<200 {
+            let line = String(decoding: (0..<width).map { _ in alphabet.randomElement(using: &generator)! }, as: UTF8.self)
+            let column = Int.random(in: 0...(width + 3), using: &generator)
+            let length = Int.random(in: 0...(width + 3), using: &generator)
+            var bytes = ReportBytes()
+            let caret = TextReporter.appendExcerpt(of: SourceText("-- first\n" + line + "\r\nlast"), line: 2, column: column, length: length,
+                                                   to: &bytes)
+            let expected = TextReporter.excerpt(line, column: column, length: length)
+            #expect(String(decoding: bytes.bytes, as: UTF8.self) == expected.text, "column \(column), length \(length)")
+            #expect(caret.column == expected.caretColumn && caret.length == expected.caretLength, "column \(column), length \(length)")
+        }
+    }
+
+    @Test func theWordTestFindsEveryByteThatMayNeedEscaping() {
+        for suspect: UInt8 in [0x00, 0x09, 0x1B, 0x1F, 0x7F, 0xC2] {
+            for position in 0..<19 {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 19)
+                bytes[position] = suspect
+                #expect(bytes.withUnsafeBufferPointer(String.mayHoldControls), "byte \(suspect) at \(position)")
+            }
+        }
+        let clean = Array("ALTER TABLE accounts ADD COLUMN é text -- ok ~ }".utf8)
+        #expect(!clean.withUnsafeBufferPointer(String.mayHoldControls))
+        #expect("a\u{1B}[31mred".escapingControls() == "a\\u{1B}[31mred")
+        #expect("plain text, long enough to take the word loop".escapingControls() == "plain text, long enough to take the word loop")
+    }
+}
