@@ -16,17 +16,85 @@ public struct Column: Encodable, Sendable {
     public var type: String
     public var notNull: Bool
     public var defaultExpression: String?
+    public var origin: Origin
+    /// What few columns have (an identity, a generated expression, a comment, a changed
+    /// type…), out of line: a 100k-statement corpus holds ~50k columns, and these fields would
+    /// double the size of each.
+    private var details: Details?
+
     /// The default is a string constant or NULL: Postgres types it by the column when it is
     /// stored, and keeps that type when the column's type changes later.
-    public var defaultIsUntypedLiteral: Bool = false
-    public var identity: String?
+    public var defaultIsUntypedLiteral: Bool {
+        get { details?.defaultIsUntypedLiteral ?? false }
+        set { update { $0.defaultIsUntypedLiteral = newValue } }
+    }
+    public var identity: String? {
+        get { details?.identity }
+        set { update { $0.identity = newValue } }
+    }
     /// The expression of a generated column, with its column names located to follow renames.
-    public var trackedGenerated: RenderedExpression?
+    public var trackedGenerated: RenderedExpression? {
+        get { details?.trackedGenerated }
+        set { update { $0.trackedGenerated = newValue } }
+    }
     public var generated: String? { trackedGenerated?.text }
-    public var comment: String?
-    public var origin: Origin
+    public var comment: String? {
+        get { details?.comment }
+        set { update { $0.comment = newValue } }
+    }
     /// Where the type was last changed (`ALTER COLUMN … TYPE`); nil: as created.
-    public var typeOrigin: Origin?
+    public var typeOrigin: Origin? {
+        get { details?.typeOrigin }
+        set { update { $0.typeOrigin = newValue } }
+    }
+
+    public init(name: String, type: String, notNull: Bool, defaultExpression: String?, defaultIsUntypedLiteral: Bool = false,
+                identity: String?, trackedGenerated: RenderedExpression?, comment: String?, origin: Origin, typeOrigin: Origin? = nil) {
+        self.name = name
+        self.type = type
+        self.notNull = notNull
+        self.defaultExpression = defaultExpression
+        self.origin = origin
+        let details = Details(defaultIsUntypedLiteral: defaultIsUntypedLiteral, identity: identity, trackedGenerated: trackedGenerated,
+                              comment: comment, typeOrigin: typeOrigin)
+        self.details = details.isEmpty ? nil : details
+    }
+
+    /// Changes the out-of-line fields: a new box each time (boxes are shared between copies),
+    /// none when every field is back to its default.
+    private mutating func update(_ change: (inout Details.Fields) -> Void) {
+        var fields = details?.fields ?? Details.Fields()
+        change(&fields)
+        let updated = Details(fields)
+        details = updated.isEmpty ? nil : updated
+    }
+
+    /// The out-of-line fields. Immutable, so copies of a column can share it.
+    private final class Details: Sendable {
+        struct Fields {
+            var defaultIsUntypedLiteral = false
+            var identity: String?
+            var trackedGenerated: RenderedExpression?
+            var comment: String?
+            var typeOrigin: Origin?
+        }
+
+        let fields: Fields
+        var defaultIsUntypedLiteral: Bool { fields.defaultIsUntypedLiteral }
+        var identity: String? { fields.identity }
+        var trackedGenerated: RenderedExpression? { fields.trackedGenerated }
+        var comment: String? { fields.comment }
+        var typeOrigin: Origin? { fields.typeOrigin }
+        var isEmpty: Bool { !defaultIsUntypedLiteral && identity == nil && trackedGenerated == nil && comment == nil && typeOrigin == nil }
+
+        init(_ fields: Fields) { self.fields = fields }
+
+        convenience init(defaultIsUntypedLiteral: Bool, identity: String?, trackedGenerated: RenderedExpression?, comment: String?,
+                         typeOrigin: Origin?) {
+            self.init(Fields(defaultIsUntypedLiteral: defaultIsUntypedLiteral, identity: identity, trackedGenerated: trackedGenerated,
+                             comment: comment, typeOrigin: typeOrigin))
+        }
+    }
 
     private enum CodingKeys: String, CodingKey {
         case name, type, notNull, defaultExpression, identity, generated, comment, origin
