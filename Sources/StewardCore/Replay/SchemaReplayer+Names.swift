@@ -31,12 +31,13 @@ extension SchemaReplayer {
     }
 
     /// Finds an existing object: qualified names directly, unqualified ones along the search path.
+    /// The name returned is the model's own key: what the replay records about the object then
+    /// shares its strings, instead of keeping each statement's copy alive.
     func resolve<Value>(_ name: ObjectName, in objects: [ObjectName: Value]) -> ObjectName? {
         // `index(forKey:)`: a lookup that does not copy the value out (a table is large).
-        if name.schema != nil { return objects.index(forKey: name) != nil ? name : nil }
+        if name.schema != nil { return objects.index(forKey: name).map { objects.keys[$0] } }
         for schema in effectivePath {
-            let candidate = ObjectName(schema: schema, name: name.name)
-            if objects.index(forKey: candidate) != nil { return candidate }
+            if let index = objects.index(forKey: ObjectName(schema: schema, name: name.name)) { return objects.keys[index] }
         }
         return nil
     }

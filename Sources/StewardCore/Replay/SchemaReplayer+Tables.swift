@@ -69,7 +69,7 @@ extension SchemaReplayer {
     }
 
     mutating func makeColumn(_ definition: ColumnDefinition, table: ObjectName) -> Column {
-        var column = Column(name: definition.name, type: formatType(definition.type), notNull: definition.notNull,
+        var column = Column(name: definition.name, type: interned(formatType(definition.type)), notNull: definition.notNull,
                             defaultExpression: definition.defaultExpression, defaultIsUntypedLiteral: definition.defaultIsUntypedLiteral,
                             identity: definition.identity,
                             trackedGenerated: definition.generated, comment: nil,
@@ -171,7 +171,7 @@ extension SchemaReplayer {
                    length: name.name.count, dependents: dependents)
             for member in family { dropColumn(column, from: member) }
         case .alterColumnType(let column, let type, let hasUsing):
-            let formatted = formatType(type)
+            let formatted = interned(formatType(type))
             noteUnmodified(type, formatted: formatted)
             if let before = model.tables[name]?.column(named: column)?.type, before != formatted || hasUsing {
                 record(.changeColumnType(column, from: before, to: formatted,
@@ -295,6 +295,15 @@ extension SchemaReplayer {
     }
 
     /// Remembers a built-in type with modifiers and the same type without them.
+    /// One string per distinct column type: `character varying(255)` and the like are longer
+    /// than Swift keeps inline, and ~50k columns would each hold their own copy.
+    mutating func interned(_ type: String) -> String {
+        guard type.utf8.count > 15 else { return type }
+        if let index = columnTypes.firstIndex(of: type) { return columnTypes[index] }
+        columnTypes.insert(type)
+        return type
+    }
+
     mutating func noteUnmodified(_ type: DataType, formatted: String) {
         if type.userType == nil, type.unmodified != formatted { unmodifiedTypes[formatted] = type.unmodified }
     }

@@ -48,6 +48,8 @@ public struct SchemaReplayer: Sendable {
     /// Column types with modifiers and the same type without them (`character varying(16)`:
     /// `character varying`): the type Postgres gives a literal default. Few distinct entries.
     var unmodifiedTypes: [String: String] = [:]
+    /// Column types seen so far, each string kept once (see `interned`).
+    var columnTypes: Set<String> = []
     /// The byte range of the statement being applied (views keep it, to print their query).
     var currentStatement: Range<Int>?
     /// The PL/pgSQL body the parser read from the statement being applied.
