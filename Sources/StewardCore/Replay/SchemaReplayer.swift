@@ -100,6 +100,7 @@ public struct SchemaReplayer: Sendable {
     /// The finished model, moved out so that the caller holds its only reference: ownership
     /// then updates tables in place instead of copying every one of them.
     public mutating func takeModel() -> SchemaModel {
+        model.trimArrays()
         defer { model = SchemaModel() }
         return model
     }
