@@ -268,7 +268,11 @@ public enum Analyzer {
         // parts (paths, services, severities) apply to what the others find.
         let context = RuleContext(model: model, manifest: manifest, migrations: copy migrations, settings: settings, queries: inventory)
         let running = RuleRegistry.all.filter { configuration.mayRun($0.descriptor) }
-        var found = running.concurrentMap { $0.check(context) }
+        var found = running.concurrentMap { rule in
+            var findings = rule.check(context)
+            shareRepeatedValues(in: &findings)
+            return findings
+        }
         // One exact allocation, and each rule's array released as soon as it is copied in.
         findings.reserveCapacity(findings.count + found.reduce(0) { $0 + $1.count })
         for index in found.indices {
@@ -280,6 +284,23 @@ public enum Analyzer {
         var analysis = Analysis(migrations: migrations, model: model, manifest: manifest, findings: findings, sources: sources)
         analysis.queries = inventory
         return analysis
+    }
+
+    /// One copy of each services list and help text among a rule's findings: a rule builds them
+    /// finding by finding (`[owner]`, a help naming the rule's remedy), and thousands of
+    /// findings would otherwise each hold their own.
+    static func shareRepeatedValues(in findings: inout [Finding]) {
+        var services: [[String]: [String]] = [:]
+        var helps: [String: String] = [:]
+        for index in findings.indices {
+            let list = findings[index].services
+            if !list.isEmpty {
+                if let shared = services[list] { findings[index].services = shared } else { services[list] = list }
+            }
+            if let help = findings[index].help, help.utf8.count > 15 {
+                if let shared = helps[help] { findings[index].help = shared } else { helps[help] = help }
+            }
+        }
     }
 
     /// Parses windows of jobs on all cores and replays them in order, the next window parsing
