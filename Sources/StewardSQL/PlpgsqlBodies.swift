@@ -20,28 +20,7 @@ public indirect enum EmbeddedStep: Sendable, Equatable {
     case choice([[EmbeddedStep]])
 }
 
-extension EmbeddedStep {
-    /// The statements of `steps`, every alternative of every choice, in order.
-    public static func statements(in steps: [EmbeddedStep]) -> [EmbeddedStatement] {
-        steps.flatMap { step -> [EmbeddedStatement] in
-            switch step {
-            case .statement(let statement): [statement]
-            case .choice(let alternatives): alternatives.flatMap(statements(in:))
-            }
-        }
-    }
-}
-
 extension SQLParser {
-    /// The body of a `CREATE FUNCTION … LANGUAGE plpgsql` statement (its text alone) and the
-    /// SQL statements the body runs. Read where statements are parsed, on the parsing
-    /// threads: the PL/pgSQL parser answers in JSON, which costs more than the parse itself,
-    /// and what reads the bodies (the cross-service rule) runs after the replay.
-    public static func plpgsqlBody(ofStatement statement: SourceText) -> PlpgsqlBody? {
-        guard let (text, offset) = functionBody(of: statement) else { return nil }
-        return PlpgsqlBody(text: text, offset: offset, statements: EmbeddedStep.statements(in: steps(inPlpgsqlBody: text)))
-    }
-
     /// The SQL statements a `DO` block runs: static statements and `EXECUTE` of a string
     /// literal, with the branch structure around them. Statements of EXCEPTION handlers
     /// are left out (they are the fallback path). libpg_query's PL/pgSQL parser has a JSON

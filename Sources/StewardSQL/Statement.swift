@@ -34,23 +34,11 @@ public struct ParsedStatement: Sendable {
     public var statement: Statement
     /// Byte range of the statement text in its file (first token to the end, without `;`).
     public var range: Range<Int>
-    /// For `CREATE FUNCTION … LANGUAGE plpgsql`: its body and the statements in it, read while
-    /// parsing (see `SQLParser.plpgsqlBody(ofStatement:)`).
-    public var plpgsqlBody: PlpgsqlBody?
 
     public init(statement: Statement, range: Range<Int>) {
         self.statement = statement
         self.range = range
     }
-}
-
-/// A PL/pgSQL function's body and the SQL statements it runs (every branch, in order), read
-/// with libpg_query's PL/pgSQL parser.
-public struct PlpgsqlBody: Sendable {
-    public var text: String
-    /// Where the body's text starts, in bytes from the start of its statement.
-    public var offset: Int
-    public var statements: [EmbeddedStatement]
 }
 
 public indirect enum Statement: Sendable {

@@ -423,18 +423,6 @@ public enum Analyzer {
     /// statements still count. Text the splitter skips (it drops pieces that start with an
     /// unknown word) is parsed on its own too, so that its error is not lost.
     static func parseChunk(_ file: MigrationFile, range: Range<Int>) -> FileParse {
-        var result = parseStatements(file, range: range)
-        for index in result.statements.indices {
-            guard case .createFunction(let function) = result.statements[index].statement, function.language?.lowercased() == "plpgsql"
-            else { continue }
-            let statement = result.statements[index].range.clamped(to: 0..<file.source.bytes.count)
-            result.statements[index].plpgsqlBody = SQLParser.plpgsqlBody(ofStatement: SourceText(bytes: Array(file.source.bytes[statement])))
-        }
-        return result
-    }
-
-    /// The statements of a chunk (see `parseChunk`).
-    private static func parseStatements(_ file: MigrationFile, range: Range<Int>) -> FileParse {
         switch SQLParser.parse(file.source, range: range) {
         case .success(let statements):
             return FileParse(statements: statements)

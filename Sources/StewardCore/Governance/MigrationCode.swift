@@ -15,8 +15,6 @@ public struct CodeSite: Sendable {
     public var statement: [UInt8]
     /// Where the statement starts in its file.
     public var start: SourceLocation
-    /// A PL/pgSQL body as the parser read it (nil: read it from `statement` when needed).
-    public var plpgsqlBody: PlpgsqlBody?
 
     /// The place in the file of a byte offset into `statement`.
     func fileLocation(of location: SourceLocation) -> (line: Int, column: Int) {
@@ -51,23 +49,13 @@ public enum MigrationCode {
         let catalog = ModelCatalog(model: model)
         // Bodies found with the scanner, then each distinct body resolved once: migrations often
         // install the same trigger function body under many names.
-        var parsed: [BodyKey: [EmbeddedStatement]] = [:]
         let bodies: [(site: CodeSite, statement: SourceText, body: Body)] = sites.compactMap { site in
             let statement = SourceText(bytes: site.statement)
-            guard case .functionBody(_, let language) = site.kind else { return nil }
-            if let body = site.plpgsqlBody {
-                let read = Body(text: body.text, language: language, offset: body.offset)
-                parsed[read.key] = body.statements
-                return (site, statement, read)
-            }
-            guard let (text, offset) = SQLParser.functionBody(of: statement) else { return nil }
+            guard case .functionBody(_, let language) = site.kind, let (text, offset) = SQLParser.functionBody(of: statement) else { return nil }
             return (site, statement, Body(text: text, language: language, offset: offset))
         }
         let distinct = Array(Set(bodies.map(\.body.key)))
-        let known = parsed
-        let resolved = Dictionary(uniqueKeysWithValues: zip(distinct, distinct.concurrentMap { key in
-            relativeAccesses(key, catalog: catalog, statements: known[key])
-        }))
+        let resolved = Dictionary(uniqueKeysWithValues: zip(distinct, distinct.concurrentMap { key in relativeAccesses(key, catalog: catalog) }))
         for (site, statement, body) in bodies {
             guard case .functionBody(let function, _) = site.kind else { continue }
             for access in resolved[body.key] ?? [] {
@@ -114,8 +102,7 @@ public enum MigrationCode {
     }
 
     /// What one body reads and writes, positioned within the body.
-    /// `statements`: a PL/pgSQL body's statements when the parser already read them.
-    static func relativeAccesses(_ body: BodyKey, catalog: ModelCatalog, statements: [EmbeddedStatement]? = nil) -> [RelativeAccess] {
+    static func relativeAccesses(_ body: BodyKey, catalog: ModelCatalog) -> [RelativeAccess] {
         var result: [RelativeAccess] = []
         if body.language == "sql" {
             for query in SQLParser.queries(in: SourceText(bytes: Array(body.text.utf8)), catalog: catalog).queries {
@@ -124,7 +111,7 @@ public enum MigrationCode {
                 }
             }
         } else {
-            for embedded in statements ?? EmbeddedStep.statements(in: SQLParser.steps(inPlpgsqlBody: body.text)) {
+            for embedded in flatten(SQLParser.steps(inPlpgsqlBody: body.text)) {
                 for query in SQLParser.queries(in: SourceText(bytes: Array(embedded.sql.utf8)), catalog: catalog).queries {
                     for access in writesFirst(query.accesses) {
                         result.append(RelativeAccess(relation: access.relation, writes: access.kind == .write, place: .line(embedded.line)))
@@ -140,5 +127,14 @@ public enum MigrationCode {
         var seen = Set<ObjectName>()
         let ordered = accesses.filter { $0.kind == .write } + accesses.filter { $0.kind != .write }
         return ordered.filter { seen.insert($0.relation).inserted }
+    }
+
+    static func flatten(_ steps: [EmbeddedStep]) -> [EmbeddedStatement] {
+        steps.flatMap { step -> [EmbeddedStatement] in
+            switch step {
+            case .statement(let statement): [statement]
+            case .choice(let alternatives): alternatives.flatMap(flatten)
+            }
+        }
     }
 }

@@ -12,7 +12,7 @@ extension SchemaReplayer {
            let range = currentStatement, range.lowerBound == offset {
             model.codeSites.append(CodeSite(kind: .functionBody(name, language: language), path: path,
                                             statement: Array(source.bytes[range.clamped(to: 0..<source.bytes.count)]),
-                                            start: source.location(ofByte: range.lowerBound), plpgsqlBody: currentPlpgsqlBody))
+                                            start: source.location(ofByte: range.lowerBound)))
         }
         // Overloads share a name: the most volatile one decides (a default's call is not resolved by argument types).
         if (functionVolatility[name.name].map { $0 != .volatile } ?? true) { functionVolatility[name.name] = create.volatility }

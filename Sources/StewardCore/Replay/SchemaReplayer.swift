@@ -52,8 +52,6 @@ public struct SchemaReplayer: Sendable {
     var columnTypes: Set<String> = []
     /// The byte range of the statement being applied (views keep it, to print their query).
     var currentStatement: Range<Int>?
-    /// The PL/pgSQL body the parser read from the statement being applied.
-    var currentPlpgsqlBody: PlpgsqlBody?
     /// How many IF/CASE/EXCEPTION levels of a DO block are being tried (see `applySteps`).
     var doBlockNesting = 0
     var doBlockTooDeep = false
@@ -83,7 +81,6 @@ public struct SchemaReplayer: Sendable {
             model.statementCount += 1
             if statement.statement.refusesTransactionBlock { nonTransactional += 1 }
             currentStatement = statement.range
-            currentPlpgsqlBody = statement.plpgsqlBody
             if case .doBlock(let block) = statement.statement {
                 applyDoBlock(block, range: statement.range)
             } else {
