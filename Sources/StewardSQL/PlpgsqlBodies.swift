@@ -28,7 +28,8 @@ extension SQLParser {
     public static func steps(inPlpgsqlBody body: String) -> [EmbeddedStep] {
         // Lines of the body keep their numbers: the wrapper adds no line break before it.
         let wrapper = "CREATE FUNCTION steward_do_block() RETURNS void LANGUAGE plpgsql AS $steward_body$" + body + "$steward_body$"
-        guard !body.contains("$steward_body$") else { return [] }
+        // Byte-wise: Foundation's `contains` on String goes through a locale-aware search.
+        guard Array(body.utf8).firstRange(of: Array("$steward_body$".utf8)) == nil else { return [] }
         let result = wrapper.withCString { pg_query_parse_plpgsql($0) }
         defer { pg_query_free_plpgsql_parse_result(result) }
         guard result.error == nil, let json = result.plpgsql_funcs,

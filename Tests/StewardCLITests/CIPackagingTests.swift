@@ -66,7 +66,7 @@ struct CIPackagingTests {
         /// One of the action's steps, as the runner runs it: in the workspace, with GITHUB_* files.
         func step(_ script: String, _ environment: [String: String]) throws -> CommandResult {
             for file in ["env", "output", "summary"] where !FileManager.default.fileExists(atPath: github.appendingPathComponent(file).path) {
-                FileManager.default.createFile(atPath: github.appendingPathComponent(file).path, contents: nil)
+                try Data().write(to: github.appendingPathComponent(file))
             }
             var env = ["GITHUB_ENV": github.appendingPathComponent("env").path, "GITHUB_OUTPUT": github.appendingPathComponent("output").path,
                        "GITHUB_STEP_SUMMARY": github.appendingPathComponent("summary").path, "GITHUB_ACTIONS": "true",

@@ -52,6 +52,10 @@ public struct AnalysisOptions: Sendable {
     /// When false the model is released once the rules have run, so that sorting, caching
     /// and reporting findings reuse its memory instead of adding to the peak.
     public var keepModel: Bool
+    /// With `keepModel` false: what to do with the model once the rules are done (by default it
+    /// is freed on another core). A process that exits after the report can keep it instead
+    /// and skip tearing it down (millions of values) while the report is produced.
+    public var retireModel: (@Sendable (SchemaModel) -> Void)?
     /// Told when each phase of the pipeline ends (the CLI times them for `STEWARD_TIMING=1`;
     /// the library itself reads no clock).
     public var onPhaseEnd: (@Sendable (AnalysisPhase) -> Void)?
@@ -146,11 +150,15 @@ public enum Analyzer {
         if !options.keepModel {
             var empty = SchemaModel()
             empty.statementCount = analysis.model.statementCount
-            // Freed on another core: tearing down a large model value by value takes longer
-            // than the work that follows (suppressions, sorting, the report).
             let retired = analysis.model
             analysis.model = empty
-            DispatchQueue.global(qos: .utility).async { withExtendedLifetime(retired) {} }
+            if let retire = options.retireModel {
+                retire(retired)
+            } else {
+                // Freed on another core: tearing down a large model value by value takes longer
+                // than the work that follows (suppressions, sorting, the report).
+                DispatchQueue.global(qos: .utility).async { withExtendedLifetime(retired) {} }
+            }
         }
         report(&analysis.findings, migrations: analysis.migrations, manifest: manifest, configuration: configuration,
                history: history, showAllowed: options.showAllowed, queries: queries)

@@ -129,6 +129,9 @@ struct Check: ParsableCommand {
         options.approvals = approval.input(colors: report.colors(on: STDERR_FILENO))
         // The report reads again the files it quotes: the rules run without every file in memory.
         options.releaseSources = true
+        // steward exits after the report: the model is left to the exit, not torn down value by
+        // value on a core the sorting and the report use.
+        options.retireModel = { model in _ = Unmanaged.passRetained(KeptUntilExit(model)) }
         do {
             analysis = try Analyzer.analyze(options)
         } catch {
@@ -181,4 +184,10 @@ enum BuildIdentity {
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         return "\(StewardVersionInfo.text) \(size) \(modified)"
     }
+}
+
+/// A value deliberately kept alive until the process exits (see `AnalysisOptions.retireModel`).
+private final class KeptUntilExit<Value: Sendable>: Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }
