@@ -176,6 +176,7 @@ public struct Table: Encodable, Sendable {
     public var privileges = PrivilegeGrants()
 
     public func column(named name: String) -> Column? { columns.first { $0.name == name } }
+    public func hasColumn(_ name: String) -> Bool { columns.contains { $0.name == name } }
     public var foreignKeys: [Constraint] { constraints.filter { $0.kind == .foreignKey } }
 }
 

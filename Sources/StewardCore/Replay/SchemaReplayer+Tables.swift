@@ -143,7 +143,7 @@ extension SchemaReplayer {
         let family = [name] + descendants(of: name)
         switch action {
         case .addColumn(let definition, let ifNotExists):
-            if model.tables[name]?.column(named: definition.name) != nil {
+            if inTable(name, { $0.hasColumn(definition.name) }) == true {
                 if !ifNotExists { issue("ADD COLUMN \(definition.name): column already exists in \(name)", at: offset, kind: .duplicate) }
                 return
             }
@@ -157,7 +157,7 @@ extension SchemaReplayer {
             for member in family { model.tables[member]?.columns.append(column) }
             constraints += definition.constraints
         case .dropColumn(let column, let ifExists, let cascade):
-            guard model.tables[name]?.column(named: column) != nil else {
+            guard inTable(name, { $0.hasColumn(column) }) == true else {
                 if !ifExists { issue("DROP COLUMN \(column): no such column in \(name)", at: offset) }
                 return
             }
@@ -173,7 +173,7 @@ extension SchemaReplayer {
         case .alterColumnType(let column, let type, let hasUsing):
             let formatted = interned(formatType(type))
             noteUnmodified(type, formatted: formatted)
-            if let before = model.tables[name]?.column(named: column)?.type, before != formatted || hasUsing {
+            if let before = inTable(name, { $0.column(named: column)?.type }) ?? nil, before != formatted || hasUsing {
                 record(.changeColumnType(column, from: before, to: formatted,
                                          rewrites: hasUsing || ColumnTypeChange(from: before, to: formatted).rewritesTable),
                        object: name, table: name, at: tableOffset, length: name.name.count, dependents: dependents(ofTable: name, column: column))
@@ -192,8 +192,8 @@ extension SchemaReplayer {
                 }
             }
         case .setNotNull(let column):
-            if let current = model.tables[name]?.column(named: column), !current.notNull {
-                let checked = model.tables[name]?.constraints.contains { $0.kind == .check && $0.validated && $0.provesNotNull(column) } ?? false
+            if inTable(name, { $0.column(named: column)?.notNull }) == false {
+                let checked = inTable(name) { $0.constraints.contains { $0.kind == .check && $0.validated && $0.provesNotNull(column) } } ?? false
                 // Writers break on NOT NULL: the roles granted to write are who depends on it.
                 record(.setNotNull(column, validatedCheck: checked), object: name, table: name, at: tableOffset, length: name.name.count,
                        dependents: grantDependents(of: name))
@@ -202,7 +202,7 @@ extension SchemaReplayer {
         case .dropNotNull(let column): for member in family { setNotNull(member, column, false) }
         case .setDefault(let column, let expression, let untypedLiteral, let isNull):
             for member in family {
-                guard let current = model.tables[member]?.column(named: column) else { continue }
+                guard let current = inTable(member, { $0.column(named: column) }) ?? nil else { continue }
                 let stored = storedDefault(expression, isNull: isNull, of: current)
                 updateColumn(member, column) {
                     $0.defaultExpression = stored
@@ -210,14 +210,14 @@ extension SchemaReplayer {
                 }
             }
         case .dropDefault(let column):
-            if model.tables[name]?.column(named: column)?.defaultExpression != nil {
+            if inTable(name, { $0.column(named: column)?.defaultExpression }) ?? nil != nil {
                 record(.dropDefault(column), object: name, table: name, at: tableOffset, length: name.name.count,
                        dependents: grantDependents(of: name))
             }
             for member in family { updateColumn(member, column) { $0.defaultExpression = nil; $0.defaultIsUntypedLiteral = false } }
         case .addConstraint(let definition): constraints.append(definition)
         case .dropConstraint(let constraint, let ifExists, _):
-            guard let dropped = model.tables[name]?.constraints.first(where: { $0.name == constraint }) else {
+            guard let dropped = inTable(name, { $0.constraints.first(where: { $0.name == constraint }) }) ?? nil else {
                 if !ifExists { issue("DROP CONSTRAINT \(constraint): no such constraint on \(name)", at: offset) }
                 return
             }
@@ -290,11 +290,21 @@ extension SchemaReplayer {
     }
 
     mutating func updateColumn(_ table: ObjectName, _ column: String, _ change: (inout Column) -> Void) {
-        guard let index = model.tables[table]?.columns.firstIndex(where: { $0.name == column }) else { return }
-        change(&model.tables[table]!.columns[index])
+        inTable(table) { table in
+            guard let index = table.columns.firstIndex(where: { $0.name == column }) else { return }
+            change(&table.columns[index])
+        }
     }
 
-    /// Remembers a built-in type with modifiers and the same type without them.
+    /// Reads or changes a table where the model keeps it. `model.tables[name]?.…` would copy
+    /// the whole table out first (a retain and a release of each of its strings and arrays),
+    /// for every column an ALTER TABLE touches.
+    @discardableResult
+    mutating func inTable<Result>(_ name: ObjectName, _ body: (inout Table) -> Result) -> Result? {
+        guard let index = model.tables.index(forKey: name) else { return nil }
+        return body(&model.tables.values[index])
+    }
+
     /// One string per distinct column type: `character varying(255)` and the like are longer
     /// than Swift keeps inline, and ~50k columns would each hold their own copy.
     mutating func interned(_ type: String) -> String {
@@ -304,6 +314,7 @@ extension SchemaReplayer {
         return type
     }
 
+    /// Remembers a built-in type with modifiers and the same type without them.
     mutating func noteUnmodified(_ type: DataType, formatted: String) {
         if type.userType == nil, type.unmodified != formatted { unmodifiedTypes[formatted] = type.unmodified }
     }
