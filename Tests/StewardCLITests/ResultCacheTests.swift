@@ -24,7 +24,7 @@ struct ResultCacheTests {
         }
         let entries = try FileManager.default.contentsOfDirectory(atPath: cache.path)
         #expect(entries.contains(".gitignore"))
-        #expect(entries.filter { $0.hasSuffix(".json") }.count == 1, "one entry per distinct input: text and json share it")
+        #expect(entries.filter { $0.hasSuffix(".findings") }.count == 1, "one entry per distinct input: text and json share it")
     }
 
     @Test func anEditedMigrationMissesTheCache() throws {
@@ -54,7 +54,7 @@ struct ResultCacheTests {
     }
 
     private func entries(in cache: URL) throws -> [URL] {
-        try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasSuffix(".json") }.sorted()
+        try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasSuffix(".findings") }.sorted()
             .map { cache.appendingPathComponent($0) }
     }
 
@@ -62,13 +62,16 @@ struct ResultCacheTests {
         let (folder, migrations, cache) = try specvitalCopy()
         defer { try? FileManager.default.removeItem(at: folder) }
         let environment = ["STEWARD_CACHE_DIR": cache.path]
-        // A per-file parse-tree directory left by an earlier version is removed, not read.
+        // A per-file parse-tree directory and a JSON entry left by earlier versions are removed, not read.
         let oldTrees = cache.appendingPathComponent("trees")
         try FileManager.default.createDirectory(at: oldTrees, withIntermediateDirectories: true)
         try Data("stale".utf8).write(to: oldTrees.appendingPathComponent("0000.tree"))
+        let oldEntry = cache.appendingPathComponent(String(repeating: "a", count: 64) + ".json")
+        try Data("0\n{}".utf8).write(to: oldEntry)
         _ = try steward(["check", migrations.path, "--no-manifest"], in: folder, environment: environment)
         #expect(try entries(in: cache).count == 1)
         #expect(!FileManager.default.fileExists(atPath: oldTrees.path), "the earlier versions' trees/ directory is removed")
+        #expect(!FileManager.default.fileExists(atPath: oldEntry.path), "the earlier versions' JSON entries are removed")
 
         let files = try FileManager.default.contentsOfDirectory(atPath: migrations.path).filter { $0.hasSuffix(".sql") }
         let edited = migrations.appendingPathComponent(try #require(files.sorted().last))
@@ -91,10 +94,9 @@ struct ResultCacheTests {
         _ = try steward(["check", migrations.path, "--no-manifest"], in: folder, environment: environment)
         let entry = try #require(try entries(in: cache).first)
         let stored = [UInt8](try Data(contentsOf: entry))
-        // A flipped bit inside a finding's message still decodes as JSON: only the digest tells.
-        let message = try #require(String(decoding: stored, as: UTF8.self).range(of: "\"message\":\""))
-        let inMessage = String(decoding: stored, as: UTF8.self).utf8.distance(from: String(decoding: stored, as: UTF8.self).utf8.startIndex,
-                                                                                  to: message.upperBound) + 2
+        // A flipped bit inside a finding's message still decodes: only the digest tells.
+        let message = Array("prefer text".utf8)
+        let inMessage = try #require(stored.indices.dropLast(message.count).first { stored[$0..<($0 + message.count)].elementsEqual(message) })
         var flipped = stored
         flipped[inMessage] ^= 0x01
         let damages: [[UInt8]] = [flipped, Array(stored.prefix(stored.count * 2 / 3)), Array(stored.dropFirst(10)), []]

@@ -7,7 +7,7 @@ import StewardSQL
 /// There is no per-file layer below it: PostgreSQL's raw parser and the conversion of its tree
 /// take less time than reading and decoding stored trees did (docs/benchmarks.md), so a run
 /// whose inputs changed parses everything again. The `trees/` directory that earlier
-/// versions wrote is removed when the cache is next written.
+/// versions wrote, and their JSON entries, are removed when the cache is next written.
 ///
 /// The key covers everything a finding can depend on: Steward's version, the libpg_query
 /// grammar, the layout, every migration's path and bytes in apply order, the manifest's
@@ -21,7 +21,9 @@ public struct ResultCache: Sendable {
     /// finding an earlier build stored.
     public let toolIdentity: String
     /// Steward's version and cache format, and the grammar: any change invalidates every entry.
-    static let formatVersion = "steward-0.1.0/cache-5/" + SQLParser.grammarVersion
+    static let formatVersion = "steward-0.1.0/cache-6/" + SQLParser.grammarVersion
+    /// Entries are `<key>.findings`: a digest line, then the findings (`FindingArchive`).
+    static let entryExtension = "findings"
 
     public init(directory: URL, toolIdentity: String = "") {
         self.directory = directory
@@ -35,7 +37,7 @@ public struct ResultCache: Sendable {
         return home.appendingPathComponent(".cache/steward")
     }
 
-    struct Entry: Codable {
+    struct Entry {
         var findings: [Finding]
         var statementCount: Int
     }
@@ -83,20 +85,22 @@ public struct ResultCache: Sendable {
     /// line, then the payload: a damaged file (a flipped bit, a cut-short write, another
     /// program's bytes) fails the digest and is a miss, never a wrong answer.
     func load(_ key: String) -> Entry? {
-        guard let data = try? Data(contentsOf: directory.appendingPathComponent(key + ".json")),
+        guard let data = try? Data(contentsOf: directory.appendingPathComponent(key + "." + Self.entryExtension)),
               let newline = data.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
         let payload = data[data.index(after: newline)...]
-        guard data[data.startIndex..<newline].elementsEqual(Self.digest(of: payload).utf8) else { return nil }
-        return try? JSONDecoder().decode(Entry.self, from: payload)
+        guard data[data.startIndex..<newline].elementsEqual(Self.digest(of: payload).utf8),
+              let decoded = payload.withUnsafeBytes({ FindingArchive.decode($0) }) else { return nil }
+        return Entry(findings: decoded.findings, statementCount: decoded.statementCount)
     }
 
     /// Best effort: a cache that cannot be written only costs speed.
     func store(_ entry: Entry, key: String) {
-        guard prepare(), let payload = try? JSONEncoder().encode(entry) else { return }
+        guard prepare() else { return }
+        let payload = Data(FindingArchive.encode(entry.findings, statementCount: entry.statementCount))
         var data = Data(Self.digest(of: payload).utf8)
         data.append(UInt8(ascii: "\n"))
         data.append(payload)
-        try? data.write(to: directory.appendingPathComponent(key + ".json"), options: .atomic)
+        try? data.write(to: directory.appendingPathComponent(key + "." + Self.entryExtension), options: .atomic)
     }
 
     static func digest(of payload: Data) -> String {
@@ -110,8 +114,12 @@ public struct ResultCache: Sendable {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let ignore = directory.appendingPathComponent(".gitignore")
             if !FileManager.default.fileExists(atPath: ignore.path) { try Data("*\n".utf8).write(to: ignore) }
-            // The per-file parse-tree layer of earlier versions (cache-4 and before).
+            // The per-file parse-tree layer of earlier versions (cache-4 and before), and their
+            // JSON entries (cache-5 and before), which no key of this version can name.
             try? FileManager.default.removeItem(at: directory.appendingPathComponent("trees"))
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] where name.hasSuffix(".json") {
+                try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+            }
             return true
         } catch {
             return false
