@@ -15,6 +15,9 @@ public struct Analysis: Sendable {
     public var sources: SourceFiles
     /// What the services' query files read and write (empty on a cache hit).
     public var queries = QueryInventory()
+    /// The result cache's entry for this run, being written while the caller reports: wait for
+    /// it before the process exits.
+    public var pendingCacheWrite: ResultCache.PendingWrite?
 
     public var errorCount: Int { counts.errors }
     public var warningCount: Int { counts.warnings }
@@ -164,7 +167,8 @@ public enum Analyzer {
                history: history, showAllowed: options.showAllowed, queries: queries)
         phaseEnded(.reportOrder)
         if let cache = options.cache, let key = cacheKey {
-            cache.store(ResultCache.Entry(findings: analysis.findings, statementCount: analysis.model.statementCount), key: key)
+            analysis.pendingCacheWrite = cache.storeInBackground(ResultCache.Entry(findings: analysis.findings,
+                                                                                   statementCount: analysis.model.statementCount), key: key)
         }
         return analysis
     }

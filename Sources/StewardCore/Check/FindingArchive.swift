@@ -1,24 +1,26 @@
 /// Findings as compact bytes, for the result cache.
 ///
 /// A 100k-statement check stores ~56k findings: as JSON that is ~39 MB, and decoding it took
-/// longer than the analysis it replaces, with more memory. Here every distinct string (paths,
-/// rule ids, services, help texts, object names) is written once in a table and findings refer
-/// to it by number; numbers are LEB128 varints. Decoding shares each string among the findings
+/// longer than the analysis it replaces, with more memory. Here every distinct string that
+/// repeats (paths, rule ids, services, help texts, object names) is written once in a table and
+/// findings refer to it by number; messages, nearly all different, are written in place
+/// (looking each up in the table would cost more than it saves). Numbers are LEB128 varints. Decoding shares each string among the findings
 /// that use it. Any malformed input decodes to nil (the cache then misses): the entry's
 /// digest catches damage first, this is the second line.
 enum FindingArchive {
     /// Bumped with any change to the layout below.
-    static let version: UInt8 = 1
+    static let version: UInt8 = 2
 
     static func encode(_ findings: [Finding], statementCount: Int) -> [UInt8] {
         var strings = StringTable()
         var body = ByteWriter()
+        body.bytes.reserveCapacity(findings.count * 200)
         body.integer(statementCount)
         body.integer(findings.count)
         for finding in findings {
             body.integer(strings.number(finding.ruleID))
             body.integer(strings.number(finding.severity.rawValue))
-            body.integer(strings.number(finding.message))
+            body.string(finding.message)
             body.integer(strings.optional(finding.help))
             if let location = finding.location {
                 body.integer(1)
@@ -51,10 +53,7 @@ enum FindingArchive {
         var output = ByteWriter()
         output.bytes.append(version)
         output.integer(strings.ordered.count)
-        for string in strings.ordered {
-            output.integer(string.utf8.count)
-            output.bytes += string.utf8
-        }
+        for string in strings.ordered { output.string(string) }
         output.bytes += body.bytes
         return output.bytes
     }
@@ -63,7 +62,7 @@ enum FindingArchive {
         var reader = ByteReader(bytes: bytes)
         guard reader.byte() == version, let count = reader.count() else { return nil }
         var strings: [String] = []
-        strings.reserveCapacity(count)
+        strings.reserveCapacity(min(count, reader.remaining))
         for _ in 0..<count {
             guard let string = reader.string() else { return nil }
             strings.append(string)
@@ -82,7 +81,7 @@ enum FindingArchive {
         var findings: [Finding] = []
         findings.reserveCapacity(min(findingCount, bytes.count))
         for _ in 0..<findingCount {
-            guard let ruleID = string(), let severity = string().flatMap(Severity.init(rawValue:)), let message = string(),
+            guard let ruleID = string(), let severity = string().flatMap(Severity.init(rawValue:)), let message = reader.string(),
                   let help = optional(), let hasLocation = reader.count() else { return nil }
             var findingLocation: FileLocation?
             if hasLocation == 1 {
@@ -153,6 +152,15 @@ enum FindingArchive {
                 rest >>= 7
             }
             bytes.append(UInt8(rest))
+        }
+
+        /// Its UTF-8 length, then its bytes.
+        mutating func string(_ text: String) {
+            var text = text
+            text.withUTF8 { utf8 in
+                integer(utf8.count)
+                bytes.append(contentsOf: utf8)
+            }
         }
     }
 

@@ -93,6 +93,22 @@ public struct ResultCache: Sendable {
         return Entry(findings: decoded.findings, statementCount: decoded.statementCount)
     }
 
+    /// `store` on another thread, so that writing the entry overlaps with printing the report.
+    /// Call `wait()` on the result before the process exits.
+    func storeInBackground(_ entry: Entry, key: String) -> PendingWrite {
+        let pending = PendingWrite()
+        DispatchQueue.global().async(group: pending.group) { store(entry, key: key) }
+        return pending
+    }
+
+    /// An entry being written (see `storeInBackground`).
+    public final class PendingWrite: Sendable {
+        let group = DispatchGroup()
+
+        /// Returns once the entry is written (or could not be: the cache is best effort).
+        public func wait() { group.wait() }
+    }
+
     /// Best effort: a cache that cannot be written only costs speed.
     func store(_ entry: Entry, key: String) {
         guard prepare() else { return }

@@ -129,9 +129,12 @@ struct Check: ParsableCommand {
         options.approvals = approval.input(colors: report.colors(on: STDERR_FILENO))
         // The report reads again the files it quotes: the rules run without every file in memory.
         options.releaseSources = true
-        // steward exits after the report: the model is left to the exit, not torn down value by
-        // value on a core the sorting and the report use.
-        options.retireModel = { model in _ = Unmanaged.passRetained(KeptUntilExit(model)) }
+        if noCache {
+            // steward exits after the report: the model is left to the exit, not torn down value
+            // by value on a core the sorting and the report use. (With the cache, its memory is
+            // freed for the entry written while the report is printed.)
+            options.retireModel = { model in _ = Unmanaged.passRetained(KeptUntilExit(model)) }
+        }
         do {
             analysis = try Analyzer.analyze(options)
         } catch {
@@ -164,6 +167,10 @@ struct Check: ParsableCommand {
             }
         }
         clock?.lap(named: "output")
+        if let pending = analysis.pendingCacheWrite {
+            pending.wait()
+            clock?.lap(named: "cache write")
+        }
         clock?.report()
         if analysis.errorCount > 0 || (failOn == .warning && analysis.warningCount > 0) { throw ExitCode(ExitStatus.findings.rawValue) }
     }
