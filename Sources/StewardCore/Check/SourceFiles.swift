@@ -10,7 +10,7 @@ import StewardSQL
 /// file order. A file whose size changed since it was parsed is not quoted at all, rather than
 /// quoted wrongly.
 public struct SourceFiles: Sendable {
-    private var texts: [String: SourceText]
+    private let texts: [String: SourceText]
     private let released: ReleasedFiles?
 
     public init(_ texts: [String: SourceText] = [:]) {
@@ -31,10 +31,7 @@ public struct SourceFiles: Sendable {
         released = sizes.isEmpty ? nil : ReleasedFiles(sizes: sizes)
     }
 
-    public subscript(path: String) -> SourceText? {
-        get { texts[path] ?? released?.text(of: path) }
-        set { texts[path] = newValue }
-    }
+    public subscript(path: String) -> SourceText? { texts[path] ?? released?.text(of: path) }
 }
 
 /// Released migration files, read again on demand (see `SourceFiles`).
