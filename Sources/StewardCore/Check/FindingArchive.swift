@@ -4,9 +4,9 @@
 /// longer than the analysis it replaces, with more memory. Here every distinct string that
 /// repeats (paths, rule ids, services, help texts, object names) is written once in a table and
 /// findings refer to it by number; messages, nearly all different, are written in place
-/// (looking each up in the table would cost more than it saves). Numbers are LEB128 varints. Decoding shares each string among the findings
-/// that use it. Any malformed input decodes to nil (the cache then misses): the entry's
-/// digest catches damage first, this is the second line.
+/// (looking each up in the table would cost more than it saves). Numbers are LEB128 varints.
+/// Decoding shares each string among the findings that use it. Any malformed input decodes to
+/// nil (the cache then misses): the entry's digest catches damage first, this is the second line.
 enum FindingArchive {
     /// Bumped with any change to the layout below.
     static let version: UInt8 = 2
