@@ -56,108 +56,92 @@ public struct TextReporter: Reporter {
         case (.warning, _): ("warning", .boldYellow)
         case (.info, _): ("note", .boldBlue)
         }
-        func label() {
-            text.begin(style, colors)
-            text.append(word)
-            text.append("[")
-            text.append(finding.ruleID)
-            text.append("]")
-            text.end(colors)
+        func labelAndMessage() {
+            text.painted(style, colors) {
+                $0.append(word)
+                $0.append("[")
+                $0.append(finding.ruleID)
+                $0.append("]")
+            }
+            text.append(": ")
+            text.painted(.bold, colors) { $0.append(finding.message.escapingControls()) }
+            text.append("\n")
         }
         var padWidth = 1
+        /// `  |` (or `12 |` with the line number) in the gutter's color.
+        func gutter(_ lineNumber: [UInt8]? = nil) {
+            text.painted(.blue, colors) {
+                if let lineNumber { $0.bytes += lineNumber } else { $0.append(repeating: UInt8(ascii: " "), count: padWidth) }
+                $0.append(" |")
+            }
+        }
         if let location = finding.location {
-            text.begin(.bold, colors)
-            text.append(printedPath ?? location.path.escapingControls())
-            text.append(":")
-            text.append(location.line)
-            text.append(":")
-            text.append(location.column)
-            text.append(":")
-            text.end(colors)
+            text.painted(.bold, colors) {
+                $0.append(printedPath ?? location.path.escapingControls())
+                $0.append(":")
+                $0.append(location.line)
+                $0.append(":")
+                $0.append(location.column)
+                $0.append(":")
+            }
             text.append(" ")
-            label()
-            text.append(": ")
-            text.begin(.bold, colors)
-            text.append(finding.message.escapingControls())
-            text.end(colors)
-            text.append("\n")
+            labelAndMessage()
             if let source {
-                let gutter = ReportBytes.decimal(location.line)
-                padWidth = gutter.count
-                let caretStyle: Terminal.Style = finding.severity == .error && !finding.isAllowed ? .boldRed : .boldYellow
-                text.begin(.blue, colors)
-                text.append(repeating: UInt8(ascii: " "), count: padWidth)
-                text.append(" |")
-                text.end(colors)
+                let lineNumber = ReportBytes.decimal(location.line)
+                padWidth = lineNumber.count
+                gutter()
                 text.append("\n")
-                text.begin(.blue, colors)
-                text.bytes += gutter
-                text.append(" |")
-                text.end(colors)
+                gutter(lineNumber)
                 text.append(" ")
-                let caret = Self.appendExcerpt(of: source, line: location.line, column: location.column, length: location.length, to: &text)
+                let caret = Self.appendExcerpt(source.bytes[source.lineRange(location.line)], column: location.column, length: location.length,
+                                               to: &text)
                 text.append("\n")
-                text.begin(.blue, colors)
-                text.append(repeating: UInt8(ascii: " "), count: padWidth)
-                text.append(" |")
-                text.end(colors)
+                gutter()
                 text.append(" ")
                 text.append(repeating: UInt8(ascii: " "), count: caret.column)
-                text.begin(caretStyle, colors)
-                text.append(repeating: UInt8(ascii: "^"), count: caret.length)
-                text.end(colors)
+                text.painted(finding.severity == .error && !finding.isAllowed ? .boldRed : .boldYellow, colors) {
+                    $0.append(repeating: UInt8(ascii: "^"), count: caret.length)
+                }
                 text.append("\n")
             }
         } else {
-            label()
-            text.append(": ")
-            text.begin(.bold, colors)
-            text.append(finding.message.escapingControls())
-            text.end(colors)
+            labelAndMessage()
+        }
+        func note(_ title: StaticString, _ body: String, _ style: Terminal.Style) {
+            text.painted(style, colors) {
+                $0.append(repeating: UInt8(ascii: " "), count: padWidth)
+                $0.append(title)
+            }
+            text.append(body.escapingControls())
             text.append("\n")
         }
-        if let allowed = finding.allowedBy {
-            text.begin(.green, colors)
-            text.append(repeating: UInt8(ascii: " "), count: padWidth)
-            text.append(" = allowed by ")
-            text.end(colors)
-            text.append(allowed.escapingControls())
-            text.append("\n")
-        }
-        if let help = finding.help {
-            text.begin(.cyan, colors)
-            text.append(repeating: UInt8(ascii: " "), count: padWidth)
-            text.append(" = help: ")
-            text.end(colors)
-            text.append(help.escapingControls())
-            text.append("\n")
-        }
+        if let allowed = finding.allowedBy { note(" = allowed by ", allowed, .green) }
+        if let help = finding.help { note(" = help: ", help, .cyan) }
     }
 
-    /// Appends the source line as `excerpt` prints it, and returns where the caret goes. A short
-    /// line of printable ASCII (the common case) is copied from the file's bytes as it is.
-    static func appendExcerpt(of source: SourceText, line: Int, column: Int, length: Int, to text: inout ReportBytes) -> (column: Int, length: Int) {
-        let bytes = source.bytes[source.lineRange(line)]
-        guard bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
-            let (excerpt, caretColumn, caretLength) = excerpt(String(decoding: bytes, as: UTF8.self), column: column, length: length)
+    /// Appends a source line as the report prints it (see `excerpt`), and returns where the
+    /// caret goes. A line of printable ASCII (the common case) is copied, or cut, byte for byte:
+    /// its characters are its bytes.
+    static func appendExcerpt(_ line: ArraySlice<UInt8>, column: Int, length: Int, to text: inout ReportBytes) -> (column: Int, length: Int) {
+        guard line.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
+            let (excerpt, caretColumn, caretLength) = characterExcerpt(String(decoding: line, as: UTF8.self), column: column, length: length)
             text.append(excerpt)
             return (caretColumn, caretLength)
         }
-        // Printable ASCII: characters are bytes, and the line is copied (or cut) as it is.
-        let start = min(max(0, column - 1), bytes.count)
-        guard bytes.count > excerptWidth else {
-            text.bytes += bytes
-            return (start, max(1, min(length, bytes.count - start)))
+        let start = min(max(0, column - 1), line.count)
+        guard line.count > excerptWidth else {
+            text.bytes += line
+            return (start, max(1, min(length, line.count - start)))
         }
-        let end = min(bytes.count, start + max(1, length))
-        let cut = cutWidths(before: start, span: end - start, after: bytes.count - end)
-        let base = bytes.startIndex
+        let end = min(line.count, start + max(1, length))
+        let cut = cutWidths(before: start, span: end - start, after: line.count - end)
+        let base = line.startIndex
         if cut.before < start { text.append("…") }
-        text.bytes += bytes[(base + start - cut.before)..<(base + start)]
-        text.bytes += bytes[(base + start)..<(base + start + cut.span)]
+        text.bytes += line[(base + start - cut.before)..<(base + start)]
+        text.bytes += line[(base + start)..<(base + start + cut.span)]
         if cut.span < end - start { text.append("…") }
-        text.bytes += bytes[(base + end)..<(base + end + cut.after)]
-        if cut.after < bytes.count - end, cut.span == end - start { text.append("…") }
+        text.bytes += line[(base + end)..<(base + end + cut.after)]
+        if cut.after < line.count - end, cut.span == end - start { text.append("…") }
         return (cut.before + (cut.before < start ? 1 : 0), max(1, cut.span + (cut.span < end - start ? 1 : 0)))
     }
 
@@ -167,17 +151,13 @@ public struct TextReporter: Reporter {
     /// The source line as printed (tabs expanded, control characters escaped, cut with `…`
     /// around the span when it is long), and where the caret goes under it.
     static func excerpt(_ original: String, column: Int, length: Int) -> (text: String, caretColumn: Int, caretLength: Int) {
-        // The common line: printable ASCII, where characters are bytes (reports can hold 50,000 findings).
-        let printable: (UInt8) -> Bool = { $0 >= 0x20 && $0 < 0x7F }
-        let ascii = original.utf8.withContiguousStorageIfAvailable { bytes -> (text: String, caretColumn: Int, caretLength: Int)? in
-            guard bytes.allSatisfy(printable) else { return nil }
-            let start = min(max(0, column - 1), bytes.count)
-            guard bytes.count > excerptWidth else { return (original, start, max(1, min(length, bytes.count - start))) }
-            let end = min(bytes.count, start + max(1, length))
-            return cut(before: String(decoding: bytes[..<start], as: UTF8.self), span: String(decoding: bytes[start..<end], as: UTF8.self),
-                       after: String(decoding: bytes[end...], as: UTF8.self))
-        }
-        if let ascii = ascii ?? nil { return ascii }
+        var text = ReportBytes()
+        let caret = appendExcerpt(Array(original.utf8)[...], column: column, length: length, to: &text)
+        return (String(decoding: text.bytes, as: UTF8.self), caret.column, caret.length)
+    }
+
+    /// `excerpt` character by character: for lines that are not all printable ASCII.
+    static func characterExcerpt(_ original: String, column: Int, length: Int) -> (text: String, caretColumn: Int, caretLength: Int) {
         let characters = Array(original)
         let start = min(max(0, column - 1), characters.count)
         let end = min(characters.count, start + max(1, length))
@@ -323,15 +303,14 @@ struct ReportBytes {
         bytes.append(contentsOf: repeatElement(byte, count: max(0, count)))
     }
 
-    /// Starts `style` (`Terminal.paint` around what follows, up to `end`), when colors are on.
-    mutating func begin(_ style: Terminal.Style, _ colors: Bool) {
-        guard colors else { return }
-        append("\u{1B}[")
-        append(style.rawValue)
-        append("m")
-    }
-
-    mutating func end(_ colors: Bool) {
+    /// What `body` appends, in `style` when colors are on (as `Terminal.paint` does).
+    mutating func painted(_ style: Terminal.Style, _ colors: Bool, _ body: (inout ReportBytes) -> Void) {
+        if colors {
+            append("\u{1B}[")
+            append(style.rawValue)
+            append("m")
+        }
+        body(&self)
         if colors { append("\u{1B}[0m") }
     }
 }

@@ -115,79 +115,78 @@ public struct RelatedLocation: Codable, Sendable, Hashable {
 /// ~55k findings, which are gathered from the rules, filtered and sorted as arrays. With the
 /// box an array element is one reference (copying it is one retain, not one per string and
 /// array inside), and joining the rules' results does not hold every finding twice.
-public struct Finding: Codable, Sendable, Hashable {
+public struct Finding: Sendable, Hashable {
     private var storage: Storage
 
     public var ruleID: String {
-        get { storage.ruleID }
-        set { unique().ruleID = newValue }
+        get { storage.fields.ruleID }
+        set { unique().fields.ruleID = newValue }
     }
     public var severity: Severity {
-        get { storage.severity }
-        set { unique().severity = newValue }
+        get { storage.fields.severity }
+        set { unique().fields.severity = newValue }
     }
     public var message: String {
-        get { storage.message }
-        set { unique().message = newValue }
+        get { storage.fields.message }
+        set { unique().fields.message = newValue }
     }
     /// What to do about it.
     public var help: String? {
-        get { storage.help }
-        set { unique().help = newValue }
+        get { storage.fields.help }
+        set { unique().fields.help = newValue }
     }
     public var location: FileLocation? {
-        get { storage.location }
-        set { unique().location = newValue }
+        get { storage.fields.location }
+        set { unique().fields.location = newValue }
     }
     /// Services concerned (owner of the changed object first).
     public var services: [String] {
-        get { storage.services }
-        set { unique().services = newValue }
+        get { storage.fields.services }
+        set { unique().fields.services = newValue }
     }
     /// Set when a documented exception (`boundaries.allow`) or a suppression comment covers the finding.
     public var allowance: Allowance? {
-        get { storage.allowance }
-        set { unique().allowance = newValue }
+        get { storage.fields.allowance }
+        set { unique().fields.allowance = newValue }
     }
     /// What the finding is about (empty for findings about a file as a whole).
     public var objects: [FindingObject] {
-        get { storage.objects }
-        set { unique().objects = newValue }
+        get { storage.fields.objects }
+        set { unique().fields.objects = newValue }
     }
     /// Other places that explain it.
     public var related: [RelatedLocation] {
-        get { storage.related }
-        set { unique().related = newValue }
+        get { storage.fields.related }
+        set { unique().fields.related = newValue }
     }
 
     public init(ruleID: String, severity: Severity, message: String, help: String? = nil, location: FileLocation? = nil,
                 services: [String] = [], allowance: Allowance? = nil, objects: [FindingObject] = [], related: [RelatedLocation] = []) {
-        storage = Storage(ruleID: ruleID, severity: severity, message: message, help: help, location: location, services: services,
-                          allowance: allowance, objects: objects, related: related)
+        storage = Storage(Fields(ruleID: ruleID, severity: severity, message: message, help: help, location: location, services: services,
+                                 allowance: allowance, objects: objects, related: related))
     }
 
     /// `boundaries.allow (ownership.yml:51): reason`, or nil when nothing allows the finding.
     public var allowedBy: String? { allowance?.description }
 
-    public var isAllowed: Bool { storage.allowance != nil }
+    public var isAllowed: Bool { storage.fields.allowance != nil }
 
     /// Deterministic report order: by file position, then rule, then message.
     public static func reportOrder(_ lhs: Finding, _ rhs: Finding) -> Bool {
-        switch (lhs.storage.location, rhs.storage.location) {
+        // Through the box's fields one by one: copying `fields` whole would retain all of them.
+        switch (lhs.storage.fields.location, rhs.storage.fields.location) {
         case let (left?, right?) where left != right: return left < right
         case (nil, _?): return true
         case (_?, nil): return false
-        default: return (lhs.storage.ruleID, lhs.storage.message) < (rhs.storage.ruleID, rhs.storage.message)
+        default: return (lhs.storage.fields.ruleID, lhs.storage.fields.message) < (rhs.storage.fields.ruleID, rhs.storage.fields.message)
         }
     }
 
     /// The box, copied first if another finding shares it.
     private mutating func unique() -> Storage {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
         return storage
     }
-
-    // MARK: Equatable, Hashable, Codable: by the fields, as if they were stored here.
 
     public static func == (lhs: Finding, rhs: Finding) -> Bool {
         lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
@@ -195,72 +194,7 @@ public struct Finding: Codable, Sendable, Hashable {
 
     public func hash(into hasher: inout Hasher) { hasher.combine(storage.fields) }
 
-    private enum CodingKeys: String, CodingKey {
-        case ruleID, severity, message, help, location, services, allowance, objects, related
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(ruleID: try container.decode(String.self, forKey: .ruleID), severity: try container.decode(Severity.self, forKey: .severity),
-                  message: try container.decode(String.self, forKey: .message), help: try container.decodeIfPresent(String.self, forKey: .help),
-                  location: try container.decodeIfPresent(FileLocation.self, forKey: .location),
-                  services: try container.decode([String].self, forKey: .services),
-                  allowance: try container.decodeIfPresent(Allowance.self, forKey: .allowance),
-                  objects: try container.decode([FindingObject].self, forKey: .objects),
-                  related: try container.decode([RelatedLocation].self, forKey: .related))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(ruleID, forKey: .ruleID)
-        try container.encode(severity, forKey: .severity)
-        try container.encode(message, forKey: .message)
-        try container.encodeIfPresent(help, forKey: .help)
-        try container.encodeIfPresent(location, forKey: .location)
-        try container.encode(services, forKey: .services)
-        try container.encodeIfPresent(allowance, forKey: .allowance)
-        try container.encode(objects, forKey: .objects)
-        try container.encode(related, forKey: .related)
-    }
-
-    /// A finding's fields. Mutated only through `unique()`, that is while no other finding
-    /// (and so no other thread) can see it: that is what makes it Sendable.
-    private final class Storage: @unchecked Sendable {
-        var ruleID: String
-        var severity: Severity
-        var message: String
-        var help: String?
-        var location: FileLocation?
-        var services: [String]
-        var allowance: Allowance?
-        var objects: [FindingObject]
-        var related: [RelatedLocation]
-
-        init(ruleID: String, severity: Severity, message: String, help: String?, location: FileLocation?, services: [String],
-             allowance: Allowance?, objects: [FindingObject], related: [RelatedLocation]) {
-            self.ruleID = ruleID
-            self.severity = severity
-            self.message = message
-            self.help = help
-            self.location = location
-            self.services = services
-            self.allowance = allowance
-            self.objects = objects
-            self.related = related
-        }
-
-        func copy() -> Storage {
-            Storage(ruleID: ruleID, severity: severity, message: message, help: help, location: location, services: services,
-                    allowance: allowance, objects: objects, related: related)
-        }
-
-        var fields: Fields {
-            Fields(ruleID: ruleID, severity: severity, message: message, help: help, location: location, services: services,
-                   allowance: allowance, objects: objects, related: related)
-        }
-    }
-
-    /// The fields as one Hashable value, for `==` and `hash(into:)`.
+    /// A finding's fields, compared and hashed as one value.
     private struct Fields: Hashable {
         var ruleID: String
         var severity: Severity
@@ -271,5 +205,13 @@ public struct Finding: Codable, Sendable, Hashable {
         var allowance: Allowance?
         var objects: [FindingObject]
         var related: [RelatedLocation]
+    }
+
+    /// The box. Mutated only through `unique()`, that is while no other finding (and so no
+    /// other thread) can see it: that is what makes it Sendable.
+    private final class Storage: @unchecked Sendable {
+        var fields: Fields
+
+        init(_ fields: Fields) { self.fields = fields }
     }
 }
