@@ -8,6 +8,11 @@
 int steward_fix_mmap_threshold(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }
 
 void steward_release_free_memory(void) { malloc_trim(0); }
+
+long steward_heap_in_use(void) {
+    struct mallinfo2 info = mallinfo2();
+    return (long)(info.uordblks + info.hblkhd);
+}
 #else
 int steward_fix_mmap_threshold(int bytes) {
     (void)bytes;
@@ -15,4 +20,6 @@ int steward_fix_mmap_threshold(int bytes) {
 }
 
 void steward_release_free_memory(void) {}
+
+long steward_heap_in_use(void) { return -1; }
 #endif

@@ -10,4 +10,8 @@ int steward_fix_mmap_threshold(int bytes);
 /// middle of the heap included; does nothing where the C library cannot.
 void steward_release_free_memory(void);
 
+/// Bytes the program holds in malloc'd blocks, mmapped ones included (mallinfo2), summed over
+/// every arena; -1 where the C library cannot tell.
+long steward_heap_in_use(void);
+
 #endif

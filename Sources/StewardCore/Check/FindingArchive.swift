@@ -80,6 +80,7 @@ enum FindingArchive {
         guard let statementCount = reader.count(), let findingCount = reader.count() else { return nil }
         var findings: [Finding] = []
         findings.reserveCapacity(min(findingCount, bytes.count))
+        var serviceNumbers: [Int] = [], previousServices: (numbers: [Int], list: [String]) = ([], [])
         for _ in 0..<findingCount {
             guard let ruleID = string(), let severity = string().flatMap(Severity.init(rawValue:)), let message = reader.string(),
                   let help = optional(), let hasLocation = reader.count() else { return nil }
@@ -91,11 +92,14 @@ enum FindingArchive {
                 return nil
             }
             guard let serviceCount = reader.count(), serviceCount <= reader.remaining else { return nil }
-            var services: [String] = []
+            serviceNumbers.removeAll(keepingCapacity: true)
             for _ in 0..<serviceCount {
-                guard let service = string() else { return nil }
-                services.append(service)
+                guard let number = reader.count(), number < strings.count else { return nil }
+                serviceNumbers.append(number)
             }
+            // Consecutive findings of a rule mostly concern the same services: one list for them all.
+            if serviceNumbers != previousServices.numbers { previousServices = (serviceNumbers, serviceNumbers.map { strings[$0] }) }
+            let services = previousServices.list
             guard let hasAllowance = reader.count() else { return nil }
             var allowance: Allowance?
             if hasAllowance == 1 {

@@ -221,11 +221,21 @@ extension ServiceDependency {
         }
         // Total order (one GRANT can name several tables): reports are byte-for-byte repeatable.
         // Sorted through positions: moving a dependency (eight strings) costs more than an Int.
-        let order = result.indices.sorted { left, right in
-            let (l, r) = (result[left], result[right])
-            return (l.from, l.to, l.kind.rawValue, l.location, l.target, l.object) < (r.from, r.to, r.kind.rawValue, r.location, r.target, r.object)
+        let order = result.withUnsafeBufferPointer { dependencies in
+            result.indices.sorted { reportOrder(dependencies[$0], dependencies[$1]) }
         }
         return order.map { result[$0] }
+    }
+
+    /// By (from, to, kind's name, location, target, object), field by field: most neighbours
+    /// share their services, and a tuple would build every field (and the kind's name) first.
+    static func reportOrder(_ left: ServiceDependency, _ right: ServiceDependency) -> Bool {
+        if left.from != right.from { return left.from < right.from }
+        if left.to != right.to { return left.to < right.to }
+        if left.kind != right.kind { return left.kind.rawValue < right.kind.rawValue }
+        if left.location != right.location { return left.location < right.location }
+        if left.target != right.target { return left.target < right.target }
+        return left.object < right.object
     }
 
     struct GrantKey: Hashable {

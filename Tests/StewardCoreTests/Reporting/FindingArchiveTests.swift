@@ -42,6 +42,18 @@ struct FindingArchiveTests {
         #expect(many < one + 999 * (message + 40), "paths, rule ids, services and help once, not 1,000 times")
     }
 
+    @Test func consecutiveFindingsOfTheSameServicesShareOneList() throws {
+        var other = Self.findings[0]
+        other.services = ["web"]
+        let findings = [Self.findings[0], Self.findings[0], other, Self.findings[0]]
+        let decoded = try #require(decode(FindingArchive.encode(findings, statementCount: 1))).findings
+        #expect(decoded == findings)
+        func storage(_ finding: Finding) -> UnsafeRawPointer? { finding.services.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) } }
+        #expect(storage(decoded[0]) == storage(decoded[1]), "a run of findings with the same services holds one list")
+        #expect(storage(decoded[1]) != storage(decoded[2]))
+        #expect(decoded[3].services == ["analyzer", "web"])
+    }
+
     @Test func damagedInputDecodesToNilAndNeverCrashes() {
         let encoded = FindingArchive.encode(Self.findings, statementCount: 7)
         for length in 0..<encoded.count { #expect(decode(Array(encoded.prefix(length))) == nil, "cut to \(length) bytes") }
