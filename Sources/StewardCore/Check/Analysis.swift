@@ -304,15 +304,36 @@ public enum Analyzer {
     static func shareRepeatedValues(in findings: inout [Finding]) {
         var services: [[String]: [String]] = [:]
         var helps: [String: String] = [:]
+        // Most findings repeat the previous one's list and help: compared with it first (equal
+        // storage answers at once), a finding costs no hashing.
+        var lastServices: [String] = []
+        var lastHelp = ""
         for index in findings.indices {
             let list = findings[index].services
             if !list.isEmpty {
-                if let shared = services[list] { findings[index].services = shared } else { services[list] = list }
+                if list == lastServices {
+                    if !sameStorage(list, lastServices) { findings[index].services = lastServices }
+                } else {
+                    if let shared = services[list] { findings[index].services = shared } else { services[list] = list }
+                    lastServices = findings[index].services
+                }
             }
             if let help = findings[index].help, help.utf8.count > 15 {
-                if let shared = helps[help] { findings[index].help = shared } else { helps[help] = help }
+                if help == lastHelp {
+                    if !sameStorage(help.utf8, lastHelp.utf8) { findings[index].help = lastHelp }
+                } else {
+                    if let shared = helps[help] { findings[index].help = shared } else { helps[help] = help }
+                    lastHelp = findings[index].help ?? ""
+                }
             }
         }
+    }
+
+    /// Whether two collections are one buffer in memory (then sharing them gains nothing).
+    private static func sameStorage<C: Collection>(_ left: C, _ right: C) -> Bool {
+        let first = left.withContiguousStorageIfAvailable { $0.baseAddress.map(UnsafeRawPointer.init) } ?? nil
+        let second = right.withContiguousStorageIfAvailable { $0.baseAddress.map(UnsafeRawPointer.init) } ?? nil
+        return first != nil && first == second
     }
 
     /// Parses windows of jobs on all cores and replays them in order, the next window parsing

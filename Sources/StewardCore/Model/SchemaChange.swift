@@ -78,6 +78,63 @@ public final class SchemaChange: Sendable {
     public var isOnObjectCreatedInSameFile: Bool { createdIn == location.path }
 }
 
+extension SchemaChange.Kind {
+    /// A kind of change without its facts: what a `ChangeRule` says it reads.
+    public enum Tag: Int, Sendable, CaseIterable {
+        case dropTable, dropColumn, dropSchema, dropView, dropFunction, dropIndex
+        case renameTable, renameColumn, renameEnumValue
+        case changeColumnType, addColumn, setNotNull, dropDefault, changePrimaryKey, addConstraint, createIndex
+        case tableOperation, rewrite, setting
+    }
+
+    public var tag: Tag {
+        switch self {
+        case .dropTable: .dropTable
+        case .dropColumn: .dropColumn
+        case .dropSchema: .dropSchema
+        case .dropView: .dropView
+        case .dropFunction: .dropFunction
+        case .dropIndex: .dropIndex
+        case .renameTable: .renameTable
+        case .renameColumn: .renameColumn
+        case .renameEnumValue: .renameEnumValue
+        case .changeColumnType: .changeColumnType
+        case .addColumn: .addColumn
+        case .setNotNull: .setNotNull
+        case .dropDefault: .dropDefault
+        case .changePrimaryKey: .changePrimaryKey
+        case .addConstraint: .addConstraint
+        case .createIndex: .createIndex
+        case .tableOperation: .tableOperation
+        case .rewrite: .rewrite
+        case .setting: .setting
+        }
+    }
+}
+
+/// Where each kind of change is in a change log, so that a rule reads only the changes it
+/// can flag: thirty rules each reading all of a large log (150k changes at 100k statements)
+/// was most of what they cost.
+public struct ChangeLogIndex: Sendable {
+    /// Positions in the log, ascending, by `Tag.rawValue`.
+    private let positions: [[Int]]
+    /// The length of the log indexed.
+    public let count: Int
+
+    public init(_ changes: [SchemaChange]) {
+        var positions = Array(repeating: [Int](), count: SchemaChange.Kind.Tag.allCases.count)
+        for index in changes.indices { positions[changes[index].kind.tag.rawValue].append(index) }
+        self.positions = positions
+        count = changes.count
+    }
+
+    /// The positions of the changes of these kinds, in log order.
+    public func positions(of tags: [SchemaChange.Kind.Tag]) -> [Int] {
+        guard tags.count > 1 else { return tags.first.map { positions[$0.rawValue] } ?? [] }
+        return Set(tags).flatMap { positions[$0.rawValue] }.sorted()
+    }
+}
+
 /// An object that depends on another: what a breaking change would break.
 public struct Dependent: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Codable {

@@ -2,12 +2,18 @@ import StewardSQL
 
 /// A rule that looks at the change log one change at a time.
 public protocol ChangeRule: Rule {
+    /// The kinds of change the rule can flag: `finding(for:in:)` is asked about these only.
+    static var changeKinds: [SchemaChange.Kind.Tag] { get }
     func finding(for change: SchemaChange, in context: RuleContext) -> Finding?
 }
 
 extension ChangeRule {
     public func check(_ context: RuleContext) -> [Finding] {
-        context.model.changes.compactMap { change in
+        let changes = context.model.changes
+        // The context's index, unless the log changed since the context was made.
+        let index = context.changeLogIndex.count == changes.count ? context.changeLogIndex : ChangeLogIndex(changes)
+        return index.positions(of: Self.changeKinds).compactMap { position in
+            let change = changes[position]
             guard var result = finding(for: change, in: context) else { return nil }
             if result.objects.isEmpty { result.objects = change.findingObjects }
             return result

@@ -146,6 +146,8 @@ public struct RuleContext: Sendable {
     let renameHistories: [ObjectName: [ObjectName]]
     /// The cross-service dependency graph, built once per context by the first rule that asks.
     let dependencyGraph = DependencyGraphCache()
+    /// Where each kind of change is in `model.changes` (see `ChangeRule`).
+    let changeLogIndex: ChangeLogIndex
 
     /// Every cross-service dependency (`ServiceDependency.all`), computed once and shared by the
     /// rules that read it (cross-service-dependency, missing-approval) as they run in parallel.
@@ -167,6 +169,7 @@ public struct RuleContext: Sendable {
             for name in names { histories[name] = names }
         }
         self.renameHistories = histories
+        changeLogIndex = ChangeLogIndex(model.changes)
     }
 }
 

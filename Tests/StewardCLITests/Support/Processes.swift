@@ -13,7 +13,13 @@ enum Paths {
     static let fixtures = packageRoot.appendingPathComponent("Tests/Fixtures")
     static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
 
-    static let testCache = FileManager.default.temporaryDirectory.appendingPathComponent("steward-test-cache-\(ProcessInfo.processInfo.processIdentifier)")
+    /// The CLI's cache in tests (never the user's), removed when the test process exits.
+    static let testCache: URL = {
+        atexit { try? FileManager.default.removeItem(at: Paths.cacheDirectory) }
+        return cacheDirectory
+    }()
+    private static let cacheDirectory = FileManager.default.temporaryDirectory
+        .appendingPathComponent("steward-test-cache-\(ProcessInfo.processInfo.processIdentifier)")
 
     /// The built CLI: STEWARD_BIN, else the debug build next to the tests.
     static var steward: String {

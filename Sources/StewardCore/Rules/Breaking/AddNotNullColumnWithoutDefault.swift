@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `ADD COLUMN … NOT NULL` without a default, on a table that existed before the migration.
 public struct AddNotNullColumnWithoutDefault: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.addColumn]
     public let descriptor = RuleDescriptor(
         id: "add-not-null-column-without-default",
         category: .breaking,

@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `ALTER COLUMN … TYPE` that is not a known-safe widening.
 public struct ChangeColumnType: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.changeColumnType]
     public let descriptor = RuleDescriptor(
         id: "change-column-type",
         category: .breaking,

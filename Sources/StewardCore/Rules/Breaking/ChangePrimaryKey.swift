@@ -2,6 +2,7 @@ import StewardSQL
 
 /// A primary key dropped, or replaced, on a table that existed before the migration.
 public struct ChangePrimaryKey: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.changePrimaryKey]
     public let descriptor = RuleDescriptor(
         id: "change-primary-key",
         category: .breaking,

@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `ALTER TABLE … DROP COLUMN` of a column that existed before the migration.
 public struct DropColumn: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.dropColumn]
     public let descriptor = RuleDescriptor(
         id: "drop-column",
         category: .breaking,

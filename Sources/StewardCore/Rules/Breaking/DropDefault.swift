@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `ALTER COLUMN … DROP DEFAULT` on a column of an existing table.
 public struct DropDefault: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.dropDefault]
     public let descriptor = RuleDescriptor(
         id: "drop-default",
         category: .breaking,

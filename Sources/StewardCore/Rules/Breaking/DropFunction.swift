@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `DROP FUNCTION` / `DROP PROCEDURE` of a routine that existed before the migration.
 public struct DropFunction: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.dropFunction]
     public let descriptor = RuleDescriptor(
         id: "drop-function",
         category: .breaking,

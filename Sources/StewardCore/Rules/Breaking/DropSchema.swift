@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `DROP SCHEMA` of a schema that existed before the migration.
 public struct DropSchema: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.dropSchema]
     public let descriptor = RuleDescriptor(
         id: "drop-schema",
         category: .breaking,

@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `DROP TABLE` of a table that existed before the migration.
 public struct DropTable: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.dropTable]
     public let descriptor = RuleDescriptor(
         id: "drop-table",
         category: .breaking,

@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `DROP VIEW` / `DROP MATERIALIZED VIEW` of a view that existed before the migration.
 public struct DropView: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.dropView]
     public let descriptor = RuleDescriptor(
         id: "drop-view",
         category: .breaking,

@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `ALTER TABLE … RENAME COLUMN` on a table that existed before the migration.
 public struct RenameColumn: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.renameColumn]
     public let descriptor = RuleDescriptor(
         id: "rename-column",
         category: .breaking,

@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `ALTER TYPE … RENAME VALUE` on an enum that existed before the migration.
 public struct RenameEnumValue: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.renameEnumValue]
     public let descriptor = RuleDescriptor(
         id: "rename-enum-value",
         category: .breaking,

@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `ALTER TABLE … RENAME TO` of a table that existed before the migration.
 public struct RenameTable: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.renameTable]
     public let descriptor = RuleDescriptor(
         id: "rename-table",
         category: .breaking,

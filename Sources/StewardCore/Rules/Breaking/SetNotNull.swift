@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `ALTER COLUMN … SET NOT NULL` on a column of an existing table.
 public struct SetNotNull: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.setNotNull]
     public let descriptor = RuleDescriptor(
         id: "set-not-null",
         category: .breaking,

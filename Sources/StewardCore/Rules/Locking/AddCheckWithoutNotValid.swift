@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `ADD CHECK` on an existing table without `NOT VALID`.
 public struct AddCheckWithoutNotValid: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.addConstraint]
     public let descriptor = RuleDescriptor(
         id: "add-check-without-not-valid",
         category: .locking,

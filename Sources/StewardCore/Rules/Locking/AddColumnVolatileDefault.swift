@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `ADD COLUMN` whose default forces a table rewrite.
 public struct AddColumnVolatileDefault: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.addColumn]
     public let descriptor = RuleDescriptor(
         id: "add-column-volatile-default",
         category: .locking,

@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `ADD FOREIGN KEY` on an existing table without `NOT VALID`.
 public struct AddForeignKeyWithoutNotValid: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.addConstraint]
     public let descriptor = RuleDescriptor(
         id: "add-foreign-key-without-not-valid",
         category: .locking,

@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `ADD COLUMN … GENERATED ALWAYS AS (…) STORED` on an existing table.
 public struct AddStoredGeneratedColumn: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.addColumn]
     public let descriptor = RuleDescriptor(
         id: "add-stored-generated-column",
         category: .locking,

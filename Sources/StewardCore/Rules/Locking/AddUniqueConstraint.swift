@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `ADD UNIQUE` / `ADD PRIMARY KEY` on an existing table that builds its own index.
 public struct AddUniqueConstraint: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.addConstraint]
     public let descriptor = RuleDescriptor(
         id: "add-unique-constraint",
         category: .locking,

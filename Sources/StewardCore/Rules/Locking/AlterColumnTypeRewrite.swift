@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `ALTER COLUMN … TYPE` that rewrites the table.
 public struct AlterColumnTypeRewrite: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.changeColumnType]
     public let descriptor = RuleDescriptor(
         id: "alter-column-type-rewrite",
         category: .locking,

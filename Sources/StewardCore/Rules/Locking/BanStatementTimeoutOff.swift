@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `SET statement_timeout = 0` in a migration.
 public struct BanStatementTimeoutOff: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.setting]
     public let descriptor = RuleDescriptor(
         id: "ban-statement-timeout-off",
         category: .locking,

@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `CLUSTER` in a migration.
 public struct Cluster: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.tableOperation]
     public let descriptor = RuleDescriptor(
         id: "cluster",
         category: .locking,

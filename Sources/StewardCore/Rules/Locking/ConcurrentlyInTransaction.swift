@@ -2,6 +2,7 @@ import StewardSQL
 
 /// A statement Postgres refuses inside a transaction block, where the migration runs in one.
 public struct ConcurrentlyInTransaction: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.createIndex, .dropIndex, .tableOperation]
     public let descriptor = RuleDescriptor(
         id: "concurrently-in-transaction",
         category: .locking,

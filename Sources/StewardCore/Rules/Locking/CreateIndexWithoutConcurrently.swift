@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `CREATE INDEX` without `CONCURRENTLY` on a table that already holds data.
 public struct CreateIndexWithoutConcurrently: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.createIndex]
     public let descriptor = RuleDescriptor(
         id: "create-index-without-concurrently",
         category: .locking,

@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `DROP INDEX` without `CONCURRENTLY` on an existing table.
 public struct DropIndexWithoutConcurrently: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.dropIndex]
     public let descriptor = RuleDescriptor(
         id: "drop-index-without-concurrently",
         category: .locking,

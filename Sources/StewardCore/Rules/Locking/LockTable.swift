@@ -2,6 +2,7 @@ import StewardSQL
 
 /// An explicit `LOCK TABLE` in a migration.
 public struct LockTable: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.tableOperation]
     public let descriptor = RuleDescriptor(
         id: "lock-table",
         category: .locking,

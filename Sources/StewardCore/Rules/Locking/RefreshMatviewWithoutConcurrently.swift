@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `REFRESH MATERIALIZED VIEW` without `CONCURRENTLY`.
 public struct RefreshMatviewWithoutConcurrently: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.tableOperation]
     public let descriptor = RuleDescriptor(
         id: "refresh-matview-without-concurrently",
         category: .locking,

@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `REINDEX` without `CONCURRENTLY` (Postgres 12+ has it).
 public struct ReindexWithoutConcurrently: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.tableOperation]
     public let descriptor = RuleDescriptor(
         id: "reindex-without-concurrently",
         category: .locking,

@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `SET NOT NULL` that has to scan the table.
 public struct SetNotNullWithoutValidatedCheck: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.setNotNull]
     public let descriptor = RuleDescriptor(
         id: "set-not-null-without-validated-check",
         category: .locking,

@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `TRUNCATE` of an existing table in a migration.
 public struct Truncate: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.tableOperation]
     public let descriptor = RuleDescriptor(
         id: "truncate",
         category: .locking,

@@ -2,6 +2,7 @@ import StewardSQL
 
 /// `VACUUM FULL` in a migration.
 public struct VacuumFull: ChangeRule {
+    public static let changeKinds: [SchemaChange.Kind.Tag] = [.tableOperation]
     public let descriptor = RuleDescriptor(
         id: "vacuum-full",
         category: .locking,

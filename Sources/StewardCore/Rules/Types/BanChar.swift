@@ -19,8 +19,9 @@ public struct BanChar: ColumnTypeRule {
 
     public init() {}
 
+    public func considers(type: String, baseType: String) -> Bool { baseType == "character" }
+
     public func message(for column: Column, of table: Table, lookup: Void, in context: RuleContext) -> String? {
-        guard column.baseType == "character" else { return nil }
         return "column \(table.name.display).\(column.name) is \(column.type), which pads with blanks: prefer text"
     }
 }

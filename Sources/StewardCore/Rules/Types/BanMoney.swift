@@ -19,8 +19,9 @@ public struct BanMoney: ColumnTypeRule {
 
     public init() {}
 
+    public func considers(type: String, baseType: String) -> Bool { baseType == "money" }
+
     public func message(for column: Column, of table: Table, lookup: Void, in context: RuleContext) -> String? {
-        guard column.baseType == "money" else { return nil }
         return "column \(table.name.display).\(column.name) is money, whose meaning depends on each session's lc_monetary: prefer numeric"
     }
 }

@@ -7,7 +7,11 @@ public protocol ColumnTypeRule: Rule {
     /// own a sequence).
     associatedtype Lookup = Void
     func lookup(in context: RuleContext) -> Lookup
-    /// The message when `column` of `table` deserves a finding.
+    /// Whether a column of this type (`type` as `format_type` prints it, `baseType` without
+    /// modifiers and array brackets) may deserve a finding. Asked about every column before
+    /// `message`, so it only compares the type.
+    func considers(type: String, baseType: String) -> Bool
+    /// The message when `column` of `table`, whose type the rule `considers`, deserves a finding.
     func message(for column: Column, of table: Table, lookup: Lookup, in context: RuleContext) -> String?
 }
 
@@ -16,9 +20,16 @@ extension ColumnTypeRule where Lookup == Void {
 }
 
 extension ColumnTypeRule {
+    public func considers(type: String, baseType: String) -> Bool { true }
+}
+
+extension ColumnTypeRule {
     public func check(_ context: RuleContext) -> [Finding] {
         let lookup = lookup(in: context)
         var findings: [Finding] = []
+        // Base types of the types with a modifier or brackets, worked out once each: a corpus
+        // has few such types and tens of thousands of columns.
+        var baseTypes: [String: String] = [:]
         let tables = context.model.tables
         // Through indices: a `for … in` over tables and columns copies each value (a retain
         // and a release of every string it holds), and seven rules visit all ~50k columns.
@@ -27,7 +38,14 @@ extension ColumnTypeRule {
             guard table.managedBy == nil, table.partitionOf == nil else { continue }
             let inherited = table.inheritsFrom.isEmpty ? [] : Set(table.inheritsFrom.flatMap { tables[$0]?.columns.map(\.name) ?? [] })
             for columnIndex in table.columns.indices where inherited.isEmpty || !inherited.contains(table.columns[columnIndex].name) {
-                guard let message = message(for: table.columns[columnIndex], of: table, lookup: lookup, in: context) else { continue }
+                let type = table.columns[columnIndex].type
+                let baseType = Column.isBaseType(type) ? type : baseTypes[type] ?? {
+                    let base = Column.baseType(of: type)
+                    baseTypes[type] = base
+                    return base
+                }()
+                guard considers(type: type, baseType: baseType),
+                      let message = message(for: table.columns[columnIndex], of: table, lookup: lookup, in: context) else { continue }
                 let column = table.columns[columnIndex]
                 let origin = column.typeOrigin ?? column.origin
                 findings.append(finding(message, at: origin.fileLocation.with(length: column.typeOrigin == nil ? column.name.count : 1),
@@ -42,9 +60,15 @@ extension ColumnTypeRule {
 extension Column {
     /// The type without modifiers and array brackets: `timestamp without time zone` for
     /// `timestamp(3) without time zone[]`.
-    var baseType: String {
-        let scalar = type.hasSuffix("[]") ? String(type.dropLast(2)) : type
-        // Most types have no modifier: no need to split them (seven rules ask for every column).
+    var baseType: String { Self.baseType(of: type) }
+
+    static func baseType(of type: String) -> String {
+        let scalar = type.utf8.last == UInt8(ascii: "]") && type.hasSuffix("[]") ? String(type.dropLast(2)) : type
         return scalar.utf8.contains(UInt8(ascii: "(")) ? ColumnTypeChange.Parts(scalar).base : scalar
+    }
+
+    /// Whether `type` is its own base type (no modifier, no brackets): most are.
+    static func isBaseType(_ type: String) -> Bool {
+        type.utf8.last != UInt8(ascii: "]") && !type.utf8.contains(UInt8(ascii: "("))
     }
 }

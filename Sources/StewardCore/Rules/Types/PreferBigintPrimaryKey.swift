@@ -22,9 +22,10 @@ public struct PreferBigintPrimaryKey: ColumnTypeRule {
 
     public init() {}
 
+    public func considers(type: String, baseType: String) -> Bool { type == "integer" || type == "smallint" }
+
     public func message(for column: Column, of table: Table, lookup: Void, in context: RuleContext) -> String? {
-        guard column.type == "integer" || column.type == "smallint",
-              let key = table.constraints.first(where: { $0.kind == .primaryKey }), key.columns == [column.name] else { return nil }
+        guard let key = table.constraints.first(where: { $0.kind == .primaryKey }), key.columns == [column.name] else { return nil }
         return "primary key \(table.name.display).\(column.name) is \(column.type): prefer bigint (widening it later rewrites every referencing table)"
     }
 }

@@ -19,8 +19,9 @@ public struct PreferJsonb: ColumnTypeRule {
 
     public init() {}
 
+    public func considers(type: String, baseType: String) -> Bool { baseType == "json" }
+
     public func message(for column: Column, of table: Table, lookup: Void, in context: RuleContext) -> String? {
-        guard column.baseType == "json" else { return nil }
         return "column \(table.name.display).\(column.name) is \(column.type): prefer jsonb"
     }
 }

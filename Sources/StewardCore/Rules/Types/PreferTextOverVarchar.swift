@@ -22,8 +22,12 @@ public struct PreferTextOverVarchar: ColumnTypeRule {
 
     public init() {}
 
+    /// `character varying(n)`: the limit is what the rule is about (plain varchar is text).
+    public func considers(type: String, baseType: String) -> Bool {
+        baseType == "character varying" && type.utf8.contains(UInt8(ascii: "("))
+    }
+
     public func message(for column: Column, of table: Table, lookup: Void, in context: RuleContext) -> String? {
-        guard column.baseType == "character varying", column.type.contains("(") else { return nil }
         return "column \(table.name.display).\(column.name) is \(column.type): prefer text (and a CHECK constraint if the limit matters)"
     }
 }

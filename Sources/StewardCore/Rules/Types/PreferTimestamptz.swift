@@ -22,8 +22,9 @@ public struct PreferTimestamptz: ColumnTypeRule {
 
     public init() {}
 
+    public func considers(type: String, baseType: String) -> Bool { baseType == "timestamp without time zone" }
+
     public func message(for column: Column, of table: Table, lookup: Void, in context: RuleContext) -> String? {
-        guard column.baseType == "timestamp without time zone" else { return nil }
         return "column \(table.name.display).\(column.name) is \(column.type): prefer timestamptz"
     }
 }
