@@ -146,30 +146,32 @@ public struct Finding: Sendable, Hashable {
     }
     /// Set when a documented exception (`boundaries.allow`) or a suppression comment covers the finding.
     public var allowance: Allowance? {
-        get { storage.fields.allowance }
-        set { unique().fields.allowance = newValue }
+        get { storage.fields.extras?.allowance }
+        set { unique().fields.extras = Extras(allowance: newValue, related: related) }
     }
     /// What the finding is about (empty for findings about a file as a whole).
     public var objects: [FindingObject] {
-        get { storage.fields.objects }
-        set { unique().fields.objects = newValue }
+        get { storage.fields.objects.array }
+        set { unique().fields.objects = Objects(newValue) }
     }
+    /// Whether the finding names no object (cheaper than `objects.isEmpty`, which builds the array).
+    public var hasNoObjects: Bool { storage.fields.objects.isEmpty }
     /// Other places that explain it.
     public var related: [RelatedLocation] {
-        get { storage.fields.related }
-        set { unique().fields.related = newValue }
+        get { storage.fields.extras?.related ?? [] }
+        set { unique().fields.extras = Extras(allowance: allowance, related: newValue) }
     }
 
     public init(ruleID: String, severity: Severity, message: String, help: String? = nil, location: FileLocation? = nil,
                 services: [String] = [], allowance: Allowance? = nil, objects: [FindingObject] = [], related: [RelatedLocation] = []) {
         storage = Storage(Fields(ruleID: ruleID, severity: severity, message: message, help: help, location: location, services: services,
-                                 allowance: allowance, objects: objects, related: related))
+                                 objects: Objects(objects), extras: Extras(allowance: allowance, related: related)))
     }
 
     /// `boundaries.allow (ownership.yml:51): reason`, or nil when nothing allows the finding.
     public var allowedBy: String? { allowance?.description }
 
-    public var isAllowed: Bool { storage.fields.allowance != nil }
+    public var isAllowed: Bool { storage.fields.extras?.allowance != nil }
 
     /// Deterministic report order: by file position, then rule, then message.
     public static func reportOrder(_ lhs: Finding, _ rhs: Finding) -> Bool {
@@ -202,9 +204,69 @@ public struct Finding: Sendable, Hashable {
         var help: String?
         var location: FileLocation?
         var services: [String]
-        var allowance: Allowance?
-        var objects: [FindingObject]
-        var related: [RelatedLocation]
+        var objects: Objects
+        var extras: Extras?
+    }
+
+    /// A finding's objects. Almost every finding names one: held in the box itself, that one
+    /// costs no array (an allocation of its own, ~55k of them at 100k statements).
+    private enum Objects: Hashable {
+        case one(FindingObject)
+        case list([FindingObject])
+
+        init(_ objects: [FindingObject]) { self = objects.count == 1 ? .one(objects[0]) : .list(objects) }
+
+        var array: [FindingObject] {
+            switch self {
+            case .one(let object): [object]
+            case .list(let objects): objects
+            }
+        }
+
+        var isEmpty: Bool {
+            if case .list(let objects) = self { return objects.isEmpty }
+            return false
+        }
+
+        // By the objects, however they are held.
+        static func == (lhs: Objects, rhs: Objects) -> Bool {
+            switch (lhs, rhs) {
+            case let (.one(left), .one(right)): left == right
+            default: lhs.array == rhs.array
+            }
+        }
+
+        // As an array hashes: its count, then its elements.
+        func hash(into hasher: inout Hasher) {
+            switch self {
+            case .one(let object):
+                hasher.combine(1)
+                hasher.combine(object)
+            case .list(let objects):
+                hasher.combine(objects.count)
+                for object in objects { hasher.combine(object) }
+            }
+        }
+    }
+
+    /// What few findings have (an allowance, related places), boxed apart: nil for the others,
+    /// so that each of them is smaller by the size of these fields.
+    private indirect enum Extras: Hashable {
+        case values(allowance: Allowance?, related: [RelatedLocation])
+
+        /// nil when there is neither.
+        init?(allowance: Allowance?, related: [RelatedLocation]) {
+            guard allowance != nil || !related.isEmpty else { return nil }
+            self = .values(allowance: allowance, related: related)
+        }
+
+        var allowance: Allowance? {
+            switch self { case .values(let allowance, _): allowance }
+        }
+
+        var related: [RelatedLocation] {
+            switch self { case .values(_, let related): related }
+        }
     }
 
     /// The box. Mutated only through `unique()`, that is while no other finding (and so no

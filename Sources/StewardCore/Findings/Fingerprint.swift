@@ -20,7 +20,7 @@ public enum Fingerprints {
     /// taken out (they are often line numbers or counts that move with unrelated edits).
     static func identity(of finding: Finding) -> String {
         var parts = [finding.ruleID, finding.location?.path ?? ""]
-        if finding.objects.isEmpty {
+        if finding.hasNoObjects {
             var message = ""
             var inNumber = false
             for scalar in finding.message.unicodeScalars {

@@ -15,7 +15,7 @@ extension ChangeRule {
         return index.positions(of: Self.changeKinds).compactMap { position in
             let change = changes[position]
             guard var result = finding(for: change, in: context) else { return nil }
-            if result.objects.isEmpty { result.objects = change.findingObjects }
+            if result.hasNoObjects { result.objects = change.findingObjects }
             return result
         }
     }
