@@ -231,23 +231,50 @@ public enum Analyzer {
     }
 
     /// The positions of `findings` in report order (`Finding.reportOrder`). Sorted on a compact
-    /// key first (the path's rank among the paths, line, column), which decides almost every
-    /// comparison without reading the findings; equal keys fall back to `reportOrder` itself,
-    /// so the order is exactly its order.
+    /// key first (the path's rank among the paths, line and column packed in one integer), which
+    /// decides almost every comparison without reading the findings; equal keys fall back to
+    /// `reportOrder` itself, so the order is exactly its order.
     static func reportOrder(of findings: [Finding]) -> [Int] {
-        struct Key: Comparable {
-            var path: Int32, line: Int32, column: Int32
-            static func < (lhs: Key, rhs: Key) -> Bool { (lhs.path, lhs.line, lhs.column) < (rhs.path, rhs.line, rhs.column) }
+        // Each path gets an id in order of appearance; consecutive findings mostly share their
+        // path (one rule, one file), so the previous one answers before any hashing.
+        var pathIDs: [String: Int] = [:]
+        var paths: [String] = []
+        var ids = [Int](repeating: -1, count: findings.count)
+        var lines = [Int](repeating: 0, count: findings.count)
+        var columns = [Int](repeating: 0, count: findings.count)
+        var lastPath = "", lastID = -1
+        for index in findings.indices {
+            guard let location = findings[index].location else { continue }
+            if lastID < 0 || location.path != lastPath {
+                lastPath = location.path
+                lastID = pathIDs[lastPath] ?? {
+                    paths.append(lastPath)
+                    pathIDs[lastPath] = paths.count - 1
+                    return paths.count - 1
+                }()
+            }
+            (ids[index], lines[index], columns[index]) = (lastID, location.line, location.column)
         }
-        var pathIDs: [String: Int32] = [:]
-        for finding in findings { if let path = finding.location?.path, pathIDs[path] == nil { pathIDs[path] = Int32(pathIDs.count) } }
-        var rank = [Int32](repeating: 0, count: pathIDs.count)
-        for (position, entry) in pathIDs.sorted(by: { $0.key < $1.key }).enumerated() { rank[Int(entry.value)] = Int32(position) }
-        let clamp: (Int) -> Int32 = { Int32(clamping: $0) }
-        let keys = findings.map { finding -> Key in
-            guard let location = finding.location else { return Key(path: -1, line: 0, column: 0) }
-            return Key(path: rank[Int(pathIDs[location.path]!)], line: clamp(location.line), column: clamp(location.column))
+        var rank = [Int](repeating: 0, count: paths.count)
+        for (position, id) in paths.indices.sorted(by: { paths[$0] < paths[$1] }).enumerated() { rank[id] = position }
+        // Rank (20 bits, from 1: no location sorts first), line (26) and column (18). A value
+        // too large for its bits takes the largest one and zeroes the bits after it, so that
+        // the key ties with every other such value and `reportOrder` decides between them.
+        func packed(_ index: Int) -> UInt64 {
+            guard ids[index] >= 0 else { return 0 }
+            var key: UInt64 = 0
+            var saturated = false
+            func append(_ value: Int, width: Int) {
+                let largest = (1 << width) - 1
+                key = key << UInt64(width) | (saturated ? 0 : UInt64(min(max(value, 0), largest)))
+                if value >= largest { saturated = true }
+            }
+            append(rank[ids[index]] + 1, width: 20)
+            append(lines[index], width: 26)
+            append(columns[index], width: 18)
+            return key
         }
+        let keys = findings.indices.map(packed)
         var order = Array(findings.indices)
         keys.withUnsafeBufferPointer { keys in
             findings.withUnsafeBufferPointer { findings in
