@@ -28,12 +28,15 @@ extension SQLParser {
     public static func steps(inPlpgsqlBody body: String) -> [EmbeddedStep] {
         // Lines of the body keep their numbers: the wrapper adds no line break before it.
         let wrapper = "CREATE FUNCTION steward_do_block() RETURNS void LANGUAGE plpgsql AS $steward_body$" + body + "$steward_body$"
-        // Byte-wise: Foundation's `contains` on String goes through a locale-aware search.
-        guard Array(body.utf8).firstRange(of: Array("$steward_body$".utf8)) == nil else { return [] }
+        // The body must not close the wrapper's quote. Searched as the C string the parser
+        // receives (which ends at a NUL byte, if any): Foundation's searches are much slower.
+        guard body.withCString({ strstr($0, "$steward_body$") }) == nil else { return [] }
         let result = wrapper.withCString { pg_query_parse_plpgsql($0) }
         defer { pg_query_free_plpgsql_parse_result(result) }
+        // The JSON is read in place (it is freed after this function), not copied twice first.
         guard result.error == nil, let json = result.plpgsql_funcs,
-              let parsed = try? JSONSerialization.jsonObject(with: Data(String(cString: json).utf8)) else { return [] }
+              let parsed = try? JSONSerialization.jsonObject(with: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: json),
+                                                                        count: strlen(json), deallocator: .none)) else { return [] }
         return steps(parsed)
     }
 

@@ -108,6 +108,13 @@ struct SQLParserTests {
         ]])])
     }
 
+    @Test func aBodyThatWouldCloseTheWrapperIsNotFollowed() {
+        // Wrapped as written, the body's own `$steward_body$` would end the quote early and
+        // the statements after it would be read as something else.
+        #expect(SQLParser.steps(inPlpgsqlBody: "BEGIN\n  PERFORM 1; -- $steward_body$ LANGUAGE sql AS $x$ DROP TABLE t; $x$\nEND") == [])
+        #expect(SQLParser.steps(inPlpgsqlBody: "BEGIN\n  DELETE FROM t;\nEND") == [.statement(EmbeddedStatement(sql: "DELETE FROM t", line: 2))])
+    }
+
     @Test func splitFindsStatementsAroundSyntaxErrors() throws {
         let ranges = try SQLParser.split(SourceText("SELECT 1; CREATE TABLE x (a int,); SELECT 3;")).get()
         #expect(ranges.count == 3)

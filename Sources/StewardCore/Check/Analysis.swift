@@ -307,6 +307,7 @@ public enum Analyzer {
         // parts (paths, services, severities) apply to what the others find.
         let context = RuleContext(model: model, manifest: manifest, migrations: copy migrations, settings: settings, queries: inventory)
         let running = RuleRegistry.all.filter { configuration.mayRun($0.descriptor) }
+        if manifest != nil, running.contains(where: \.readsServiceDependencies) { _ = context.codeAccesses }
         var found = running.concurrentMap { rule in
             var findings = rule.check(context)
             shareRepeatedValues(in: &findings)
@@ -377,7 +378,8 @@ public enum Analyzer {
         for index in windows.indices {
             let current = next!
             next = index + 1 < windows.count ? WindowParse(windows[index + 1], of: files) : nil
-            for (job, result) in zip(windows[index], current.results()) {
+            let results = current.results()
+            for (job, result) in zip(windows[index], results) {
                 let file = files[job.file]
                 if started.insert(job.file).inserted {
                     findings += file.notices
@@ -386,6 +388,9 @@ public enum Analyzer {
                 findings += result.findings
                 replayer.apply(result.statements)
             }
+            // A window's statements are freed on another core: on this one, which replays,
+            // tearing down tens of thousands of small values would delay the next window.
+            DispatchQueue.global().async { withExtendedLifetime((current, results)) {} }
         }
         replayer.recordGaps(migrations.gaps)
         let model = replayer.takeModel()

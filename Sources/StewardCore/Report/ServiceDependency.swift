@@ -166,7 +166,7 @@ extension ServiceDependency {
         var functionOwners: [ObjectName: String] = [:]
         for function in context.model.functions.values { if let owner = function.owner?.service { functionOwners[function.name] = owner } }
         // Data statements: attributed to the services whose objects the same migration creates or changes.
-        let codeAccesses = MigrationCode.accesses(context.model)
+        let codeAccesses = context.codeAccesses
         let dataPaths = Set(codeAccesses.filter { $0.function == nil }.map(\.location.path))
         var fileServices: [String: Set<String>] = [:]
         if !dataPaths.isEmpty {

@@ -145,7 +145,9 @@ public struct RuleContext: Sendable {
     /// Every name a renamed table had, to the names in its history (looked up for each finding).
     let renameHistories: [ObjectName: [ObjectName]]
     /// The cross-service dependency graph, built once per context by the first rule that asks.
-    let dependencyGraph = DependencyGraphCache()
+    let dependencyGraph = ComputedOnce<[ServiceDependency]>()
+    /// What the migrations' function bodies and data statements read and write (`MigrationCode`).
+    let migrationCode = ComputedOnce<[CodeAccess]>()
     /// Where each kind of change is in `model.changes` (see `ChangeRule`).
     let changeLogIndex: ChangeLogIndex
 
@@ -153,6 +155,13 @@ public struct RuleContext: Sendable {
     /// rules that read it (cross-service-dependency, missing-approval) as they run in parallel.
     public var serviceDependencies: [ServiceDependency] {
         dependencyGraph.value { ServiceDependency.all(in: self) }
+    }
+
+    /// What the migrations' code reads and writes (`MigrationCode.accesses`), resolved once.
+    /// Part of `serviceDependencies`; the analysis asks for it before the rules run (see
+    /// `Rule.readsServiceDependencies`), where resolving the bodies uses every core.
+    public var codeAccesses: [CodeAccess] {
+        migrationCode.value { MigrationCode.accesses(model) }
     }
 
     public init(model: SchemaModel, manifest: OwnershipManifest?, migrations: MigrationSet, settings: RuleSettings = RuleSettings(),
@@ -175,7 +184,15 @@ public struct RuleContext: Sendable {
 
 public protocol Rule: Sendable {
     var descriptor: RuleDescriptor { get }
+    /// Whether `check` reads `context.serviceDependencies`: the analysis then resolves the
+    /// function bodies that graph needs before the rules run, on every core (inside a rule,
+    /// which already runs beside the others, that work would take one core).
+    var readsServiceDependencies: Bool { get }
     func check(_ context: RuleContext) -> [Finding]
+}
+
+extension Rule {
+    public var readsServiceDependencies: Bool { false }
 }
 
 extension Rule {

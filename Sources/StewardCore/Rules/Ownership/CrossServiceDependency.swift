@@ -58,6 +58,8 @@ public struct CrossServiceDependency: Rule {
 
     public init() {}
 
+    public var readsServiceDependencies: Bool { true }
+
     public func check(_ context: RuleContext) -> [Finding] {
         guard let manifest = context.manifest else { return [] }
         return context.serviceDependencies.compactMap { dependency -> Finding? in

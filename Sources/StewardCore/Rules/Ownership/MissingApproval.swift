@@ -54,6 +54,8 @@ public struct MissingApproval: Rule {
 
     public init() {}
 
+    public var readsServiceDependencies: Bool { true }
+
     public func check(_ context: RuleContext) -> [Finding] {
         guard let manifest = context.manifest else { return [] }
         // Without approvals given, only a pull request (--since) lists who must approve.
