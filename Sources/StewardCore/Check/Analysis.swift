@@ -326,12 +326,15 @@ public enum Analyzer {
         return analysis
     }
 
-    /// One copy of each services list and help text among a rule's findings: a rule builds them
-    /// finding by finding (`[owner]`, a help naming the rule's remedy), and thousands of
-    /// findings would otherwise each hold their own.
+    /// One copy of each services list among a rule's findings, and of a help text repeated by
+    /// consecutive findings: a rule builds them finding by finding (`[owner]`, a help naming the
+    /// rule's remedy), and thousands of findings would otherwise each hold their own.
+    ///
+    /// Helps are compared with the previous finding's only: a help that differs from one finding
+    /// to the next names the finding's objects and rarely repeats later, and hashing it (often
+    /// with non-ASCII text, which hashes through Unicode normalization) cost more than it saved.
     static func shareRepeatedValues(in findings: inout [Finding]) {
         var services: [[String]: [String]] = [:]
-        var helps: [String: String] = [:]
         // Most findings repeat the previous one's list and help: compared with it first (equal
         // storage answers at once), a finding costs no hashing.
         var lastServices: [String] = []
@@ -350,8 +353,7 @@ public enum Analyzer {
                 if help == lastHelp {
                     if !sameStorage(help.utf8, lastHelp.utf8) { findings[index].help = lastHelp }
                 } else {
-                    if let shared = helps[help] { findings[index].help = shared } else { helps[help] = help }
-                    lastHelp = findings[index].help ?? ""
+                    lastHelp = help
                 }
             }
         }

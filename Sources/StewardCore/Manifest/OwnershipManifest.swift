@@ -22,6 +22,11 @@ public struct OwnershipManifest: Sendable {
     public internal(set) var rules: [String: RuleSetting] = [:]
     /// Lookup tables built once, so that ownership of 100k objects is not 100k scans of every pattern.
     let ownershipIndex: OwnershipIndex
+    /// Each service's position in `services`, by name (the first, should a name repeat): rules
+    /// ask for a service by name once per finding.
+    private let servicePositions: [String: Int]
+    /// The service that lists each schema under `schemas:` (the first, should two list it).
+    private let schemaOwners: [String: String]
 
     public init(path: String, version: Int = 1, services: [Service], teams: [String: Team] = [:],
                 allowances: [BoundaryAllowance] = [], source: SourceText = SourceText(bytes: [])) {
@@ -32,9 +37,12 @@ public struct OwnershipManifest: Sendable {
         self.allowances = allowances
         self.source = source
         ownershipIndex = OwnershipIndex(services)
+        servicePositions = Dictionary(services.indices.map { (services[$0].name, $0) }, uniquingKeysWith: { first, _ in first })
+        schemaOwners = Dictionary(services.flatMap { service in service.schemas.map { ($0, service.name) } },
+                                  uniquingKeysWith: { first, _ in first })
     }
 
-    public func service(named name: String) -> Service? { services.first { $0.name == name } }
+    public func service(named name: String) -> Service? { servicePositions[name].map { services[$0] } }
 }
 
 public struct Service: Sendable, Codable {
@@ -184,11 +192,10 @@ extension OwnershipManifest {
     /// Whether `service` declares the relation public (`public:`): a contract other services
     /// may depend on. Everything else is private to its owner.
     public func isPublic(_ relation: ObjectName, of service: String) -> Bool {
-        self.service(named: service)?.publicTables.contains { $0.matches(relation) } ?? false
+        // In place: `service(named:)` would copy the service out.
+        servicePositions[service].map { services[$0].publicTables.contains { $0.matches(relation) } } ?? false
     }
-    public func owner(ofSchema schema: String) -> String? {
-        services.first { $0.schemas.contains(schema) }?.name
-    }
+    public func owner(ofSchema schema: String) -> String? { schemaOwners[schema] }
 
     public func allowance(from source: String, to target: String, object: ObjectName) -> BoundaryAllowance? {
         allowances.first { $0.covers(from: source, to: target, object: object) }
