@@ -275,6 +275,10 @@ struct ReportFormatTests {
         let unwritable = try steward(["check", "--format", "sarif", "--output", "/nonexistent/dir/r.sarif"], in: root)
         #expect(unwritable.status == 2)
         #expect(unwritable.stderr.contains("/nonexistent/dir/r.sarif: error: cannot write the sarif report: No such file or directory"), "\(unwritable.stderr)")
+        // A device that refuses every write (ENOSPC): the report's failure is an input error, not a silent green run.
+        let full = try steward(["check", "--format", "json", "--output", "/dev/full"], in: root)
+        #expect(full.status == 2)
+        #expect(full.stderr.contains("/dev/full: error: cannot write the json report: No space left on device"), "\(full.stderr)")
         let twice = try steward(["check", "--format", "json", "--output", "/tmp/x.json", "--format", "sarif", "--output", "/tmp/x.json"], in: root)
         #expect(twice.status == 2)
         let unknown = try steward(["check", "--format", "yaml"], in: root)

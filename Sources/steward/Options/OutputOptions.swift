@@ -63,26 +63,53 @@ enum ReportFile {
     }
 }
 
-/// Output written in pieces of about 64 KiB (standard output, or a report file): few system
-/// calls, and a long report is never held in memory whole. Call `flush()` before exiting; the
-/// first write error is kept in `failure`, and nothing more is written after it.
+/// Output written in pieces of at least 64 KiB (standard output, or a report file): few system
+/// calls, and a long report is never held in memory whole. Small pieces are gathered first; a
+/// large one is written as it is, without another copy. Call `flush()` before exiting; the first
+/// write error is kept in `failure`, and nothing more is written after it.
 struct ChunkedOutput {
     private let handle: FileHandle
     private var pending = ""
     private(set) var failure: (any Error)?
+    static let pieceSize = 1 << 16
+
+    struct WriteFailure: LocalizedError {
+        var reason: String
+        var errorDescription: String? { reason }
+    }
 
     init(handle: FileHandle = .standardOutput) { self.handle = handle }
 
     mutating func write(_ text: String) {
-        pending += text
-        if pending.utf8.count >= 1 << 16 { flush() }
+        if pending.utf8.count + text.utf8.count < Self.pieceSize {
+            pending += text
+            return
+        }
+        flush()
+        var text = text
+        text.withUTF8 { write($0) }
     }
 
     mutating func flush() {
         guard !pending.isEmpty else { return }
-        if failure == nil {
-            do { try handle.write(contentsOf: Data(pending.utf8)) } catch { failure = error }
-        }
+        var text = pending
         pending = ""
+        text.withUTF8 { write($0) }
+    }
+
+    /// Writes all of `bytes` (a pipe or a terminal may take them in parts).
+    private mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard failure == nil, var next = bytes.baseAddress else { return }
+        var remaining = bytes.count
+        while remaining > 0 {
+            let written = Foundation.write(handle.fileDescriptor, next, remaining)
+            if written < 0 {
+                if errno == EINTR { continue }
+                failure = WriteFailure(reason: String(cString: strerror(errno)))
+                return
+            }
+            next += written
+            remaining -= written
+        }
     }
 }
