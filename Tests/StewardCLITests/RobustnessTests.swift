@@ -166,12 +166,16 @@ struct RobustnessTests {
         // permission bits): reading a process's own memory at offset 0 is an I/O error.
         try FileManager.default.createSymbolicLink(atPath: folder.url.appendingPathComponent("005_eio.sql").path,
                                                    withDestinationPath: "/proc/self/mem")
+        // A link to a directory is a directory (the listing says "link": stat decides).
+        try FileManager.default.createSymbolicLink(atPath: folder.url.appendingPathComponent("006_linked_dir.sql").path,
+                                                   withDestinationPath: "002_dir.sql")
         let result = try check(folder)
         #expect(result.status == 1)
         #expect(result.stdout.contains("003_dangling.sql:1:1: error[unreadable-file]"))
         #expect(result.stdout.contains("004_fifo.sql:1:1: error[unreadable-file]: not a regular file"))
         #expect(result.stdout.contains("005_eio.sql:1:1: error[unreadable-file]: cannot read file (Input/output error)"))
         #expect(!result.stdout.contains("002_dir.sql"))
+        #expect(!result.stdout.contains("006_linked_dir.sql"))
         #expect(result.stdout.contains("1 migration (plain), 1 statement"))
     }
 

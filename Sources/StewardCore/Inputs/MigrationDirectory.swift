@@ -73,13 +73,37 @@ struct MigrationDirectory: Sendable {
         while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
         rootPath = trimmed
         displayRoot = path.hasSuffix("/") ? String(path.dropLast()) : path
-        do {
-            entries = try fileManager.contentsOfDirectory(atPath: path).filter { !$0.hasPrefix(".") }.sorted()
-        } catch {
-            throw InputError(path: path, message: "cannot list directory: \(error.localizedDescription)")
+        let listed: [(name: String, isDirectory: Bool?)]
+        switch Self.list(path) {
+        case .success(let found): listed = found.filter { !$0.name.hasPrefix(".") }.sorted { $0.name < $1.name }
+        case .failure(let error): throw InputError(path: path, message: "cannot list directory: \(String(cString: strerror(error.code)))")
         }
+        entries = listed.map(\.name)
         let root = rootPath
-        sqlFiles = entries.filter { $0.hasSuffix(".sql") && Self.kind(ofPath: Self.join(root, $0)) != .directory }
+        // The listing's own file types answer for almost every entry: no stat per file.
+        sqlFiles = listed.filter { entry in
+            entry.name.hasSuffix(".sql") && !(entry.isDirectory ?? (Self.kind(ofPath: Self.join(root, entry.name)) == .directory))
+        }.map(\.name)
+    }
+
+    /// The entries of a directory, each with whether readdir says it is a directory: nil when
+    /// it cannot say (a symbolic link, or a file system that does not report types), which
+    /// `stat` then decides.
+    private static func list(_ path: String) -> Result<[(name: String, isDirectory: Bool?)], SystemCallError> {
+        guard let directory = opendir(path) else { return .failure(SystemCallError(code: errno)) }
+        defer { closedir(directory) }
+        var result: [(name: String, isDirectory: Bool?)] = []
+        errno = 0
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+                String(cString: bytes.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name == "." || name == ".." { continue }
+            let type = Int32(entry.pointee.d_type)
+            result.append((name, type == DT_DIR ? true : type == DT_UNKNOWN || type == DT_LNK ? nil : false))
+        }
+        if errno != 0 { return .failure(SystemCallError(code: errno)) }
+        return .success(result)
     }
 
     func displayPath(_ relative: String) -> String { displayRoot + "/" + relative }
