@@ -30,12 +30,30 @@ public struct SourceText: Sendable {
     /// 1-based line and column of a byte offset. The column counts characters
     /// (UTF-8 scalar starts), not bytes, so multi-byte text lines up with the caret.
     public func location(ofByte offset: Int) -> SourceLocation {
+        var line = 0
+        return location(ofByte: offset, lineHint: &line)
+    }
+
+    /// `location(ofByte:)` for a caller that walks a file forward: `lineHint` is the 0-based
+    /// line it last asked about (0 at first), checked with the next few lines before any
+    /// search, and updated.
+    public func location(ofByte offset: Int, lineHint: inout Int) -> SourceLocation {
         let clamped = max(0, min(offset, bytes.count))
-        var low = 0, high = lineStarts.count - 1
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if lineStarts[mid] <= clamped { low = mid } else { high = mid - 1 }
+        func contains(_ line: Int) -> Bool { lineStarts[line] <= clamped && (line + 1 == lineStarts.count || clamped < lineStarts[line + 1]) }
+        var low = lineHint >= 0 && lineHint < lineStarts.count ? lineHint : 0
+        if !contains(low) {
+            if low + 1 < lineStarts.count, contains(low + 1) {
+                low += 1
+            } else {
+                low = 0
+                var high = lineStarts.count - 1
+                while low < high {
+                    let mid = (low + high + 1) / 2
+                    if lineStarts[mid] <= clamped { low = mid } else { high = mid - 1 }
+                }
+            }
         }
+        lineHint = low
         let start = lineStarts[low]
         var column = 1
         var index = start

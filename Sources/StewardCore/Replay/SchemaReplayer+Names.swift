@@ -3,12 +3,14 @@ import StewardSQL
 // Name resolution along the search path, locations, and the names Postgres considers taken.
 extension SchemaReplayer {
 
-    func origin(_ offset: Int) -> Origin {
+    /// Where an offset of the current file (or DO block statement) is. Offsets mostly move
+    /// forward through a file, so the line of the previous one is tried first.
+    mutating func origin(_ offset: Int) -> Origin {
         if let embedded {
             let location = embedded.source.location(ofByte: offset)
             return Origin(path: path, line: embedded.firstLine + location.line - 1, column: location.column)
         }
-        let location = source.location(ofByte: offset)
+        let location = source.location(ofByte: offset, lineHint: &lineHint)
         return Origin(path: path, line: location.line, column: location.column)
     }
 

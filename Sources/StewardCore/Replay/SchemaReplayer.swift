@@ -33,6 +33,8 @@ public struct SchemaReplayer: Sendable {
     var effectivePath: [String] = ["public"]
     var path = ""
     var source = SourceText(bytes: [])
+    /// The line of `source` the last location was on (see `origin`).
+    var lineHint = 0
     /// Superset of (schema, constraint name) pairs ever present; see `constraintNameTaken`.
     var constraintNamesEverUsed = Set<ObjectName>()
     /// Superset of tables that ever had partitions or inheritance children.
@@ -63,6 +65,7 @@ public struct SchemaReplayer: Sendable {
     public mutating func begin(_ file: MigrationFile) {
         path = file.path
         source = file.source
+        lineHint = 0
         sessionSearchPath = ["$user", "public"]
         localSearchPath = nil
         // Layouts that run the file in one transaction (explicit or implicit) start inside it.
