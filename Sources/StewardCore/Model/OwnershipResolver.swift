@@ -13,13 +13,32 @@ enum OwnershipResolver {
         model.views.updateValues { key, view in view.owner = manifest.owner(of: key) }
 
         // Types and functions are rarely listed: a type used by one service's tables only, or a
-        // trigger function used by one service's tables only, belongs to that service.
+        // trigger function used by one service's tables only, belongs to that service. Who uses
+        // what is gathered only when some type or function is outside every service's schemas
+        // (it reads every column of every table).
         var servicesByColumnType: [String: Set<String>] = [:]
         var servicesByTriggerFunction: [String: Set<String>] = [:]
-        for table in model.tables.values {
-            guard let service = table.owner?.service else { continue }
-            for column in table.columns { servicesByColumnType[column.type, default: []].insert(service) }
-            for trigger in table.triggers { servicesByTriggerFunction[trigger.function.name, default: []].insert(service) }
+        // Only the names of types and functions that need it: most columns have a built-in type.
+        var typeNames = Set<String>(), functionNames = Set<String>()
+        for key in model.types.keys where manifest.owner(ofSchema: key.schema ?? "public") == nil {
+            let rendered = DataType.formatUserType(key)
+            typeNames.insert(rendered)
+            typeNames.insert(rendered + "[]")
+        }
+        for function in model.functions.values where manifest.owner(ofSchema: function.name.schema ?? "public") == nil {
+            functionNames.insert(function.name.name)
+        }
+        if !typeNames.isEmpty || !functionNames.isEmpty {
+            // In place: iterating the values would copy every table and column out.
+            model.tables.updateValues { _, table in
+                guard let service = table.owner?.service else { return }
+                for index in table.columns.indices where typeNames.contains(table.columns[index].type) {
+                    servicesByColumnType[table.columns[index].type, default: []].insert(service)
+                }
+                for trigger in table.triggers where functionNames.contains(trigger.function.name) {
+                    servicesByTriggerFunction[trigger.function.name, default: []].insert(service)
+                }
+            }
         }
         model.types.updateValues { key, type in
             if let service = manifest.owner(ofSchema: key.schema ?? "public") {
