@@ -10,9 +10,7 @@ public protocol ChangeRule: Rule {
 extension ChangeRule {
     public func check(_ context: RuleContext) -> [Finding] {
         let changes = context.model.changes
-        // The context's index, unless the log changed since the context was made.
-        let index = context.changeLogIndex.count == changes.count ? context.changeLogIndex : ChangeLogIndex(changes)
-        return index.positions(of: Self.changeKinds).compactMap { position in
+        return context.changeLogIndex.positions(of: Self.changeKinds).compactMap { position in
             let change = changes[position]
             guard var result = finding(for: change, in: context) else { return nil }
             if result.hasNoObjects { result.objects = change.findingObjects }

@@ -135,7 +135,8 @@ public struct RuleSettings: Sendable, Hashable {
 /// What a rule may look at: the replayed model (with its change log), the manifest, the
 /// migrations and the settings. Rules never read files, the environment or the clock.
 public struct RuleContext: Sendable {
-    public var model: SchemaModel
+    /// Constant: the indexes built from it at `init` (`changeLogIndex`) stay true.
+    public let model: SchemaModel
     /// nil with `--no-manifest`: ownership rules do not run, and no object has an owner.
     public var manifest: OwnershipManifest?
     public var migrations: MigrationSet
