@@ -173,7 +173,14 @@ extension ServiceDependency {
             for table in context.model.tables.values where dataPaths.contains(table.origin.path) {
                 if let owner = table.owner?.service { fileServices[table.origin.path, default: []].insert(owner) }
             }
-            for change in context.model.changes where dataPaths.contains(change.location.path) {
+            // The log runs file by file: each file's path is looked up once, not once per change.
+            var lastPath = "", lastIsData = false
+            for change in context.model.changes {
+                if change.location.path != lastPath {
+                    lastPath = change.location.path
+                    lastIsData = dataPaths.contains(lastPath)
+                }
+                guard lastIsData else { continue }
                 if case .setting = change.kind { continue }
                 // A migration of two services already attributes nothing: no need to look further.
                 if let known = fileServices[change.location.path], known.count > 1 { continue }

@@ -28,14 +28,25 @@ public struct MissingLockTimeout: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         var firstByFile: [String: (change: SchemaChange, count: Int)] = [:]
         var order: [String] = []
-        for change in context.model.changes where takesLock(change) && !change.lockTimeoutSet && !context.isNew(change) {
-            if let first = firstByFile[change.location.path] {
-                firstByFile[change.location.path] = (first.change, first.count + 1)
+        // The log runs file by file: a run of changes in one file is counted, then recorded once.
+        var run: (path: String, first: SchemaChange, count: Int)?
+        func record(_ run: (path: String, first: SchemaChange, count: Int)) {
+            if let first = firstByFile[run.path] {
+                firstByFile[run.path] = (first.change, first.count + run.count)
             } else {
-                firstByFile[change.location.path] = (change, 1)
-                order.append(change.location.path)
+                firstByFile[run.path] = (run.first, run.count)
+                order.append(run.path)
             }
         }
+        for change in context.model.changes where takesLock(change) && !change.lockTimeoutSet && !context.isNew(change) {
+            if let current = run, current.path == change.location.path {
+                run = (current.path, current.first, current.count + 1)
+            } else {
+                if let current = run { record(current) }
+                run = (change.location.path, change, 1)
+            }
+        }
+        if let current = run { record(current) }
         return order.map { path in
             let (change, count) = firstByFile[path]!
             let more = count > 1 ? " (and \(count - 1) more statement\(count > 2 ? "s" : "") in this file)" : ""
