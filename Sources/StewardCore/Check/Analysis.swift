@@ -374,6 +374,7 @@ public enum Analyzer {
         var replayer = SchemaReplayer()
         replayer.seedToolTables(for: migrations.layout)
         let files = migrations.files
+        replayer.reserveCapacity(forSQLBytes: files.reduce(0) { $0 + $1.source.bytes.count })
         let windows = makeWindows(files.indices.flatMap { parseJobs(for: files[$0], index: $0) }, files: files)
         var started = Set<Int>()
         var next = windows.first.map { WindowParse($0, of: files) }

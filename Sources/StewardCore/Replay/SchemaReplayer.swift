@@ -61,6 +61,14 @@ public struct SchemaReplayer: Sendable {
 
     public init() {}
 
+    /// Sizes the replay's own set of constraint names for a migration set of this much SQL, so
+    /// that it does not grow by rehashing every name it holds (most of what adding a constraint
+    /// cost on a large set). Real migration sets hold a constraint per 450–1,700 bytes; one per
+    /// 512 is assumed, capped at 100k (the set is freed with the replayer, before the rules).
+    public mutating func reserveCapacity(forSQLBytes bytes: Int) {
+        constraintNamesEverUsed.reserveCapacity(min(bytes / 512, 100_000))
+    }
+
     /// Starts a new file: later statements' locations refer to it, and search_path is reset.
     public mutating func begin(_ file: MigrationFile) {
         path = file.path
