@@ -26,29 +26,23 @@ public struct MissingLockTimeout: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
-        var firstByFile: [String: (change: SchemaChange, count: Int)] = [:]
-        var order: [String] = []
-        // The log runs file by file: a run of changes in one file is counted, then recorded once.
-        var run: (path: String, first: SchemaChange, count: Int)?
-        func record(_ run: (path: String, first: SchemaChange, count: Int)) {
-            if let first = firstByFile[run.path] {
-                firstByFile[run.path] = (first.change, first.count + run.count)
-            } else {
-                firstByFile[run.path] = (run.first, run.count)
-                order.append(run.path)
-            }
-        }
+        // Each file's first such change and how many there are, in order of first appearance.
+        // The log runs file by file: the previous change's file answers before any hashing.
+        var files: [(first: SchemaChange, count: Int)] = []
+        var positions: [String: Int] = [:]
+        var current = -1, currentPath = ""
         for change in context.model.changes where takesLock(change) && !change.lockTimeoutSet && !context.isNew(change) {
-            if let current = run, current.path == change.location.path {
-                run = (current.path, current.first, current.count + 1)
-            } else {
-                if let current = run { record(current) }
-                run = (change.location.path, change, 1)
+            if current < 0 || change.location.path != currentPath {
+                currentPath = change.location.path
+                current = positions[currentPath] ?? {
+                    files.append((change, 0))
+                    positions[currentPath] = files.count - 1
+                    return files.count - 1
+                }()
             }
+            files[current].count += 1
         }
-        if let current = run { record(current) }
-        return order.map { path in
-            let (change, count) = firstByFile[path]!
+        return files.map { change, count in
             let more = count > 1 ? " (and \(count - 1) more statement\(count > 2 ? "s" : "") in this file)" : ""
             return finding("this statement locks \((change.table ?? change.object).display) with no lock_timeout set\(more): "
                            + "if it waits behind a long query, every query on the table queues behind it",

@@ -60,8 +60,6 @@ extension ColumnTypeRule {
 extension Column {
     /// The type without modifiers and array brackets: `timestamp without time zone` for
     /// `timestamp(3) without time zone[]`.
-    var baseType: String { Self.baseType(of: type) }
-
     static func baseType(of type: String) -> String {
         let scalar = type.utf8.last == UInt8(ascii: "]") && type.hasSuffix("[]") ? String(type.dropLast(2)) : type
         return scalar.utf8.contains(UInt8(ascii: "(")) ? ColumnTypeChange.Parts(scalar).base : scalar
