@@ -52,8 +52,9 @@ public struct AnalysisOptions: Sendable {
     /// A hit has findings but an empty model, so `steward model` never uses the cache.
     public var cache: ResultCache?
     /// Whether the caller reads `Analysis.model` (`steward model` does, `check` does not).
-    /// When false the model is released once the rules have run, so that sorting, caching
-    /// and reporting findings reuse its memory instead of adding to the peak.
+    /// When false the model is released but for its change log as soon as the rules that read
+    /// it have run (`Rule.readsChangeLogOnly`), and that change log once every rule has run: the
+    /// findings, sorting, caching and report reuse its memory instead of adding to the peak.
     public var keepModel: Bool
     /// With `keepModel` false: what to do with the model once the rules are done (by default it
     /// is freed on another core). A process that exits after the report can keep it instead
@@ -148,7 +149,7 @@ public enum Analyzer {
 
         // Consumed: with `releaseSources`, the analysis must hold the only copy of the files' text.
         var analysis = analyze(consume migrations, manifest: manifest, settings: settings, configuration: configuration, queries: queries,
-                               releaseSources: options.releaseSources, phaseEnded: phaseEnded)
+                               releaseSources: options.releaseSources, releaseModel: !options.keepModel, phaseEnded: phaseEnded)
         analysis.history = history
         if !options.keepModel {
             var empty = SchemaModel()
@@ -179,7 +180,7 @@ public enum Analyzer {
     public static func analyze(_ migrations: MigrationSet, manifest: OwnershipManifest?, settings: RuleSettings = RuleSettings(),
                                configuration: RuleConfiguration = RuleConfiguration(), queries: QuerySet = .none) -> Analysis {
         analyze(migrations, manifest: manifest, settings: settings, configuration: configuration, queries: queries, releaseSources: false,
-                phaseEnded: { _ in })
+                releaseModel: false, phaseEnded: { _ in })
     }
 
     /// `report` for tests: what `analyze(_ options:)` reports, without `--show-allowed`'s choice.
@@ -292,12 +293,24 @@ public enum Analyzer {
         SourceFiles(migrations: migrations, queries: queries, manifest: manifest)
     }
 
+    /// `releaseModel`: the caller does not read the model (`keepModel` false). The rules that
+    /// read only the change log then run last, after the rest of the model is released: they
+    /// make most of the findings, and those take the model's memory instead of adding to it.
+    /// The analysis's model is then that change log.
     static func analyze(_ migrations: consuming MigrationSet, manifest: OwnershipManifest?, settings: RuleSettings,
-                        configuration: RuleConfiguration, queries: QuerySet, releaseSources: Bool, phaseEnded: (AnalysisPhase) -> Void) -> Analysis {
+                        configuration: RuleConfiguration, queries: QuerySet, releaseSources: Bool, releaseModel: Bool,
+                        phaseEnded: (AnalysisPhase) -> Void) -> Analysis {
         var findings = migrations.findings
-        var model = replay(migrations, findings: &findings)
         // The rules read the model; the files' text is not needed again until the report.
-        if releaseSources { migrations.releaseSources() }
+        var model = replay(&migrations, findings: &findings, releasingSources: releaseSources)
+        if releaseModel {
+            // No rule reads the indexes (`steward model`, the reports and the live commands do, and
+            // they keep the model): a large part of the model, gone before the rules allocate.
+            // Freed on another core, off the critical path.
+            let indexes = model.indexes
+            model.indexes = [:]
+            DispatchQueue.global().async { withExtendedLifetime(indexes) {} }
+        }
         phaseEnded(.parseAndReplay)
         if let manifest { OwnershipResolver.assign(manifest, to: &model) }
         // The services' queries, resolved against the schema the migrations leave.
@@ -308,10 +321,25 @@ public enum Analyzer {
         let context = RuleContext(model: model, manifest: manifest, migrations: copy migrations, settings: settings, queries: inventory)
         let running = RuleRegistry.all.filter { configuration.mayRun($0.descriptor) }
         if manifest != nil, running.contains(where: \.readsServiceDependencies) { _ = context.codeAccesses }
-        var found = running.concurrentMap { rule in
-            var findings = rule.check(context)
-            shareRepeatedValues(in: &findings)
-            return findings
+        var found: [[Finding]]
+        if releaseModel {
+            // The rules that read the whole model are handed out first, then those that read
+            // only the change log (they make most findings). The last rule to finish with the
+            // whole model releases it, on its own core, while the others go on.
+            // The dependency graph's readers first: they take longest, and the model is released
+            // when the last rule reading it finishes.
+            let modelRules = running.filter { !$0.readsChangeLogOnly && $0.readsServiceDependencies }
+                + running.filter { !$0.readsChangeLogOnly && !$0.readsServiceDependencies }
+            let changeLog = context.changeLogOnly()
+            model = changeLog.model
+            let lease = ModelLease(consume context, readers: modelRules.count)
+            let changeLogRules = running.filter(\.readsChangeLogOnly)
+            found = Array(0..<modelRules.count + changeLogRules.count).concurrentMap { position in
+                position < modelRules.count ? lease.check(modelRules[position])
+                                            : check(changeLogRules[position - modelRules.count], changeLog)
+            }
+        } else {
+            found = running.concurrentMap { check($0, context) }
         }
         // One exact allocation, and each rule's array released as soon as it is copied in.
         findings.reserveCapacity(findings.count + found.reduce(0) { $0 + $1.count })
@@ -324,6 +352,13 @@ public enum Analyzer {
         var analysis = Analysis(migrations: migrations, model: model, manifest: manifest, findings: findings, sources: sources)
         analysis.queries = inventory
         return analysis
+    }
+
+    /// One rule's findings.
+    fileprivate static func check(_ rule: any Rule, _ context: RuleContext) -> [Finding] {
+        var findings = rule.check(context)
+        shareRepeatedValues(in: &findings)
+        return findings
     }
 
     /// One copy of each services list among a rule's findings, and of a help text repeated by
@@ -370,23 +405,28 @@ public enum Analyzer {
     /// while this one replays. Each window's trees are dropped after replay, and the replayer's
     /// lookup indexes once it is done, so memory stays bounded by two windows and the model
     /// (the rules that run next reuse what was freed), whatever the corpus size.
-    static func replay(_ migrations: MigrationSet, findings: inout [Finding]) -> SchemaModel {
+    ///
+    /// `releasingSources`: each file's text is released (`MigrationFile.releaseText()`) as soon
+    /// as its last statement is replayed, so that the texts already replayed and the model that
+    /// grows from them are not in memory together.
+    static func replay(_ migrations: inout MigrationSet, findings: inout [Finding], releasingSources: Bool = false) -> SchemaModel {
         var replayer = SchemaReplayer()
         replayer.seedToolTables(for: migrations.layout)
-        let files = migrations.files
-        replayer.reserveCapacity(forSQLBytes: files.reduce(0) { $0 + $1.source.bytes.count })
-        let windows = makeWindows(files.indices.flatMap { parseJobs(for: files[$0], index: $0) }, files: files)
+        // The files are read through `migrations` only: a second reference to its array would
+        // keep every text alive when one of them is released.
+        replayer.reserveCapacity(forSQLBytes: migrations.files.reduce(0) { $0 + $1.source.bytes.count })
+        let windows = makeWindows(migrations.files.indices.flatMap { parseJobs(for: migrations.files[$0], index: $0) }, files: migrations.files)
+        if releasingSources { migrations.prepareToReleaseSources() }
         var started = Set<Int>()
-        var next = windows.first.map { WindowParse($0, of: files) }
+        var next = windows.first.map { WindowParse($0, of: migrations.files) }
         for index in windows.indices {
             let current = next!
-            next = index + 1 < windows.count ? WindowParse(windows[index + 1], of: files) : nil
+            next = index + 1 < windows.count ? WindowParse(windows[index + 1], of: migrations.files) : nil
             let results = current.results()
             for (job, result) in zip(windows[index], results) {
-                let file = files[job.file]
                 if started.insert(job.file).inserted {
-                    findings += file.notices
-                    replayer.begin(file)
+                    findings += migrations.files[job.file].notices
+                    replayer.begin(migrations.files[job.file])
                 }
                 findings += result.findings
                 replayer.apply(result.statements)
@@ -394,6 +434,11 @@ public enum Analyzer {
             // A window's statements are freed on another core: on this one, which replays,
             // tearing down tens of thousands of small values would delay the next window.
             DispatchQueue.global().async { withExtendedLifetime((current, results)) {} }
+            if releasingSources {
+                // Jobs run file by file: only the window's last file can go on in the next one.
+                let continued = index + 1 < windows.count ? windows[index + 1][0].file : nil
+                for job in windows[index] where job.file != continued { migrations.files[job.file].releaseText() }
+            }
         }
         replayer.recordGaps(migrations.gaps)
         let model = replayer.takeModel()
@@ -449,14 +494,16 @@ public enum Analyzer {
         private let group = DispatchGroup()
         private let slots: LockedSlots<FileParse>
 
+        /// Holds the window's own files only, until they are parsed: the replay releases the
+        /// text of each file it is done with.
         init(_ jobs: [ParseJob], of files: [MigrationFile]) {
             let slots = LockedSlots<FileParse>(count: jobs.count)
             self.slots = slots
+            let windowFiles = jobs.map { files[$0.file] }
             DispatchQueue.global().async(group: group) {
                 DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
-                    let job = jobs[index]
-                    let file = files[job.file]
-                    slots.set(index, parseChunk(file, range: job.range ?? 0..<file.source.bytes.count))
+                    let file = windowFiles[index]
+                    slots.set(index, parseChunk(file, range: jobs[index].range ?? 0..<file.source.bytes.count))
                 }
             }
         }
@@ -544,3 +591,38 @@ public enum Analyzer {
                        location: FileLocation(path: file.path, line: location.line, column: location.column))
     }
 }
+
+/// The whole model, lent to the rules that read it (`Rule.readsChangeLogOnly` false) as they
+/// run beside the others: the last of them to finish releases it, on its own thread.
+private final class ModelLease: @unchecked Sendable {
+    // @unchecked: `lock` guards `context` and `readers`.
+    private let lock = NSLock()
+    private var context: RuleContext?
+    private var readers: Int
+
+    init(_ context: RuleContext, readers: Int) {
+        self.context = readers > 0 ? context : nil
+        self.readers = readers
+    }
+
+    /// `rule`'s findings on the whole model; each reader calls this exactly once.
+    func check(_ rule: any Rule) -> [Finding] {
+        let findings: [Finding]
+        do {
+            let context = lock.withLock { self.context! }
+            findings = Analyzer.check(rule, context)
+        }
+        // This reader's copy of the context has ended with its scope: if it was the last
+        // reader, the lease's own reference is the model's last one, dropped here (outside the
+        // lock: tearing the model down takes tens of milliseconds).
+        let last = lock.withLock { () -> RuleContext? in
+            readers -= 1
+            guard readers == 0 else { return nil }
+            defer { context = nil }
+            return context
+        }
+        _ = consume last
+        return findings
+    }
+}
+

@@ -173,14 +173,19 @@ public struct Finding: Sendable, Hashable {
 
     public var isAllowed: Bool { storage.fields.extras?.allowance != nil }
 
-    /// Deterministic report order: by file position, then rule, then message.
+    /// Deterministic report order: by file position, then rule, then message, then the length
+    /// of the span. A strict total order on what is reported: two findings at one position
+    /// (spans of different lengths, from different rules) sort the same whatever order the
+    /// rules ran in.
     public static func reportOrder(_ lhs: Finding, _ rhs: Finding) -> Bool {
         // Through the box's fields one by one: copying `fields` whole would retain all of them.
         switch (lhs.storage.fields.location, rhs.storage.fields.location) {
-        case let (left?, right?) where left != right: return left < right
+        case let (left?, right?) where left < right || right < left: return left < right
         case (nil, _?): return true
         case (_?, nil): return false
-        default: return (lhs.storage.fields.ruleID, lhs.storage.fields.message) < (rhs.storage.fields.ruleID, rhs.storage.fields.message)
+        default:
+            let (left, right) = (lhs.storage.fields, rhs.storage.fields)
+            return (left.ruleID, left.message, left.location?.length ?? 0) < (right.ruleID, right.message, right.location?.length ?? 0)
         }
     }
 

@@ -62,7 +62,8 @@ public struct MigrationFile: Sendable {
         return FileLocation(path: path, line: start.line, column: start.column)
     }
 
-    /// Drops the file's text, keeping what `released` lists.
+    /// Drops the file's text, keeping what `released` lists. Call `MigrationSet.prepareToReleaseSources()`
+    /// before releasing the first file of a set.
     mutating func releaseText() {
         guard released == nil else { return }
         released = ReleasedText(byteCount: original.bytes.count, firstStatementLocation: firstStatementLocation,
@@ -121,8 +122,14 @@ public struct MigrationSet: Sendable {
     /// Atlas's hashes). `steward check` does this so that a large run does not hold every file
     /// while the rules run; the report reads the files it quotes again (`SourceFiles`).
     public mutating func releaseSources() {
-        if atlasSum != nil, releasedAtlasHashes == nil { releasedAtlasHashes = atlasHashes }
+        prepareToReleaseSources()
         for index in files.indices { files[index].releaseText() }
+    }
+
+    /// Computes what is read later from all the files' text together (Atlas's hashes), so that
+    /// each file's text can then be released on its own (`MigrationFile.releaseText()`).
+    mutating func prepareToReleaseSources() {
+        if atlasSum != nil, releasedAtlasHashes == nil { releasedAtlasHashes = atlasHashes }
     }
 
     public init(directory: String, layout: MigrationLayout, files: [MigrationFile], downFiles: [MigrationFile] = [],

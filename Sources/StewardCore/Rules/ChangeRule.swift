@@ -8,6 +8,8 @@ public protocol ChangeRule: Rule {
 }
 
 extension ChangeRule {
+    public var readsChangeLogOnly: Bool { true }
+
     public func check(_ context: RuleContext) -> [Finding] {
         let changes = context.model.changes
         return context.changeLogIndex.positions(of: Self.changeKinds).compactMap { position in
@@ -91,9 +93,7 @@ extension RuleContext {
         guard let manifest else { return nil }
         let qualified = name.qualified
         if let owner = manifest.owner(of: qualified) { return owner.service }
-        // Through the index: a subscript would copy the table out, once per finding.
-        if let index = model.tables.index(forKey: qualified), let parent = model.tables.values[index].partitionOf,
-           let owner = manifest.owner(of: parent) { return owner.service }
+        if let parent = partitionParents[qualified], let owner = manifest.owner(of: parent) { return owner.service }
         // A renamed table (or a name renamed later): the names its history holds.
         for former in renameHistories[qualified] ?? [] {
             if let owner = manifest.owner(of: former) { return owner.service }

@@ -145,6 +145,9 @@ public struct RuleContext: Sendable {
     public var queries: QueryInventory
     /// Every name a renamed table had, to the names in its history (looked up for each finding).
     let renameHistories: [ObjectName: [ObjectName]]
+    /// Each partition, by its name and the names it had before a rename, to the table it is a
+    /// partition of (a partition has its parent's owner).
+    let partitionParents: [ObjectName: ObjectName]
     /// The cross-service dependency graph, built once per context by the first rule that asks.
     let dependencyGraph = ComputedOnce<[ServiceDependency]>()
     /// What the migrations' function bodies and data statements read and write (`MigrationCode`).
@@ -179,7 +182,40 @@ public struct RuleContext: Sendable {
             for name in names { histories[name] = names }
         }
         self.renameHistories = histories
+        var parents: [ObjectName: ObjectName] = [:]
+        // Through the indices: iterating the values would copy every table out.
+        for index in model.tables.indices {
+            if let parent = model.tables.values[index].partitionOf { parents[model.tables.keys[index]] = parent }
+        }
+        // A change made to a partition before it was renamed names it by its earlier name.
+        for (current, history) in model.formerNames {
+            guard let parent = parents[current] else { continue }
+            for former in history where model.tables.index(forKey: former.name) == nil { parents[former.name] = parent }
+        }
+        partitionParents = parents
         changeLogIndex = ChangeLogIndex(model.changes)
+    }
+
+    /// The same context over a model reduced to its change log (`changes`, `fileStatements`,
+    /// `statementCount`): enough for the rules that `readsChangeLogOnly`, and it holds nothing
+    /// else of the model, so that the analysis can release the rest while they run.
+    public func changeLogOnly() -> RuleContext {
+        var reduced = SchemaModel()
+        reduced.changes = model.changes
+        reduced.fileStatements = model.fileStatements
+        reduced.statementCount = model.statementCount
+        return RuleContext(reduced, copying: self)
+    }
+
+    private init(_ model: SchemaModel, copying other: RuleContext) {
+        self.model = model
+        manifest = other.manifest
+        migrations = other.migrations
+        settings = other.settings
+        queries = other.queries
+        renameHistories = other.renameHistories
+        partitionParents = other.partitionParents
+        changeLogIndex = other.changeLogIndex
     }
 }
 
@@ -189,11 +225,17 @@ public protocol Rule: Sendable {
     /// function bodies that graph needs before the rules run, on every core (inside a rule,
     /// which already runs beside the others, that work would take one core).
     var readsServiceDependencies: Bool { get }
+    /// Whether `check` reads of the model only its change log (`changes`, `fileStatements`),
+    /// and owners through `RuleContext.owner(of:)`: `steward check` runs such rules on
+    /// `RuleContext.changeLogOnly()`, after it has released the rest of the model, so that
+    /// their findings (most of a run's) take the memory the model held.
+    var readsChangeLogOnly: Bool { get }
     func check(_ context: RuleContext) -> [Finding]
 }
 
 extension Rule {
     public var readsServiceDependencies: Bool { false }
+    public var readsChangeLogOnly: Bool { false }
 }
 
 extension Rule {

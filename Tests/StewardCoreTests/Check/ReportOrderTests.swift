@@ -37,6 +37,22 @@ struct ReportOrderTests {
         #expect(Set(Analyzer.reportOrder(of: findings)).count == findings.count, "a permutation")
     }
 
+    /// Two rules flag one position with spans of different lengths (a statement and a column
+    /// type in it): the report's order must not depend on which rule ran first.
+    @Test func samePositionDifferentSpans() {
+        let lock = Finding(ruleID: "missing-lock-timeout", severity: .warning, message: "m",
+                           location: FileLocation(path: "a.sql", line: 3, column: 5, length: 5))
+        let type = Finding(ruleID: "prefer-text-over-varchar", severity: .warning, message: "m",
+                           location: FileLocation(path: "a.sql", line: 3, column: 5, length: 12))
+        let longer = Finding(ruleID: "missing-lock-timeout", severity: .warning, message: "m",
+                             location: FileLocation(path: "a.sql", line: 3, column: 5, length: 9))
+        let expected = Self.described([lock, longer, type]) + ["5 9 12"]
+        for findings in [[lock, type, longer], [type, longer, lock], [longer, lock, type]] {
+            let ordered = Analyzer.reportOrder(of: findings).map { findings[$0] }
+            #expect(Self.described(ordered) + [ordered.map { "\($0.location!.length)" }.joined(separator: " ")] == expected)
+        }
+    }
+
     @Test func manyPathsAndNoLocations() {
         let findings = (0..<2000).reversed().map { Self.finding($0 % 7 == 0 ? nil : "m\($0).sql", $0 % 5, 1) }
         #expect(Self.described(Analyzer.reportOrder(of: findings).map { findings[$0] }) == Self.described(findings.sorted(by: Finding.reportOrder)))

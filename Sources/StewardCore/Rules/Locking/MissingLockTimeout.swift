@@ -25,6 +25,8 @@ public struct MissingLockTimeout: Rule {
 
     public init() {}
 
+    public var readsChangeLogOnly: Bool { true }
+
     public func check(_ context: RuleContext) -> [Finding] {
         // Each file's first such change and how many there are, in order of first appearance.
         // The log runs file by file: the previous change's file answers before any hashing.
