@@ -190,18 +190,24 @@ extension ServiceDependency {
         // Data statements are named by the migration's path within its directory: the same at a
         // pull request's base and head.
         let directory = context.migrations.directory.hasSuffix("/") ? context.migrations.directory : context.migrations.directory + "/"
+        // Data statements come file by file: the previous one's file answers before any hashing.
+        var lastPath = "", lastService: String?, lastFile = ""
         for access in codeAccesses {
             if let function = access.function {
                 guard let from = functionOwners[function] else { continue }
                 add(.function, from: from, to: context.queryOwner(of: access.relation),
                     object: "function \(function.display)()", target: access.relation, at: access.location, writes: access.writes)
             } else {
-                // A migration that only creates or changes one service's objects is that service's: its
-                // data statements are that service writing. A migration of several services is ambiguous.
-                guard let services = fileServices[access.location.path], services.count == 1, let service = services.first else { continue }
-                let file = access.location.path.hasPrefix(directory) ? String(access.location.path.dropFirst(directory.count)) : access.location.path
+                if access.location.path != lastPath {
+                    lastPath = access.location.path
+                    // A migration that only creates or changes one service's objects is that service's: its
+                    // data statements are that service writing. A migration of several services is ambiguous.
+                    lastService = fileServices[lastPath].flatMap { $0.count == 1 ? $0.first : nil }
+                    lastFile = lastPath.hasPrefix(directory) ? String(lastPath.dropFirst(directory.count)) : lastPath
+                }
+                guard let service = lastService else { continue }
                 add(.dataWrite, from: service, to: context.queryOwner(of: access.relation),
-                    object: "\(access.statement ?? "a data statement") in \(file)",
+                    object: "\(access.statement ?? "a data statement") in \(lastFile)",
                     target: access.relation, at: access.location, writes: true)
             }
         }
