@@ -56,8 +56,8 @@ public struct AnalysisOptions: Sendable {
     /// it have run (`Rule.readsChangeLogOnly`), and that change log once every rule has run: the
     /// findings, sorting, caching and report reuse its memory instead of adding to the peak.
     public var keepModel: Bool
-    /// With `keepModel` false: what to do with the model once the rules are done (by default it
-    /// is freed on another core). A process that exits after the report can keep it instead
+    /// With `keepModel` false: what to do with what is left of the model (its change log) once
+    /// the rules are done (by default it is freed on another core). A process that exits after the report can keep it instead
     /// and skip tearing it down (millions of values) while the report is produced.
     public var retireModel: (@Sendable (SchemaModel) -> Void)?
     /// Told when each phase of the pipeline ends (the CLI times them for `STEWARD_TIMING=1`;
@@ -323,11 +323,10 @@ public enum Analyzer {
         if manifest != nil, running.contains(where: \.readsServiceDependencies) { _ = context.codeAccesses }
         var found: [[Finding]]
         if releaseModel {
-            // The rules that read the whole model are handed out first, then those that read
-            // only the change log (they make most findings). The last rule to finish with the
-            // whole model releases it, on its own core, while the others go on.
-            // The dependency graph's readers first: they take longest, and the model is released
-            // when the last rule reading it finishes.
+            // The rules that read the whole model are handed out first (the dependency graph's
+            // readers, the longest, before the others), then those that read only the change log
+            // (they make most findings). The last rule to finish with the whole model releases it,
+            // on its own core, while the other core goes on with the change log's rules.
             let modelRules = running.filter { !$0.readsChangeLogOnly && $0.readsServiceDependencies }
                 + running.filter { !$0.readsChangeLogOnly && !$0.readsServiceDependencies }
             let changeLog = context.changeLogOnly()
