@@ -236,26 +236,17 @@ public enum Analyzer {
     /// decides almost every comparison without reading the findings; equal keys fall back to
     /// `reportOrder` itself, so the order is exactly its order.
     static func reportOrder(of findings: [Finding]) -> [Int] {
-        // Each path gets an id in order of appearance; consecutive findings mostly share their
-        // path (one rule, one file), so the previous one answers before any hashing.
-        var pathIDs: [String: Int] = [:]
-        var paths: [String] = []
+        // Each path gets an id in order of appearance (consecutive findings mostly share theirs:
+        // one rule, one file).
+        var pathIDs = FirstAppearanceIDs()
         var ids = [Int](repeating: -1, count: findings.count)
         var lines = [Int](repeating: 0, count: findings.count)
         var columns = [Int](repeating: 0, count: findings.count)
-        var lastPath = "", lastID = -1
         for index in findings.indices {
             guard let location = findings[index].location else { continue }
-            if lastID < 0 || location.path != lastPath {
-                lastPath = location.path
-                lastID = pathIDs[lastPath] ?? {
-                    paths.append(lastPath)
-                    pathIDs[lastPath] = paths.count - 1
-                    return paths.count - 1
-                }()
-            }
-            (ids[index], lines[index], columns[index]) = (lastID, location.line, location.column)
+            (ids[index], lines[index], columns[index]) = (pathIDs.id(of: location.path).id, location.line, location.column)
         }
+        let paths = pathIDs.keys
         var rank = [Int](repeating: 0, count: paths.count)
         for (position, id) in paths.indices.sorted(by: { paths[$0] < paths[$1] }).enumerated() { rank[id] = position }
         // Rank (20 bits, from 1: no location sorts first), line (26) and column (18). A value

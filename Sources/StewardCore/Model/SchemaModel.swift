@@ -177,7 +177,8 @@ public struct Table: Encodable, Sendable {
 
     public func column(named name: String) -> Column? { columns.first { $0.name == name } }
     public func hasColumn(_ name: String) -> Bool { columns.contains { $0.name == name } }
-    public var foreignKeys: [Constraint] { constraints.filter { $0.kind == .foreignKey } }
+    /// Its foreign keys, read in place (no array of them is built: rules walk every table's).
+    public var foreignKeys: LazyFilterSequence<[Constraint]> { constraints.lazy.filter { $0.kind == .foreignKey } }
 }
 
 /// One key of an index: a column, or an expression as rendered from the parse tree.

@@ -113,7 +113,7 @@ extension ServiceDependency {
         struct SchemaGrant: Hashable { var origin: Origin; var grantee: String; var schema: String; var owner: String }
         var schemaGrants: [SchemaGrant: (tables: [ObjectName], privileges: Privileges, allPublic: Bool)] = [:]
         for table in context.model.tables.values {
-            for constraint in table.constraints where constraint.kind == .foreignKey && !constraint.inherited {
+            for constraint in table.foreignKeys where !constraint.inherited {
                 guard let target = constraint.references?.table else { continue }
                 add(.foreignKey, from: table.owner?.service, to: context.owner(of: target),
                     object: "\(table.name.display).\(constraint.name)", target: target,

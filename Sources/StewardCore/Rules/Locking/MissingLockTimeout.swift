@@ -29,20 +29,12 @@ public struct MissingLockTimeout: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         // Each file's first such change and how many there are, in order of first appearance.
-        // The log runs file by file: the previous change's file answers before any hashing.
         var files: [(first: SchemaChange, count: Int)] = []
-        var positions: [String: Int] = [:]
-        var current = -1, currentPath = ""
+        var paths = FirstAppearanceIDs()
         for change in context.model.changes where takesLock(change) && !change.lockTimeoutSet && !context.isNew(change) {
-            if current < 0 || change.location.path != currentPath {
-                currentPath = change.location.path
-                current = positions[currentPath] ?? {
-                    files.append((change, 0))
-                    positions[currentPath] = files.count - 1
-                    return files.count - 1
-                }()
-            }
-            files[current].count += 1
+            let (file, isNew) = paths.id(of: change.location.path)
+            if isNew { files.append((change, 0)) }
+            files[file].count += 1
         }
         return files.map { change, count in
             let more = count > 1 ? " (and \(count - 1) more statement\(count > 2 ? "s" : "") in this file)" : ""
