@@ -55,9 +55,11 @@ let package = Package(
         ]),
         // libFuzzer target (scripts/fuzz); a normal build replays inputs given as arguments.
         .executableTarget(name: "StewardFuzzer", dependencies: ["StewardCore"]),
-        .testTarget(name: "StewardSQLTests", dependencies: ["StewardSQL"]),
-        .testTarget(name: "StewardCoreTests", dependencies: ["StewardCore", "StewardReporting"]),
-        .testTarget(name: "StewardCLITests", dependencies: ["StewardCore", "StewardSQL"]),
-        .testTarget(name: "StewardLiveTests", dependencies: ["StewardLive", "StewardCore", "StewardSQL"]),
+        // What tests of several targets share: ../shared and the benchmark's corpus generator.
+        .target(name: "StewardTestSupport", path: "Tests/StewardTestSupport"),
+        .testTarget(name: "StewardSQLTests", dependencies: ["StewardSQL", "StewardTestSupport"]),
+        .testTarget(name: "StewardCoreTests", dependencies: ["StewardCore", "StewardReporting", "StewardTestSupport"]),
+        .testTarget(name: "StewardCLITests", dependencies: ["StewardCore", "StewardSQL", "StewardTestSupport"]),
+        .testTarget(name: "StewardLiveTests", dependencies: ["StewardLive", "StewardCore", "StewardSQL", "StewardTestSupport"]),
     ]
 )

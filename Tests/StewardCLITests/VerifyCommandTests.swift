@@ -1,5 +1,6 @@
 import Foundation
 import StewardCore
+import StewardTestSupport
 import Testing
 
 /// `steward verify` on every migration set: PostgreSQL applies it as its tool would and its
@@ -36,12 +37,9 @@ struct VerifyCommandTests {
     /// files (one statement at a time) apply, and then agree.
     @Test("the model agrees with PostgreSQL on a generated 20k-statement corpus")
     func generatedCorpusAgrees() throws {
-        let generator = Paths.shared.appendingPathComponent("bench/gen_corpus.py")
-        try #require(FileManager.default.fileExists(atPath: generator.path), "missing \(generator.path)")
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("steward-gen-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
-        let generated = try run("/usr/bin/env", ["python3", generator.path, "--statements", "20000", "--files", "400", "--out", output.path])
-        try #require(generated.status == 0, "gen_corpus.py failed: \(generated.stderr)")
+        try SharedFiles.generateCorpus(statements: 20_000, files: 400, into: output)
 
         let asTool = try steward(["verify", output.path, "--scratch-db", try TestDatabase.require().url(), "--no-manifest"])
         #expect(asTool.status == 1)

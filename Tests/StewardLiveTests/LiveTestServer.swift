@@ -1,5 +1,6 @@
 import Foundation
 import StewardLive
+import StewardTestSupport
 import Testing
 
 /// The throw-away PostgreSQL that scripts/with-postgres starts (scripts/test runs it).
@@ -18,7 +19,5 @@ enum LiveTestServer {
         return ConnectionTarget("host=\(host) port=\(port) user=postgres dbname=\(database)")
     }
 
-    static var packageRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
+    static var packageRoot: URL { SharedFiles.packageRoot }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import StewardSQL
+import StewardTestSupport
 import Testing
 
 /// The raw parse tree, read through PostgreSQL 15's server headers, must give exactly the
@@ -7,8 +8,8 @@ import Testing
 /// statement by statement. This is what proves that the installed headers and the library
 /// agree on every node layout Steward reads.
 struct RawParseDifferentialTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let shared = root.deletingLastPathComponent().appendingPathComponent("shared")
+    static let root = SharedFiles.packageRoot
+    static let shared = SharedFiles.root
 
     /// Every `.sql` file of ../shared/corpus (pg-regress included) and of the test fixtures.
     static func corpusFiles() -> [URL] {
@@ -32,16 +33,9 @@ struct RawParseDifferentialTests {
     }
 
     @Test func generatedCorpusConvertsAlikeThroughBothPaths() throws {
-        let generator = Self.shared.appendingPathComponent("bench/gen_corpus.py")
-        try #require(FileManager.default.fileExists(atPath: generator.path), "missing \(generator.path)")
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("steward-raw-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", generator.path, "--statements", "20000", "--files", "400", "--out", output.path]
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
+        try SharedFiles.generateCorpus(statements: 20_000, files: 400, into: output)
         var statements = 0
         let names = try FileManager.default.contentsOfDirectory(atPath: output.path).filter { $0.hasSuffix(".sql") }.sorted()
         for name in names {

@@ -1,4 +1,5 @@
 import Foundation
+import StewardTestSupport
 import Testing
 
 struct CommandResult {
@@ -8,10 +9,9 @@ struct CommandResult {
 }
 
 enum Paths {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = SharedFiles.packageRoot
     static let fixtures = packageRoot.appendingPathComponent("Tests/Fixtures")
-    static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    static let shared = SharedFiles.root
 
     /// The CLI's cache in tests (never the user's), removed when the test process exits.
     static let testCache: URL = {

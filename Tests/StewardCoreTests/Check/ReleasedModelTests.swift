@@ -1,5 +1,6 @@
 import Foundation
 @testable import StewardCore
+import StewardTestSupport
 import Testing
 
 /// `steward check` keeps neither the model nor the files' text: each file's text is released
@@ -8,8 +9,6 @@ import Testing
 /// that keeps everything finds: a rule that says it reads only the change log but reads more
 /// would find less here.
 struct ReleasedModelTests {
-    static let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
 
     /// The findings of a run that keeps everything, and of one that releases what `check` releases.
     static func bothRuns(_ directory: String, manifest: String?) throws -> (kept: [Finding], released: Analysis) {
@@ -35,7 +34,7 @@ struct ReleasedModelTests {
 
     @Test(arguments: ["specvital", "harbor", "hatchet", "kestra", "trigger-dev"])
     func realCorpus(_ name: String) throws {
-        let corpus = Self.shared.appendingPathComponent("corpus/\(name)")
+        let corpus = SharedFiles.root.appendingPathComponent("corpus/\(name)")
         try #require(FileManager.default.fileExists(atPath: corpus.path), "missing \(corpus.path)")
         let manifest = corpus.appendingPathComponent("ownership.yml").path
         let (kept, released) = try Self.bothRuns(corpus.appendingPathComponent("migrations").path,
@@ -65,15 +64,8 @@ struct ReleasedModelTests {
     /// Many windows of files (partitions, renames, grants, functions, data statements, cross-service
     /// foreign keys, a suppression comment in a file released half-way through the replay).
     @Test func generatedCorpus() throws {
-        let generator = Self.shared.appendingPathComponent("bench/gen_corpus.py")
-        try #require(FileManager.default.fileExists(atPath: generator.path), "missing \(generator.path)")
         let directory = try TemporaryDirectory()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", generator.path, "--statements", "6000", "--files", "200", "--out", directory.path]
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
+        try SharedFiles.generateCorpus(statements: 6_000, files: 200, into: directory.url)
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".up.sql") }.sorted()
         try #require(files.count > 2 * Analyzer.parseWindow, "several parse windows")
         // A suppression above a finding in a file in the middle: it must still apply once that

@@ -1,12 +1,12 @@
 import Foundation
 import StewardReporting
+import StewardTestSupport
 import Testing
 
 struct GeneratedDocsTests {
     /// docs/rules.md is generated from the rule declarations; STEWARD_UPDATE_SNAPSHOTS=1 regenerates it.
     @Test func rulesDocumentationIsUpToDate() throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs/rules.md")
+        let path = SharedFiles.packageRoot.appendingPathComponent("docs/rules.md")
         let generated = RuleDocumentation.markdown()
         if ProcessInfo.processInfo.environment["STEWARD_UPDATE_SNAPSHOTS"] == "1" {
             try generated.write(to: path, atomically: true, encoding: .utf8)

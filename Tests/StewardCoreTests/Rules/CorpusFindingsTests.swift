@@ -1,13 +1,13 @@
 import Foundation
 import StewardCore
+import StewardTestSupport
 import Testing
 
 /// Every rule's findings on every real migration set of ../shared/corpus, pinned: a change in
 /// a rule's reach shows up here, set by set, in review. And on each set, no lock finding is on a
 /// table that was created earlier in the same file.
 struct CorpusFindingsTests {
-    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpus")
+    static let corpus = SharedFiles.root.appendingPathComponent("corpus")
 
     static let expected: [String: [String: Int]] = [
         "harbor": ["add-unique-constraint": 8, "alter-column-type-rewrite": 13, "ban-char": 4, "change-column-type": 2, "create-index-without-concurrently": 23, "drop-column": 21, "drop-index-without-concurrently": 7, "drop-table": 13, "missing-lock-timeout": 31, "prefer-bigint-primary-key": 41, "prefer-identity-over-serial": 47, "prefer-jsonb": 6, "prefer-text-over-varchar": 127, "prefer-timestamptz": 67, "rename-column": 7, "rename-table": 3, "set-not-null": 5, "set-not-null-without-validated-check": 5],
