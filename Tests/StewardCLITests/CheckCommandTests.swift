@@ -46,6 +46,30 @@ struct CheckCommandTests {
         #expect(result.stderr.contains("no migrations found (read as plain)") && result.stderr.contains("nested"), "\(result.stderr)")
     }
 
+    /// A partition has its parent's owner, also in the findings about it made before it was
+    /// renamed (`check` runs those rules on the change log alone, the rest of the model released).
+    @Test func aRenamedPartitionKeepsItsParentsOwner() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("steward-partition-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("""
+            CREATE TABLE events (id bigint, at timestamptz) PARTITION BY RANGE (at);
+            CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+
+            """.utf8).write(to: folder.appendingPathComponent("1_init.up.sql"))
+        try Data("CREATE INDEX events_2024_at ON events_2024 (at);\nALTER TABLE events_2024 RENAME TO events_y2024;\n".utf8)
+            .write(to: folder.appendingPathComponent("2_change.up.sql"))
+        try Data("version: 1\nservices:\n  analytics: {owners: [\"@analytics\"], tables: [events]}\n".utf8)
+            .write(to: folder.appendingPathComponent("ownership.yml"))
+        let result = try steward(["check", folder.path, "--manifest", folder.appendingPathComponent("ownership.yml").path, "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let findings = try #require(document["findings"] as? [[String: Any]])
+        let services = Dictionary(findings.map { ($0["rule"] as? String ?? "", $0["services"] as? [String] ?? []) }, uniquingKeysWith: { first, _ in first })
+        #expect(services["create-index-without-concurrently"] == ["analytics"], "\(result.stdout)")
+        #expect(services["rename-table"] == ["analytics"], "\(result.stdout)")
+    }
+
     @Test func showAllowedListsTheDocumentedExceptions() throws {
         let result = try steward(["check", "schema", "--manifest", "ownership.yml", "--show-allowed", "--select", "ownership"], in: root)
         #expect(result.status == 1)
