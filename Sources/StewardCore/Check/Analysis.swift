@@ -232,7 +232,7 @@ public enum Analyzer {
     }
 
     /// The positions of `findings` in report order (`Finding.reportOrder`). Sorted on a compact
-    /// key first (the path's rank among the paths, line and column packed in one integer), which
+    /// key first (the path's rank among the paths, line and column packed in a `PackedSortKey`), which
     /// decides almost every comparison without reading the findings; equal keys fall back to
     /// `reportOrder` itself, so the order is exactly its order.
     static func reportOrder(of findings: [Finding]) -> [Int] {
@@ -246,24 +246,14 @@ public enum Analyzer {
             guard let location = findings[index].location else { continue }
             (ids[index], lines[index], columns[index]) = (pathIDs.id(of: location.path).id, location.line, location.column)
         }
-        let paths = pathIDs.keys
-        var rank = [Int](repeating: 0, count: paths.count)
-        for (position, id) in paths.indices.sorted(by: { paths[$0] < paths[$1] }).enumerated() { rank[id] = position }
-        // Rank (20 bits, from 1: no location sorts first), line (26) and column (18). A value
-        // too large for its bits takes the largest one and zeroes the bits after it, so that
-        // the key ties with every other such value and `reportOrder` decides between them.
-        func packed(_ index: Int) -> UInt64 {
-            guard ids[index] >= 0 else { return 0 }
-            var key: UInt64 = 0
-            var saturated = false
-            func append(_ value: Int, width: Int) {
-                let largest = (1 << width) - 1
-                key = key << UInt64(width) | (saturated ? 0 : UInt64(min(max(value, 0), largest)))
-                if value >= largest { saturated = true }
-            }
-            append(rank[ids[index]] + 1, width: 20)
-            append(lines[index], width: 26)
-            append(columns[index], width: 18)
+        let rank = pathIDs.ranks()
+        // The path's rank (from 1: no location sorts first), line and column.
+        func packed(_ index: Int) -> PackedSortKey {
+            var key = PackedSortKey()
+            guard ids[index] >= 0 else { return key }
+            key.append(rank[ids[index]] + 1, bits: 24)
+            key.append(lines[index], bits: 40)
+            key.append(columns[index], bits: 24)
             return key
         }
         let keys = findings.indices.map(packed)

@@ -177,8 +177,13 @@ public struct Table: Encodable, Sendable {
 
     public func column(named name: String) -> Column? { columns.first { $0.name == name } }
     public func hasColumn(_ name: String) -> Bool { columns.contains { $0.name == name } }
-    /// Its foreign keys, read in place (no array of them is built: rules walk every table's).
-    public var foreignKeys: LazyFilterSequence<[Constraint]> { constraints.lazy.filter { $0.kind == .foreignKey } }
+    /// Where its foreign keys are in `constraints`, to read them in place: rules walk every
+    /// table's, and iterating the constraints themselves (even through a lazy filter) copies
+    /// each one, retaining every string it holds.
+    public var foreignKeyIndices: LazyFilterSequence<Range<Int>> {
+        let constraints = constraints
+        return constraints.indices.lazy.filter { constraints[$0].kind == .foreignKey }
+    }
 }
 
 /// One key of an index: a column, or an expression as rendered from the parse tree.

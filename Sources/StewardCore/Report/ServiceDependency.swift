@@ -89,8 +89,10 @@ extension ServiceDependency {
         // the same few tables, and each verdict matches patterns.
         struct VerdictKey: Hashable { var from: String; var to: String; var object: ObjectName }
         var verdicts: [VerdictKey: (allowance: BoundaryAllowance?, isPublic: Bool)] = [:]
-        func add(_ kind: Kind, from: String?, to: String?, object: String, target: ObjectName, at location: FileLocation, writes: Bool = false,
-                 privileges: String? = nil) {
+        // `object` is worked out only for a dependency that crosses services: most data statements
+        // write their own service's tables.
+        func add(_ kind: Kind, from: String?, to: String?, object: @autoclosure () -> String, target: ObjectName, at location: FileLocation,
+                 writes: Bool = false, privileges: String? = nil) {
             guard let from, let to, from != to else { return }
             let qualified = target.qualified
             let key = VerdictKey(from: from, to: to, object: qualified)
@@ -99,7 +101,7 @@ extension ServiceDependency {
                 verdicts[key] = computed
                 return computed
             }()
-            result.append(ServiceDependency(kind: kind, from: from, to: to, object: object, target: target.display, targetName: qualified,
+            result.append(ServiceDependency(kind: kind, from: from, to: to, object: object(), target: target.display, targetName: qualified,
                                             location: location, allowance: verdict.allowance, targetIsPublic: verdict.isPublic, writes: writes,
                                             privileges: privileges))
         }
@@ -113,11 +115,11 @@ extension ServiceDependency {
         struct SchemaGrant: Hashable { var origin: Origin; var grantee: String; var schema: String; var owner: String }
         var schemaGrants: [SchemaGrant: (tables: [ObjectName], privileges: Privileges, allPublic: Bool)] = [:]
         for table in context.model.tables.values {
-            for constraint in table.foreignKeys where !constraint.inherited {
-                guard let target = constraint.references?.table else { continue }
+            for index in table.foreignKeyIndices where !table.constraints[index].inherited {
+                guard let target = table.constraints[index].references?.table else { continue }
                 add(.foreignKey, from: table.owner?.service, to: context.owner(of: target),
-                    object: "\(table.name.display).\(constraint.name)", target: target,
-                    at: (constraint.referencesOrigin ?? constraint.origin).fileLocation)
+                    object: "\(table.name.display).\(table.constraints[index].name)", target: target,
+                    at: (table.constraints[index].referencesOrigin ?? table.constraints[index].origin).fileLocation)
             }
             for entry in table.privileges.entries {
                 let qualified = table.name.qualified
@@ -152,10 +154,18 @@ extension ServiceDependency {
         for (key, aggregate) in schemaGrants {
             guard let from = context.service(ofRole: key.grantee) else { continue }
             let target = ObjectName(schema: key.schema, name: "*")
-            let names = aggregate.tables.map(\.display).sorted()
+            // The first three names in order: a schema can hold thousands of tables.
+            var first: [String] = []
+            for table in aggregate.tables {
+                let name = table.display
+                guard first.count < 3 || name < first[2] else { continue }
+                first.insert(name, at: first.firstIndex { name < $0 } ?? first.endIndex)
+                if first.count > 3 { first.removeLast() }
+            }
+            let count = aggregate.tables.count
             result.append(ServiceDependency(
                 kind: .grant, from: from, to: key.owner, object: "role \(key.grantee)",
-                target: "\(names.count) table\(names.count == 1 ? "" : "s") of schema \(key.schema) (\(names.prefix(3).joined(separator: ", "))\(names.count > 3 ? ", …" : ""))",
+                target: "\(count) table\(count == 1 ? "" : "s") of schema \(key.schema) (\(first.joined(separator: ", "))\(count > 3 ? ", …" : ""))",
                 targetName: target, location: key.origin.fileLocation.with(length: "GRANT".count),
                 allowance: manifest.allowances.first { allowance in allowance.from == from && allowance.to == key.owner
                     && aggregate.tables.allSatisfy { allowance.covers(from: from, to: key.owner, object: $0) } },
@@ -167,48 +177,68 @@ extension ServiceDependency {
         for function in context.model.functions.values { if let owner = function.owner?.service { functionOwners[function.name] = owner } }
         // Data statements: attributed to the services whose objects the same migration creates or changes.
         let codeAccesses = context.codeAccesses
-        let dataPaths = Set(codeAccesses.filter { $0.function == nil }.map(\.location.path))
+        // Read in place, by index: a `for … in` copies each access (its strings retained).
+        var dataPaths = Set<String>()
+        for index in codeAccesses.indices where codeAccesses[index].function == nil {
+            dataPaths.insert(codeAccesses[index].location.path)
+        }
         var fileServices: [String: Set<String>] = [:]
         if !dataPaths.isEmpty {
             for table in context.model.tables.values where dataPaths.contains(table.origin.path) {
                 if let owner = table.owner?.service { fileServices[table.origin.path, default: []].insert(owner) }
             }
-            // The log runs file by file: each file's path is looked up once, not once per change.
-            var lastPath = "", lastIsData = false
+            // The log runs file by file: each file's services are gathered in `services` and stored
+            // when the next file begins, not looked up by path for every change.
+            var path = "", isData = false, services: Set<String> = []
+            var lastObject: ObjectName?
+            func store() { if isData, !services.isEmpty { fileServices[path] = services } }
             for change in context.model.changes {
-                if change.location.path != lastPath {
-                    lastPath = change.location.path
-                    lastIsData = dataPaths.contains(lastPath)
+                if change.location.path != path {
+                    store()
+                    path = change.location.path
+                    isData = dataPaths.contains(path)
+                    services = fileServices[path] ?? []
+                    lastObject = nil
                 }
-                guard lastIsData else { continue }
-                if case .setting = change.kind { continue }
                 // A migration of two services already attributes nothing: no need to look further.
-                if let known = fileServices[change.location.path], known.count > 1 { continue }
-                if let owner = context.owner(of: change.table ?? change.object) { fileServices[change.location.path, default: []].insert(owner) }
+                guard isData, services.count < 2 else { continue }
+                if case .setting = change.kind { continue }
+                // Consecutive changes mostly touch one table (its columns, constraints, indexes).
+                let object = change.table ?? change.object
+                guard object != lastObject else { continue }
+                lastObject = object
+                if let owner = context.owner(of: object) { services.insert(owner) }
             }
+            store()
         }
         // Data statements are named by the migration's path within its directory: the same at a
         // pull request's base and head.
         let directory = context.migrations.directory.hasSuffix("/") ? context.migrations.directory : context.migrations.directory + "/"
-        // Data statements come file by file: the previous one's file answers before any hashing.
+        // Data statements come file by file, and often several write one table: the previous one's
+        // file and table answer before any hashing.
         var lastPath = "", lastService: String?, lastFile = ""
-        for access in codeAccesses {
-            if let function = access.function {
+        var lastRelation: ObjectName?, lastRelationOwner: String?
+        for index in codeAccesses.indices {
+            if let function = codeAccesses[index].function {
                 guard let from = functionOwners[function] else { continue }
-                add(.function, from: from, to: context.queryOwner(of: access.relation),
-                    object: "function \(function.display)()", target: access.relation, at: access.location, writes: access.writes)
+                add(.function, from: from, to: context.queryOwner(of: codeAccesses[index].relation), object: "function \(function.display)()",
+                    target: codeAccesses[index].relation, at: codeAccesses[index].location, writes: codeAccesses[index].writes)
             } else {
-                if access.location.path != lastPath {
-                    lastPath = access.location.path
+                if codeAccesses[index].location.path != lastPath {
+                    lastPath = codeAccesses[index].location.path
                     // A migration that only creates or changes one service's objects is that service's: its
                     // data statements are that service writing. A migration of several services is ambiguous.
                     lastService = fileServices[lastPath].flatMap { $0.count == 1 ? $0.first : nil }
                     lastFile = lastPath.hasPrefix(directory) ? String(lastPath.dropFirst(directory.count)) : lastPath
                 }
                 guard let service = lastService else { continue }
-                add(.dataWrite, from: service, to: context.queryOwner(of: access.relation),
-                    object: "\(access.statement ?? "a data statement") in \(lastFile)",
-                    target: access.relation, at: access.location, writes: true)
+                if codeAccesses[index].relation != lastRelation {
+                    lastRelation = codeAccesses[index].relation
+                    lastRelationOwner = context.queryOwner(of: codeAccesses[index].relation)
+                }
+                add(.dataWrite, from: service, to: lastRelationOwner,
+                    object: "\(codeAccesses[index].statement ?? "a data statement") in \(lastFile)",
+                    target: codeAccesses[index].relation, at: codeAccesses[index].location, writes: true)
             }
         }
         for sequence in context.model.sequences.values {
@@ -232,13 +262,46 @@ extension ServiceDependency {
                     at: context.queryLocation(use, access.offset, length: access.relation.name.count), writes: writes)
             }
         }
-        // Total order (one GRANT can name several tables): reports are byte-for-byte repeatable.
-        // Sorted through positions: moving a dependency (eight strings) costs more than an Int.
-        let order = result.withUnsafeBufferPointer { dependencies in
-            result.indices.sorted { reportOrder(dependencies[$0], dependencies[$1]) }
-        }
-        return order.map { result[$0] }
+        result.rearrange(by: reportOrder(of: result))
+        return result
     }
+
+    /// The positions of `dependencies` in report order (`reportOrder`). Sorted on a packed key
+    /// first (the ranks of both services, of the kind and of the path, each as `reportOrder`
+    /// sorts them, then line and column), which decides almost every comparison without
+    /// comparing a string; equal keys fall back to `reportOrder`, so the order is exactly its order.
+    static func reportOrder(of dependencies: [ServiceDependency]) -> [Int] {
+        // Ids in order of appearance: dependencies come in runs of one service pair and file.
+        var fromIDs = FirstAppearanceIDs(), toIDs = FirstAppearanceIDs(), pathIDs = FirstAppearanceIDs()
+        let ids = dependencies.map { dependency in
+            (from: fromIDs.id(of: dependency.from).id, to: toIDs.id(of: dependency.to).id, path: pathIDs.id(of: dependency.location.path).id)
+        }
+        let fromRank = fromIDs.ranks(), toRank = toIDs.ranks(), pathRank = pathIDs.ranks()
+        let keys = dependencies.indices.map { index in
+            var key = PackedSortKey()
+            key.append(fromRank[ids[index].from], bits: 16)
+            key.append(toRank[ids[index].to], bits: 16)
+            key.append(kindRank[dependencies[index].kind]!, bits: 8)
+            key.append(pathRank[ids[index].path], bits: 24)
+            key.append(dependencies[index].location.line, bits: 40)
+            key.append(dependencies[index].location.column, bits: 24)
+            return key
+        }
+        var order = Array(dependencies.indices)
+        keys.withUnsafeBufferPointer { keys in
+            dependencies.withUnsafeBufferPointer { dependencies in
+                order.sort { left, right in
+                    if keys[left] != keys[right] { return keys[left] < keys[right] }
+                    return reportOrder(dependencies[left], dependencies[right])
+                }
+            }
+        }
+        return order
+    }
+
+    /// Each kind's rank among the kinds sorted by name, as `reportOrder` compares them.
+    private static let kindRank: [Kind: Int] = Dictionary(
+        uniqueKeysWithValues: Kind.allCases.sorted { $0.rawValue < $1.rawValue }.enumerated().map { ($1, $0) })
 
     /// By (from, to, kind's name, location, target, object), field by field: most neighbours
     /// share their services, and a tuple would build every field (and the kind's name) first.

@@ -20,3 +20,12 @@ struct FirstAppearanceIDs {
         return (last, true)
     }
 }
+
+extension FirstAppearanceIDs {
+    /// Each id's position among the strings sorted: `ranks()[id]`.
+    func ranks() -> [Int] {
+        var rank = [Int](repeating: 0, count: keys.count)
+        for (position, id) in keys.indices.sorted(by: { keys[$0] < keys[$1] }).enumerated() { rank[id] = position }
+        return rank
+    }
+}

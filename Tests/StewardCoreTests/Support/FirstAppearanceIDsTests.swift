@@ -15,3 +15,14 @@ struct FirstAppearanceIDsTests {
         #expect(first.id == 0 && first.isNew)
     }
 }
+
+extension FirstAppearanceIDsTests {
+    /// Each id's rank is its string's position in sorted order.
+    @Test func ranksFollowSortedOrder() {
+        var ids = FirstAppearanceIDs()
+        for path in ["m.sql", "b.sql", "z.sql", "b.sql", "a.sql"] { _ = ids.id(of: path) }
+        // Ids: m 0, b 1, z 2, a 3; sorted: a b m z.
+        #expect(ids.ranks() == [2, 1, 3, 0])
+        #expect(FirstAppearanceIDs().ranks().isEmpty)
+    }
+}

@@ -59,7 +59,8 @@ public struct CrossServiceForeignKey: Rule {
         // Unordered on purpose: findings are sorted once, by location, for the report.
         for table in context.model.tables.values {
             guard let owner = table.owner else { continue }
-            for constraint in table.foreignKeys where !constraint.inherited {
+            for index in table.foreignKeyIndices where !table.constraints[index].inherited {
+                let constraint = table.constraints[index]
                 // Through the index: a subscript would copy the whole table out to read its owner.
                 guard let target = constraint.references, let position = context.model.tables.index(forKey: target.table),
                       let targetOwner = context.model.tables.values[position].owner, targetOwner.service != owner.service else { continue }
