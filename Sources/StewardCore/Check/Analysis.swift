@@ -301,7 +301,7 @@ public enum Analyzer {
         // parts (paths, services, severities) apply to what the others find.
         let context = RuleContext(model: model, manifest: manifest, migrations: copy migrations, settings: settings, queries: inventory)
         let running = RuleRegistry.all.filter { configuration.mayRun($0.descriptor) }
-        if manifest != nil, running.contains(where: \.readsServiceDependencies) { _ = context.codeAccesses }
+        if manifest != nil, running.contains(where: \.readsServiceDependencies) { _ = context.functionAccesses }
         var found: [[Finding]]
         if releaseModel {
             // The rules that read the whole model are handed out first (the dependency graph's

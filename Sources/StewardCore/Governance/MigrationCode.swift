@@ -34,11 +34,12 @@ public struct CodeAccess: Sendable {
 }
 
 public enum MigrationCode {
-    /// The data statements the replay recorded, and every owned function's body resolved
-    /// against the replayed schema with the query resolver (the same one the services' query
-    /// files go through). Resolved when asked (the rules that need it may be off).
-    public static func accesses(_ model: SchemaModel) -> [CodeAccess] {
-        var result = model.codeAccesses
+    /// What every owned function's body reads and writes, resolved against the replayed schema
+    /// with the query resolver (the same one the services' query files go through). Resolved
+    /// when asked (the rules that need it may be off). The data statements' accesses are the
+    /// replay's own (`SchemaModel.codeAccesses`): tens of thousands, not copied in here.
+    public static func functionAccesses(_ model: SchemaModel) -> [CodeAccess] {
+        var result: [CodeAccess] = []
         // Only a function some service owns can depend on another service's table.
         let owned = Set(model.functions.values.filter { $0.owner != nil }.map(\.name))
         let sites = model.codeSites.filter { site in

@@ -435,9 +435,10 @@ public struct SchemaModel: Sendable {
     public var statementCount = 0
     /// What each statement did to objects that existed before it, in replay order.
     public var changes: [SchemaChange] = []
-    /// Code the migrations run or install against tables: function bodies and data statements
-    /// (INSERT, UPDATE, DELETE, MERGE), resolved after replay into `codeAccesses`.
+    /// Code the migrations install against tables: function bodies, resolved after replay
+    /// (`MigrationCode.functionAccesses`).
     public var codeSites: [CodeSite] = []
+    /// What the migrations' data statements (INSERT, UPDATE, DELETE, MERGE) write, as replayed.
     public var codeAccesses: [CodeAccess] = []
     public var fileStatements = FileStatementCounts()
     /// Tables renamed by a migration: new name → the names it had before, oldest first, and

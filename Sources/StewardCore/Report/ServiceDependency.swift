@@ -176,11 +176,11 @@ extension ServiceDependency {
         var functionOwners: [ObjectName: String] = [:]
         for function in context.model.functions.values { if let owner = function.owner?.service { functionOwners[function.name] = owner } }
         // Data statements: attributed to the services whose objects the same migration creates or changes.
-        let codeAccesses = context.codeAccesses
         // Read in place, by index: a `for … in` copies each access (its strings retained).
+        let dataAccesses = context.model.codeAccesses
         var dataPaths = Set<String>()
-        for index in codeAccesses.indices where codeAccesses[index].function == nil {
-            dataPaths.insert(codeAccesses[index].location.path)
+        for index in dataAccesses.indices where dataAccesses[index].location.path != (index > 0 ? dataAccesses[index - 1].location.path : nil) {
+            dataPaths.insert(dataAccesses[index].location.path)
         }
         var fileServices: [String: Set<String>] = [:]
         if !dataPaths.isEmpty {
@@ -218,28 +218,27 @@ extension ServiceDependency {
         // file and table answer before any hashing.
         var lastPath = "", lastService: String?, lastFile = ""
         var lastRelation: ObjectName?, lastRelationOwner: String?
-        for index in codeAccesses.indices {
-            if let function = codeAccesses[index].function {
-                guard let from = functionOwners[function] else { continue }
-                add(.function, from: from, to: context.queryOwner(of: codeAccesses[index].relation), object: "function \(function.display)()",
-                    target: codeAccesses[index].relation, at: codeAccesses[index].location, writes: codeAccesses[index].writes)
-            } else {
-                if codeAccesses[index].location.path != lastPath {
-                    lastPath = codeAccesses[index].location.path
-                    // A migration that only creates or changes one service's objects is that service's: its
-                    // data statements are that service writing. A migration of several services is ambiguous.
-                    lastService = fileServices[lastPath].flatMap { $0.count == 1 ? $0.first : nil }
-                    lastFile = lastPath.hasPrefix(directory) ? String(lastPath.dropFirst(directory.count)) : lastPath
-                }
-                guard let service = lastService else { continue }
-                if codeAccesses[index].relation != lastRelation {
-                    lastRelation = codeAccesses[index].relation
-                    lastRelationOwner = context.queryOwner(of: codeAccesses[index].relation)
-                }
-                add(.dataWrite, from: service, to: lastRelationOwner,
-                    object: "\(codeAccesses[index].statement ?? "a data statement") in \(lastFile)",
-                    target: codeAccesses[index].relation, at: codeAccesses[index].location, writes: true)
+        for index in dataAccesses.indices {
+            if dataAccesses[index].location.path != lastPath {
+                lastPath = dataAccesses[index].location.path
+                // A migration that only creates or changes one service's objects is that service's: its
+                // data statements are that service writing. A migration of several services is ambiguous.
+                lastService = fileServices[lastPath].flatMap { $0.count == 1 ? $0.first : nil }
+                lastFile = lastPath.hasPrefix(directory) ? String(lastPath.dropFirst(directory.count)) : lastPath
             }
+            guard let service = lastService else { continue }
+            if dataAccesses[index].relation != lastRelation {
+                lastRelation = dataAccesses[index].relation
+                lastRelationOwner = context.queryOwner(of: dataAccesses[index].relation)
+            }
+            add(.dataWrite, from: service, to: lastRelationOwner,
+                object: "\(dataAccesses[index].statement ?? "a data statement") in \(lastFile)",
+                target: dataAccesses[index].relation, at: dataAccesses[index].location, writes: true)
+        }
+        for access in context.functionAccesses {
+            guard let function = access.function, let from = functionOwners[function] else { continue }
+            add(.function, from: from, to: context.queryOwner(of: access.relation), object: "function \(function.display)()",
+                target: access.relation, at: access.location, writes: access.writes)
         }
         for sequence in context.model.sequences.values {
             guard let table = sequence.ownedBy, let sequenceOwner = manifest.owner(ofSchema: sequence.name.schema ?? "public") else { continue }

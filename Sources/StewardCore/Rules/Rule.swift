@@ -150,7 +150,7 @@ public struct RuleContext: Sendable {
     let partitionParents: [ObjectName: ObjectName]
     /// The cross-service dependency graph, built once per context by the first rule that asks.
     let dependencyGraph = ComputedOnce<[ServiceDependency]>()
-    /// What the migrations' function bodies and data statements read and write (`MigrationCode`).
+    /// What the migrations' function bodies read and write (`MigrationCode`).
     let migrationCode = ComputedOnce<[CodeAccess]>()
     /// Where each kind of change is in `model.changes` (see `ChangeRule`).
     let changeLogIndex: ChangeLogIndex
@@ -161,11 +161,12 @@ public struct RuleContext: Sendable {
         dependencyGraph.value { ServiceDependency.all(in: self) }
     }
 
-    /// What the migrations' code reads and writes (`MigrationCode.accesses`), resolved once.
-    /// Part of `serviceDependencies`; the analysis asks for it before the rules run (see
+    /// What the migrations' functions read and write (`MigrationCode.functionAccesses`), resolved
+    /// once; their data statements' accesses are `model.codeAccesses`. Part of
+    /// `serviceDependencies`; the analysis asks for it before the rules run (see
     /// `Rule.readsServiceDependencies`), where resolving the bodies uses every core.
-    public var codeAccesses: [CodeAccess] {
-        migrationCode.value { MigrationCode.accesses(model) }
+    public var functionAccesses: [CodeAccess] {
+        migrationCode.value { MigrationCode.functionAccesses(model) }
     }
 
     public init(model: SchemaModel, manifest: OwnershipManifest?, migrations: MigrationSet, settings: RuleSettings = RuleSettings(),
