@@ -447,8 +447,11 @@ public enum Analyzer {
     /// Jobs parsed per window (many per core, so uneven files still balance).
     static let parseWindow = 64
     /// …and at most this much SQL, so that chunks of one huge file are not all in flight at once
-    /// (two windows are: one parsing, one replaying).
-    static let parseWindowBytes = 1 << 18
+    /// (two windows are: one parsing, one replaying). The replay waits for the first window
+    /// alone, and the parse keeps well ahead of it: 128 KiB rather than 256 KiB gave ~50-90 ms
+    /// less wall time and 1-2 MB less peak memory at 100k statements, neutral at 20k and on one
+    /// 100k-statement file (docs/benchmarks.md).
+    static let parseWindowBytes = 1 << 17
 
     /// Consecutive jobs, at most `parseWindow` of them and about `parseWindowBytes` of SQL.
     static func makeWindows(_ jobs: [ParseJob], files: [MigrationFile]) -> [[ParseJob]] {

@@ -17,8 +17,9 @@ struct ReportOrderTests {
 
     @Test func matchesFindingReportOrder() {
         let paths: [String?] = [nil, "b.sql", "a.sql", "a/b.sql", "c.sql", "é.sql"]
-        let lines = [1, 2, 9, 1 << 26 - 1, 1 << 26, 1 << 26 + 5, 1 << 40]
-        let columns = [1, 3, 1 << 18 - 1, 1 << 18, 1 << 18 + 2, 1 << 30]
+        // Around the largest value of each field of the key (40 bits of line, 24 of column).
+        let lines = [1, 2, 9, 1 << 26, 1 << 40 - 1, 1 << 40, 1 << 40 + 5, 1 << 50]
+        let columns = [1, 3, 1 << 18, 1 << 24 - 1, 1 << 24, 1 << 24 + 2, 1 << 30]
         // Every combination, in a scrambled but fixed order (a stride prime to the count).
         var all: [Finding] = []
         for path in paths {
