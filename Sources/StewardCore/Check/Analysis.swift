@@ -161,7 +161,7 @@ public enum Analyzer {
             } else {
                 // Freed on another core: tearing down a large model value by value takes longer
                 // than the work that follows (suppressions, sorting, the report).
-                DispatchQueue.global(qos: .utility).async { withExtendedLifetime(retired) {} }
+                releaseOnAnotherCore(consume retired)
             }
         }
         report(&analysis.findings, migrations: analysis.migrations, manifest: manifest, configuration: configuration,
@@ -290,7 +290,7 @@ public enum Analyzer {
             // Freed on another core, off the critical path.
             let indexes = model.indexes
             model.indexes = [:]
-            DispatchQueue.global().async { withExtendedLifetime(indexes) {} }
+            releaseOnAnotherCore(consume indexes)
         }
         phaseEnded(.parseAndReplay)
         if let manifest { OwnershipResolver.assign(manifest, to: &model) }
@@ -400,9 +400,9 @@ public enum Analyzer {
         var started = Set<Int>()
         var next = windows.first.map { WindowParse($0, of: migrations.files) }
         for index in windows.indices {
-            let current = next!
+            // The window's results are moved out of it: `results` is their only owner.
+            let results = next!.results()
             next = index + 1 < windows.count ? WindowParse(windows[index + 1], of: migrations.files) : nil
-            let results = current.results()
             for (job, result) in zip(windows[index], results) {
                 if started.insert(job.file).inserted {
                     findings += migrations.files[job.file].notices
@@ -413,7 +413,7 @@ public enum Analyzer {
             }
             // A window's statements are freed on another core: on this one, which replays,
             // tearing down tens of thousands of small values would delay the next window.
-            DispatchQueue.global().async { withExtendedLifetime((current, results)) {} }
+            releaseOnAnotherCore(consume results)
             if releasingSources {
                 // Jobs run file by file: only the window's last file can go on in the next one.
                 let continued = index + 1 < windows.count ? windows[index + 1][0].file : nil
@@ -423,8 +423,7 @@ public enum Analyzer {
         replayer.recordGaps(migrations.gaps)
         let model = replayer.takeModel()
         // The replayer's lookup indexes are freed on another core, off the critical path.
-        let retired = replayer
-        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(retired) {} }
+        releaseOnAnotherCore(consume replayer)
         return model
     }
 
@@ -491,6 +490,7 @@ public enum Analyzer {
             }
         }
 
+        /// The parse's results, moved out (this window holds none afterwards); call once.
         func results() -> [FileParse] {
             group.wait()
             return slots.values()

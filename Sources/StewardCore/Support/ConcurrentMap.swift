@@ -27,11 +27,14 @@ final class LockedSlots<Value: Sendable>: @unchecked Sendable {
         slots[index] = value
     }
 
-    /// Every slot's value; call once all `set`s are done.
+    /// Every slot's value, moved out (the slots are left empty, so the caller's array is the
+    /// values' only owner); call once, when all `set`s are done.
     func values() -> [Value] {
         lock.lock()
         defer { lock.unlock() }
-        return slots.map { $0! }
+        let values = slots.map { $0! }
+        slots = []
+        return values
     }
 }
 
