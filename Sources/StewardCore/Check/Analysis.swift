@@ -237,26 +237,20 @@ public enum Analyzer {
     /// `reportOrder` itself, so the order is exactly its order.
     static func reportOrder(of findings: [Finding]) -> [Int] {
         // Each path gets an id in order of appearance (consecutive findings mostly share theirs:
-        // one rule, one file).
+        // one rule, one file), then its rank among the paths sorted.
         var pathIDs = FirstAppearanceIDs()
-        var ids = [Int](repeating: -1, count: findings.count)
-        var lines = [Int](repeating: 0, count: findings.count)
-        var columns = [Int](repeating: 0, count: findings.count)
-        for index in findings.indices {
-            guard let location = findings[index].location else { continue }
-            (ids[index], lines[index], columns[index]) = (pathIDs.id(of: location.path).id, location.line, location.column)
-        }
+        let ids = findings.map { finding in finding.location.map { Int32(pathIDs.id(of: $0.path).id) } ?? -1 }
         let rank = pathIDs.ranks()
         // The path's rank (from 1: no location sorts first), line and column.
-        func packed(_ index: Int) -> PackedSortKey {
-            var key = PackedSortKey()
-            guard ids[index] >= 0 else { return key }
-            key.append(rank[ids[index]] + 1, bits: 24)
-            key.append(lines[index], bits: 40)
-            key.append(columns[index], bits: 24)
-            return key
+        let keys = findings.indices.map { index in
+            var key = PackedSortKey.Builder()
+            if let location = findings[index].location {
+                key.append(rank[Int(ids[index])] + 1, bits: 24)
+                key.append(location.line, bits: 40)
+                key.append(location.column, bits: 24)
+            }
+            return key.key
         }
-        let keys = findings.indices.map(packed)
         var order = Array(findings.indices)
         keys.withUnsafeBufferPointer { keys in
             findings.withUnsafeBufferPointer { findings in

@@ -277,14 +277,14 @@ extension ServiceDependency {
         }
         let fromRank = fromIDs.ranks(), toRank = toIDs.ranks(), pathRank = pathIDs.ranks()
         let keys = dependencies.indices.map { index in
-            var key = PackedSortKey()
+            var key = PackedSortKey.Builder()
             key.append(fromRank[ids[index].from], bits: 16)
             key.append(toRank[ids[index].to], bits: 16)
             key.append(kindRank[dependencies[index].kind]!, bits: 8)
             key.append(pathRank[ids[index].path], bits: 24)
             key.append(dependencies[index].location.line, bits: 40)
             key.append(dependencies[index].location.column, bits: 24)
-            return key
+            return key.key
         }
         var order = Array(dependencies.indices)
         keys.withUnsafeBufferPointer { keys in

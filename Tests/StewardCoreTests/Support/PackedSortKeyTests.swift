@@ -3,9 +3,9 @@ import Testing
 
 struct PackedSortKeyTests {
     private func key(_ fields: [(value: Int, bits: Int)]) -> PackedSortKey {
-        var key = PackedSortKey()
+        var key = PackedSortKey.Builder()
         for field in fields { key.append(field.value, bits: field.bits) }
-        return key
+        return key.key
     }
 
     /// Fields that fit compare as the tuple of their values, across the two words of the key.
