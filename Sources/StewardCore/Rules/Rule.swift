@@ -152,6 +152,8 @@ public struct RuleContext: Sendable {
     let dependencyGraph = ComputedOnce<[ServiceDependency]>()
     /// What the migrations' function bodies read and write (`MigrationCode`).
     let migrationCode = ComputedOnce<[CodeAccess]>()
+    /// The columns the type rules read, by type (`ColumnTypeGroups`), built by the first one.
+    let columnTypes = ComputedOnce<ColumnTypeGroups>()
     /// Where each kind of change is in `model.changes` (see `ChangeRule`).
     let changeLogIndex: ChangeLogIndex
 

@@ -14,6 +14,13 @@ public struct PreferTextOverVarchar: ColumnTypeRule {
         triggering: [
             RuleExample("CREATE TABLE codebases (id bigint, ↓name varchar(200));"),
             RuleExample(given: "CREATE TABLE codebases (id bigint);", "ALTER TABLE codebases ADD COLUMN ↓slug character varying(64);"),
+            // Flagged once, where it is defined: not again on the partition or the inheriting table.
+            RuleExample("""
+                CREATE TABLE events (id bigint, ↓kind varchar(20)) PARTITION BY RANGE (id);
+                CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM (0) TO (100);
+                CREATE TABLE notes (id bigint, ↓body varchar(500));
+                CREATE TABLE pinned_notes (pinned_at timestamptz) INHERITS (notes);
+                """),
         ],
         nonTriggering: [
             RuleExample("CREATE TABLE t (id int, name text);"),
