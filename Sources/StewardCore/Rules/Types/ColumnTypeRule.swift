@@ -29,14 +29,15 @@ extension ColumnTypeRule {
         var findings: [Finding] = []
         let tables = context.model.tables
         // Only the columns of the types the rule considers (the groups are shared by the rules).
-        for group in context.columnTypes.value({ ColumnTypeGroups(context.model) }).groups
-        where considers(type: group.type, baseType: group.baseType) {
+        let groups = context.columnTypes.value { ColumnTypeGroups(context.model) }
+        for group in groups.groups where considers(type: group.type, baseType: group.baseType) {
             for position in group.columns {
+                let table = groups.tables[Int(position.table)], columnIndex = Int(position.column)
                 // Read in place: a copy of the table or the column would retain every string it holds.
-                guard let message = message(for: tables.values[position.table].columns[position.column], of: tables.values[position.table],
+                guard let message = message(for: tables.values[table].columns[columnIndex], of: tables.values[table],
                                              lookup: lookup, in: context) else { continue }
-                let column = tables.values[position.table].columns[position.column]
-                let name = tables.values[position.table].name
+                let column = tables.values[table].columns[columnIndex]
+                let name = tables.values[table].name
                 let origin = column.typeOrigin ?? column.origin
                 findings.append(finding(message, at: origin.fileLocation.with(length: column.typeOrigin == nil ? column.name.count : 1),
                                         services: context.owner(of: name).map { [$0] } ?? [],
@@ -57,19 +58,24 @@ struct ColumnTypeGroups: Sendable {
         var type: String
         /// Without modifiers and array brackets.
         var baseType: String
-        /// Positions in `model.tables` and in the table's columns.
-        var columns: [(table: Dictionary<ObjectName, Table>.Index, column: Int)]
+        /// Each column's table (its place in `tables`) and its place among the table's columns:
+        /// 8 bytes a column, held while the rules that read the model run.
+        var columns: [(table: UInt32, column: UInt32)]
     }
 
     /// In order of each type's first column.
     var groups: [Group] = []
+    /// Positions in `model.tables` of the tables with grouped columns.
+    var tables: [Dictionary<ObjectName, Table>.Index] = []
 
     init(_ model: SchemaModel) {
         var groupOfType: [String: Int] = [:]
         let tables = model.tables
         for tableIndex in tables.indices {
             let table = tables.values[tableIndex]
-            guard table.managedBy == nil, table.partitionOf == nil else { continue }
+            guard table.managedBy == nil, table.partitionOf == nil, !table.columns.isEmpty else { continue }
+            let tableNumber = UInt32(self.tables.count)
+            self.tables.append(tableIndex)
             let inherited = table.inheritsFrom.isEmpty ? [] : Set(table.inheritsFrom.flatMap { tables[$0]?.columns.map(\.name) ?? [] })
             for columnIndex in table.columns.indices where inherited.isEmpty || !inherited.contains(table.columns[columnIndex].name) {
                 let type = table.columns[columnIndex].type
@@ -78,7 +84,7 @@ struct ColumnTypeGroups: Sendable {
                     groupOfType[type] = groups.count - 1
                     return groups.count - 1
                 }()
-                groups[group].columns.append((tableIndex, columnIndex))
+                groups[group].columns.append((tableNumber, UInt32(columnIndex)))
             }
         }
     }
