@@ -238,6 +238,15 @@ func blank(_ bytes: inout [UInt8], _ range: Range<Int>) {
 }
 
 /// Lines of a file as byte ranges (without the `\n`).
+/// Whether `bytes` hold `byte`, found with `memchr`: migrations are scanned for a backslash or a
+/// colon before anything else, and a byte-by-byte `contains` over a large corpus cost ~20 ms.
+func containsByte(_ bytes: [UInt8], _ byte: UInt8) -> Bool {
+    bytes.withUnsafeBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return false }
+        return memchr(base, Int32(byte), buffer.count) != nil
+    }
+}
+
 func lineRanges(_ bytes: [UInt8]) -> [Range<Int>] {
     var ranges: [Range<Int>] = []
     var start = 0

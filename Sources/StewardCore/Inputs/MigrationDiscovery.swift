@@ -134,7 +134,7 @@ public enum MigrationDiscovery {
         var file = maskCopyData(file)
         if runByPsql { file = maskPsqlVariables(file) }
         let bytes = file.source.bytes
-        guard bytes.contains(UInt8(ascii: "\\")) else { return file }
+        guard containsByte(bytes, UInt8(ascii: "\\")) else { return file }
         var candidates: [Range<Int>] = []
         for range in lineRanges(bytes) {
             var index = range.lowerBound
@@ -168,7 +168,7 @@ public enum MigrationDiscovery {
     static func maskCopyData(_ file: MigrationFile) -> MigrationFile {
         let bytes = file.source.bytes
         // The `\.` terminator needs a backslash: most files have none and cost one scan.
-        guard bytes.contains(UInt8(ascii: "\\")) else { return file }
+        guard containsByte(bytes, UInt8(ascii: "\\")) else { return file }
         let lines = lineRanges(bytes)
         guard lines.contains(where: { isTerminator(bytes, $0) }) else { return file }
         var masked = bytes
@@ -200,7 +200,7 @@ public enum MigrationDiscovery {
     }
 
     static func maskPsqlVariables(_ file: MigrationFile) -> MigrationFile {
-        guard file.source.bytes.contains(UInt8(ascii: ":")) else { return file }
+        guard containsByte(file.source.bytes, UInt8(ascii: ":")) else { return file }
         let references = SQLParser.psqlVariableReferences(file.source)
         guard let first = references.first else { return file }
         var masked = file.source.bytes
