@@ -17,8 +17,9 @@ struct ReportOrderTests {
 
     @Test func matchesFindingReportOrder() {
         let paths: [String?] = [nil, "b.sql", "a.sql", "a/b.sql", "c.sql", "é.sql"]
-        // Around the largest value of each field of the key (40 bits of line, 24 of column).
-        let lines = [1, 2, 9, 1 << 26, 1 << 40 - 1, 1 << 40, 1 << 40 + 5, 1 << 50]
+        // Around the largest column of the key's field (24 bits), and lines up to the largest a
+        // location holds (32 bits; beyond, clamped).
+        let lines = [1, 2, 9, 1 << 26, Int(Int32.max) - 1, Int(Int32.max), 1 << 40]
         let columns = [1, 3, 1 << 18, 1 << 24 - 1, 1 << 24, 1 << 24 + 2, 1 << 30]
         // Every combination, in a scrambled but fixed order (a stride prime to the count).
         var all: [Finding] = []
