@@ -14,52 +14,41 @@ public enum Severity: String, Codable, Sendable, Comparable, CaseIterable {
     public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }
 
+/// An `Int` held in 32 bits, clamped beyond them, and encoded as the `Int` it holds: locations
+/// are held by the hundred thousand at 100k statements (findings, the change log, every column),
+/// and 64-bit lines and columns put each finding and each change a malloc size class higher.
+@propertyWrapper
+public struct Int32Clamped: Hashable, Sendable, Codable {
+    private var stored: Int32
+
+    public init(wrappedValue: Int) { stored = Int32(clamping: wrappedValue) }
+
+    public var wrappedValue: Int {
+        get { Int(stored) }
+        set { stored = Int32(clamping: newValue) }
+    }
+
+    public init(from decoder: any Decoder) throws { self.init(wrappedValue: try decoder.singleValueContainer().decode(Int.self)) }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(wrappedValue)
+    }
+}
+
 /// A place in a migration file (or the manifest): path as given on the command line.
-///
-/// Line, column and length are held in 32 bits each (beyond that they are clamped): a run at
-/// 100k statements holds ~130k locations (findings, the change log, code accesses), and 24
-/// bytes of `Int`s put each finding and each change a malloc size class higher.
 public struct FileLocation: Hashable, Codable, Sendable, Comparable {
     public var path: String
-    private var storedLine: Int32
-    private var storedColumn: Int32
-    private var storedLength: Int32
-
-    public var line: Int {
-        get { Int(storedLine) }
-        set { storedLine = Int32(clamping: newValue) }
-    }
-    public var column: Int {
-        get { Int(storedColumn) }
-        set { storedColumn = Int32(clamping: newValue) }
-    }
+    @Int32Clamped public var line: Int
+    @Int32Clamped public var column: Int
     /// Length in characters of the span to underline (at least 1).
-    public var length: Int {
-        get { Int(storedLength) }
-        set { storedLength = Int32(clamping: newValue) }
-    }
+    @Int32Clamped public var length: Int
 
     public init(path: String, line: Int, column: Int, length: Int = 1) {
         self.path = path
-        storedLine = Int32(clamping: line)
-        storedColumn = Int32(clamping: column)
-        storedLength = Int32(clamping: max(1, length))
-    }
-
-    private enum CodingKeys: String, CodingKey { case path, line, column, length }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(path: try container.decode(String.self, forKey: .path), line: try container.decode(Int.self, forKey: .line),
-                  column: try container.decode(Int.self, forKey: .column), length: try container.decode(Int.self, forKey: .length))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(path, forKey: .path)
-        try container.encode(line, forKey: .line)
-        try container.encode(column, forKey: .column)
-        try container.encode(length, forKey: .length)
+        self.line = line
+        self.column = column
+        self.length = max(1, length)
     }
 
     public static func < (lhs: FileLocation, rhs: FileLocation) -> Bool {

@@ -2,44 +2,20 @@ import Foundation
 import StewardSQL
 
 /// Where an object was created (or last changed): migration file and position.
-/// Where an object was created. Line and column are held in 32 bits each (beyond that they are
-/// clamped), as in `FileLocation`: every column, constraint and table of the model has one.
+/// Where an object was created (line and column in 32 bits, as in `FileLocation`: every column,
+/// constraint and table of the model has one).
 public struct Origin: Codable, Sendable, Hashable {
     public var path: String
-    private var storedLine: Int32
-    private var storedColumn: Int32
-
-    public var line: Int {
-        get { Int(storedLine) }
-        set { storedLine = Int32(clamping: newValue) }
-    }
-    public var column: Int {
-        get { Int(storedColumn) }
-        set { storedColumn = Int32(clamping: newValue) }
-    }
+    @Int32Clamped public var line: Int
+    @Int32Clamped public var column: Int
 
     public init(path: String, line: Int, column: Int) {
         self.path = path
-        storedLine = Int32(clamping: line)
-        storedColumn = Int32(clamping: column)
+        self.line = line
+        self.column = column
     }
 
     public var fileLocation: FileLocation { FileLocation(path: path, line: line, column: column) }
-
-    private enum CodingKeys: String, CodingKey { case path, line, column }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(path: try container.decode(String.self, forKey: .path), line: try container.decode(Int.self, forKey: .line),
-                  column: try container.decode(Int.self, forKey: .column))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(path, forKey: .path)
-        try container.encode(line, forKey: .line)
-        try container.encode(column, forKey: .column)
-    }
 }
 
 public struct Column: Encodable, Sendable {
