@@ -251,16 +251,7 @@ public enum Analyzer {
             }
             return key.key
         }
-        var order = Array(findings.indices)
-        keys.withUnsafeBufferPointer { keys in
-            findings.withUnsafeBufferPointer { findings in
-                order.sort { left, right in
-                    if keys[left] != keys[right] { return keys[left] < keys[right] }
-                    return Finding.reportOrder(findings[left], findings[right])
-                }
-            }
-        }
-        return order
+        return PackedSortKey.order(of: findings, keys: keys, by: Finding.reportOrder)
     }
 
     /// The original text of every file a finding can point into, for carets.

@@ -286,16 +286,7 @@ extension ServiceDependency {
             key.append(dependencies[index].location.column, bits: 24)
             return key.key
         }
-        var order = Array(dependencies.indices)
-        keys.withUnsafeBufferPointer { keys in
-            dependencies.withUnsafeBufferPointer { dependencies in
-                order.sort { left, right in
-                    if keys[left] != keys[right] { return keys[left] < keys[right] }
-                    return reportOrder(dependencies[left], dependencies[right])
-                }
-            }
-        }
-        return order
+        return PackedSortKey.order(of: dependencies, keys: keys, by: reportOrder)
     }
 
     /// Each kind's rank among the kinds sorted by name, as `reportOrder` compares them.

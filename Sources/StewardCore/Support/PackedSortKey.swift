@@ -36,3 +36,22 @@ struct PackedSortKey: Comparable {
         }
     }
 }
+
+extension PackedSortKey {
+    /// The positions of `elements` in the order of `areInIncreasingOrder`: sorted on `keys` (one
+    /// per element, ordered as that comparison orders them), and by the comparison only where
+    /// two keys tie. Sorted through positions: moving an element costs more than an `Int`.
+    static func order<Element>(of elements: [Element], keys: [PackedSortKey], by areInIncreasingOrder: (Element, Element) -> Bool) -> [Int] {
+        precondition(keys.count == elements.count, "one key per element")
+        var order = Array(elements.indices)
+        keys.withUnsafeBufferPointer { keys in
+            elements.withUnsafeBufferPointer { elements in
+                order.sort { left, right in
+                    if keys[left] != keys[right] { return keys[left] < keys[right] }
+                    return areInIncreasingOrder(elements[left], elements[right])
+                }
+            }
+        }
+        return order
+    }
+}
