@@ -72,50 +72,42 @@ enum PlpgsqlJSON: Equatable {
         private mutating func object(depth: Int) -> PlpgsqlJSON? {
             position += 1
             var members: [Member] = []
-            skipWhitespace()
-            if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-                position += 1
-                return .object(members)
-            }
+            if skip(UInt8(ascii: "}")) { return .object(members) }
             while true {
                 skipWhitespace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: "\""), let key = string() else { return nil }
-                skipWhitespace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { return nil }
-                position += 1
-                guard let value = value(depth: depth + 1) else { return nil }
+                guard position < bytes.count, bytes[position] == UInt8(ascii: "\""), let key = string(), skip(UInt8(ascii: ":")),
+                      let value = value(depth: depth + 1) else { return nil }
                 members.append(Member(key: key, value: value))
-                skipWhitespace()
-                guard position < bytes.count else { return nil }
-                position += 1
-                switch bytes[position - 1] {
-                case UInt8(ascii: ","): continue
-                case UInt8(ascii: "}"): return .object(members)
-                default: return nil
-                }
+                guard let more = separator(closing: UInt8(ascii: "}")) else { return nil }
+                if !more { return .object(members) }
             }
         }
 
         private mutating func array(depth: Int) -> PlpgsqlJSON? {
             position += 1
             var elements: [PlpgsqlJSON] = []
-            skipWhitespace()
-            if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-                position += 1
-                return .array(elements)
-            }
+            if skip(UInt8(ascii: "]")) { return .array(elements) }
             while true {
                 guard let element = value(depth: depth + 1) else { return nil }
                 elements.append(element)
-                skipWhitespace()
-                guard position < bytes.count else { return nil }
-                position += 1
-                switch bytes[position - 1] {
-                case UInt8(ascii: ","): continue
-                case UInt8(ascii: "]"): return .array(elements)
-                default: return nil
-                }
+                guard let more = separator(closing: UInt8(ascii: "]")) else { return nil }
+                if !more { return .array(elements) }
             }
+        }
+
+        /// Reads `byte` (after whitespace) if it comes next.
+        private mutating func skip(_ byte: UInt8) -> Bool {
+            skipWhitespace()
+            guard position < bytes.count, bytes[position] == byte else { return false }
+            position += 1
+            return true
+        }
+
+        /// After a member or an element: true for `,` (another follows), false for `closing`,
+        /// nil for anything else.
+        private mutating func separator(closing: UInt8) -> Bool? {
+            if skip(UInt8(ascii: ",")) { return true }
+            return skip(closing) ? false : nil
         }
 
         private mutating func literal(_ word: StaticString, _ value: PlpgsqlJSON) -> PlpgsqlJSON? {
