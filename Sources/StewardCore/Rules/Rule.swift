@@ -152,7 +152,7 @@ public struct RuleContext: Sendable {
     let dependencyGraph = ComputedOnce<[ServiceDependency]>()
     /// What the migrations' function bodies read and write (`MigrationCode`).
     let migrationCode = ComputedOnce<[CodeAccess]>()
-    /// The columns the type rules read, by type (`ColumnTypeGroups`), built by the first one.
+    /// The columns the type rules read, by type, built by the first one (`columnTypeGroups`).
     let columnTypes = ComputedOnce<ColumnTypeGroups>()
     /// Where each kind of change is in `model.changes` (see `ChangeRule`).
     let changeLogIndex: ChangeLogIndex
@@ -169,6 +169,11 @@ public struct RuleContext: Sendable {
     /// `Rule.readsServiceDependencies`), where resolving the bodies uses every core.
     public var functionAccesses: [CodeAccess] {
         migrationCode.value { MigrationCode.functionAccesses(model) }
+    }
+
+    /// The columns the type rules look at, grouped by type (`ColumnTypeGroups`), built once.
+    var columnTypeGroups: ColumnTypeGroups {
+        columnTypes.value { ColumnTypeGroups(model) }
     }
 
     public init(model: SchemaModel, manifest: OwnershipManifest?, migrations: MigrationSet, settings: RuleSettings = RuleSettings(),

@@ -29,7 +29,7 @@ extension ColumnTypeRule {
         var findings: [Finding] = []
         let tables = context.model.tables
         // Only the columns of the types the rule considers (the groups are shared by the rules).
-        let groups = context.columnTypes.value { ColumnTypeGroups(context.model) }
+        let groups = context.columnTypeGroups
         for group in groups.groups where considers(type: group.type, baseType: group.baseType) {
             for position in group.columns {
                 let table = groups.tables[Int(position.table)], columnIndex = Int(position.column)
