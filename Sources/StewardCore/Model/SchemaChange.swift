@@ -43,39 +43,72 @@ public final class SchemaChange: Sendable {
     }
 
     public let kind: Kind
-    /// The object changed: a table (for column and constraint changes, its table), view,
-    /// function, index, enum type or schema.
-    public let object: ObjectName
-    /// The table whose lock the statement takes (for an index: its table); nil when none.
-    public let table: ObjectName?
-    public let location: FileLocation
-    /// The file that created `table` (or the object), nil when no migration did.
-    public let createdIn: String?
     /// Inside `BEGIN … COMMIT` written in the file (not the tool's own wrapping).
     public let inExplicitTransaction: Bool
     /// How the file's tool wraps it in transactions.
     public let transactionMode: TransactionMode
     /// A `SET [LOCAL] lock_timeout` other than 0 is in effect.
     public let lockTimeoutSet: Bool
+    // The fields are declared in this order so that the flags and the line fill what `kind`
+    // leaves of its last word, and the names and paths are references to values the change
+    // log holds once (`Shared`): 136 bytes a change instead of 216, ~4 MB less at 100k
+    // statements, where ~52k changes name ~18k objects in ~2k files.
+    private let line: Int32
+    private let objectName: Shared<ObjectName>
+    private let tableName: Shared<ObjectName>?
+    private let file: Shared<String>
+    private let creatingFile: Shared<String>?
     /// Objects of the schema that depend on the changed one at this point (breaking changes
     /// only): foreign keys, views, triggers, grants.
     public let dependents: [Dependent]
+    private let column: Int32
+    private let length: Int32
 
-    public init(kind: Kind, object: ObjectName, table: ObjectName?, location: FileLocation, createdIn: String?, inExplicitTransaction: Bool,
-                transactionMode: TransactionMode, lockTimeoutSet: Bool, dependents: [Dependent]) {
+    /// The object changed: a table (for column and constraint changes, its table), view,
+    /// function, index, enum type or schema.
+    public var object: ObjectName { objectName.value }
+    /// The table whose lock the statement takes (for an index: its table); nil when none.
+    public var table: ObjectName? { tableName?.value }
+    public var location: FileLocation { FileLocation(path: file.value, line: Int(line), column: Int(column), length: Int(length)) }
+    /// The file that created `table` (or the object), nil when no migration did.
+    public var createdIn: String? { creatingFile?.value }
+
+    public convenience init(kind: Kind, object: ObjectName, table: ObjectName?, location: FileLocation, createdIn: String?,
+                            inExplicitTransaction: Bool, transactionMode: TransactionMode, lockTimeoutSet: Bool, dependents: [Dependent]) {
+        self.init(kind: kind, object: Shared(object), table: table.map(Shared.init), file: Shared(location.path), line: location.line,
+                  column: location.column, length: location.length, createdIn: createdIn.map(Shared.init),
+                  inExplicitTransaction: inExplicitTransaction, transactionMode: transactionMode, lockTimeoutSet: lockTimeoutSet,
+                  dependents: dependents)
+    }
+
+    /// A change whose names and paths are shared with other changes (`SchemaReplayer.record`).
+    init(kind: Kind, object: Shared<ObjectName>, table: Shared<ObjectName>?, file: Shared<String>, line: Int, column: Int, length: Int,
+         createdIn: Shared<String>?, inExplicitTransaction: Bool, transactionMode: TransactionMode, lockTimeoutSet: Bool,
+         dependents: [Dependent]) {
         self.kind = kind
-        self.object = object
-        self.table = table
-        self.location = location
-        self.createdIn = createdIn
         self.inExplicitTransaction = inExplicitTransaction
         self.transactionMode = transactionMode
         self.lockTimeoutSet = lockTimeoutSet
+        self.line = Int32(clamping: line)
+        objectName = object
+        tableName = table
+        self.file = file
+        creatingFile = createdIn
         self.dependents = dependents
+        self.column = Int32(clamping: column)
+        self.length = Int32(clamping: max(1, length))
     }
 
     /// The object was created earlier in the same file: it is new, and empty (lock rules are silent).
-    public var isOnObjectCreatedInSameFile: Bool { createdIn == location.path }
+    public var isOnObjectCreatedInSameFile: Bool { creatingFile.map { $0 === file || $0.value == file.value } ?? false }
+}
+
+/// A value many changes of a change log refer to, held once (`SchemaReplayer` shares one per
+/// distinct object name and file path).
+final class Shared<Value: Sendable>: Sendable {
+    let value: Value
+
+    init(_ value: Value) { self.value = value }
 }
 
 extension SchemaChange.Kind {

@@ -11,11 +11,30 @@ extension SchemaReplayer {
                          length: Int = 1, dependents: [Dependent] = [], createdIn: String? = nil) {
         let location = origin(offset)
         let subject = table ?? object
-        let createdIn = createdIn ?? originPath(of: subject)
+        let object = shared(object)
+        let table = table.map { $0 == object.value ? object : shared($0) }
+        let createdIn = (createdIn ?? originPath(of: subject)).map { shared($0) }
         model.changes.append(SchemaChange(
-            kind: kind, object: object, table: table, location: location.fileLocation.with(length: length), createdIn: createdIn,
+            kind: kind, object: object, table: table, file: sharedPath,
+            line: location.line, column: location.column, length: length, createdIn: createdIn,
             inExplicitTransaction: explicitTransaction, transactionMode: fileTransaction,
             lockTimeoutSet: localLockTimeout ?? sessionLockTimeout, dependents: dependents))
+    }
+
+    /// The change log's one copy of `name`.
+    mutating func shared(_ name: ObjectName) -> Shared<ObjectName> {
+        if let shared = changeLogNames[name] { return shared }
+        let shared = Shared(name)
+        changeLogNames[name] = shared
+        return shared
+    }
+
+    /// The change log's one copy of a file's path.
+    mutating func shared(_ path: String) -> Shared<String> {
+        if let shared = changeLogPaths[path] { return shared }
+        let shared = Shared(path)
+        changeLogPaths[path] = shared
+        return shared
     }
 
     /// The file that created a relation or type. Read through the dictionaries' indexes: a

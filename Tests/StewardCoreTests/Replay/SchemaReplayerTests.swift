@@ -261,4 +261,32 @@ struct SchemaReplayerTests {
         #expect(change.dependents.map(\.kind) == [.foreignKey, .view])
         #expect(change.createdIn == "1.sql" && change.location.path == "2.sql" && !change.isOnObjectCreatedInSameFile)
     }
+
+    /// The change log holds each name and path once for all its changes; what a change says is
+    /// unchanged by that: its object, table, place and origin, and a change made in the file
+    /// that created the table is seen as such.
+    @Test func changesShareNamesAndPathsAndReadTheSame() throws {
+        let model = try replay([
+            ("CREATE TABLE t (a int, b int);\nCREATE INDEX t_a ON t (a);\nALTER TABLE t DROP COLUMN b;", .perStatement),
+            ("ALTER TABLE t ADD COLUMN c int;\n  ALTER TABLE t ALTER COLUMN a SET NOT NULL;\nDROP INDEX t_a;", .perStatement),
+        ])
+        let table = ObjectName(schema: "public", name: "t")
+        let index = ObjectName(schema: "public", name: "t_a")
+        #expect(model.changes.map(\.object) == [index, table, table, table, index])
+        #expect(model.changes.map(\.table) == [table, table, table, table, table])
+        #expect(model.changes.map(\.location) == [
+            FileLocation(path: "1.sql", line: 2, column: 1, length: 6), FileLocation(path: "1.sql", line: 3, column: 13),
+            FileLocation(path: "2.sql", line: 1, column: 26), FileLocation(path: "2.sql", line: 2, column: 15),
+            FileLocation(path: "2.sql", line: 3, column: 1, length: 4),
+        ])
+        #expect(model.changes.map(\.createdIn) == ["1.sql", "1.sql", "1.sql", "1.sql", "1.sql"])
+        #expect(model.changes.map(\.isOnObjectCreatedInSameFile) == [true, true, false, false, false])
+        // Built on its own (not by a replay), a change reads the same.
+        let single = SchemaChange(kind: .dropIndex(concurrently: false), object: table, table: nil,
+                                  location: FileLocation(path: "x.sql", line: 7, column: 2, length: 0), createdIn: "x.sql",
+                                  inExplicitTransaction: true, transactionMode: .explicitPerFile, lockTimeoutSet: true, dependents: [])
+        #expect(single.object == table && single.table == nil && single.createdIn == "x.sql" && single.isOnObjectCreatedInSameFile)
+        #expect(single.location == FileLocation(path: "x.sql", line: 7, column: 2, length: 1))
+        #expect(single.inExplicitTransaction && single.transactionMode == .explicitPerFile && single.lockTimeoutSet)
+    }
 }
