@@ -21,16 +21,24 @@ extension SchemaReplayer {
             lockTimeoutSet: localLockTimeout ?? sessionLockTimeout, dependents: dependents))
     }
 
-    /// The change log's one copy of `name`.
+    /// The change log's one copy of `name`. Successive changes are mostly to one table: the
+    /// last name shared is compared first, which is cheaper than hashing it.
     mutating func shared(_ name: ObjectName) -> Shared<ObjectName> {
-        if let shared = changeLogNames[name] { return shared }
-        let shared = Shared(name)
-        changeLogNames[name] = shared
+        if let last = lastSharedName, last.value == name { return last }
+        let shared: Shared<ObjectName>
+        if let known = changeLogNames[name] {
+            shared = known
+        } else {
+            shared = Shared(name)
+            changeLogNames[name] = shared
+        }
+        lastSharedName = shared
         return shared
     }
 
     /// The change log's one copy of a file's path.
     mutating func shared(_ path: String) -> Shared<String> {
+        if path == sharedPath.value { return sharedPath }
         if let shared = changeLogPaths[path] { return shared }
         let shared = Shared(path)
         changeLogPaths[path] = shared

@@ -55,6 +55,7 @@ public struct SchemaReplayer: Sendable {
     /// The names and paths the change log refers to, each held once (`record`).
     var changeLogNames: [ObjectName: Shared<ObjectName>] = [:]
     var changeLogPaths: [String: Shared<String>] = [:]
+    var lastSharedName: Shared<ObjectName>?
     /// Column types seen so far, each string kept once (see `interned`).
     var columnTypes: Set<String> = []
     /// The byte range of the statement being applied (views keep it, to print their query).
