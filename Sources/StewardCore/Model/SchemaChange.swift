@@ -103,8 +103,8 @@ public final class SchemaChange: Sendable {
     public var isOnObjectCreatedInSameFile: Bool { creatingFile.map { $0 === file || $0.value == file.value } ?? false }
 }
 
-/// A value many changes of a change log refer to, held once (`SchemaReplayer` shares one per
-/// distinct object name and file path).
+/// A value many values of the model refer to, held once: `SchemaReplayer` shares one per file
+/// path (every `Origin` in the file) and one per object name its change log records.
 final class Shared<Value: Sendable>: Sendable {
     let value: Value
 

@@ -13,7 +13,7 @@ extension SchemaReplayer {
         let subject = table ?? object
         let object = shared(object)
         let table = table.map { $0 == object.value ? object : shared($0) }
-        let createdIn = (createdIn ?? originPath(of: subject)).map { shared($0) }
+        let createdIn = createdIn.map { $0 == sharedPath.value ? sharedPath : Shared($0) } ?? originPath(of: subject)
         model.changes.append(SchemaChange(
             kind: kind, object: object, table: table, file: sharedPath,
             line: location.line, column: location.column, length: length, createdIn: createdIn,
@@ -36,22 +36,13 @@ extension SchemaReplayer {
         return shared
     }
 
-    /// The change log's one copy of a file's path.
-    mutating func shared(_ path: String) -> Shared<String> {
-        if path == sharedPath.value { return sharedPath }
-        if let shared = changeLogPaths[path] { return shared }
-        let shared = Shared(path)
-        changeLogPaths[path] = shared
-        return shared
-    }
-
     /// The file that created a relation or type. Read through the dictionaries' indexes: a
     /// subscript would copy the whole table out, once per change.
-    func originPath(of name: ObjectName) -> String? {
-        if let index = model.tables.index(forKey: name) { return model.tables.values[index].origin.path }
-        if let index = model.views.index(forKey: name) { return model.views.values[index].origin.path }
-        if let index = model.types.index(forKey: name) { return model.types.values[index].origin.path }
-        if let index = model.indexes.index(forKey: name) { return model.indexes.values[index].origin.path }
+    func originPath(of name: ObjectName) -> Shared<String>? {
+        if let index = model.tables.index(forKey: name) { return model.tables.values[index].origin.sharedPath }
+        if let index = model.views.index(forKey: name) { return model.views.values[index].origin.sharedPath }
+        if let index = model.types.index(forKey: name) { return model.types.values[index].origin.sharedPath }
+        if let index = model.indexes.index(forKey: name) { return model.indexes.values[index].origin.sharedPath }
         return nil
     }
 

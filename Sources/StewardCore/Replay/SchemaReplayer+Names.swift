@@ -8,10 +8,10 @@ extension SchemaReplayer {
     mutating func origin(_ offset: Int) -> Origin {
         if let embedded {
             let location = embedded.source.location(ofByte: offset)
-            return Origin(path: path, line: embedded.firstLine + location.line - 1, column: location.column)
+            return Origin(file: sharedPath, line: embedded.firstLine + location.line - 1, column: location.column)
         }
         let location = source.location(ofByte: offset, lineHint: &lineHint)
-        return Origin(path: path, line: location.line, column: location.column)
+        return Origin(file: sharedPath, line: location.line, column: location.column)
     }
 
     mutating func issue(_ message: String, at offset: Int, kind: ReplayIssue.Kind = .missingObject) {

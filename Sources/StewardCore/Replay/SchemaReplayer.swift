@@ -32,7 +32,7 @@ public struct SchemaReplayer: Sendable {
     /// to date rather than computed: every unqualified name is resolved along it.
     var effectivePath: [String] = ["public"]
     var path = ""
-    /// `path`, as the change log holds it.
+    /// `path`, as the file's origins and changes share it.
     var sharedPath = Shared("")
     var source = SourceText(bytes: [])
     /// The line of `source` the last location was on (see `origin`).
@@ -52,9 +52,8 @@ public struct SchemaReplayer: Sendable {
     /// Column types with modifiers and the same type without them (`character varying(16)`:
     /// `character varying`): the type Postgres gives a literal default. Few distinct entries.
     var unmodifiedTypes: [String: String] = [:]
-    /// The names and paths the change log refers to, each held once (`record`).
+    /// The names the change log refers to, each held once (`record`).
     var changeLogNames: [ObjectName: Shared<ObjectName>] = [:]
-    var changeLogPaths: [String: Shared<String>] = [:]
     var lastSharedName: Shared<ObjectName>?
     /// Column types seen so far, each string kept once (see `interned`).
     var columnTypes: Set<String> = []
@@ -78,7 +77,7 @@ public struct SchemaReplayer: Sendable {
     /// Starts a new file: later statements' locations refer to it, and search_path is reset.
     public mutating func begin(_ file: MigrationFile) {
         path = file.path
-        sharedPath = shared(path)
+        sharedPath = Shared(path)
         source = file.source
         lineHint = 0
         sessionSearchPath = ["$user", "public"]

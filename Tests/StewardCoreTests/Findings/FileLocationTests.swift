@@ -33,4 +33,18 @@ struct FileLocationTests {
         origin.column = 1 << 35
         #expect(origin.column == Int(Int32.max))
     }
+
+    /// An origin's path is shared with the other origins of its file (the replay keeps one copy
+    /// per file); two origins are equal, and hash alike, by their path's value, whoever holds it.
+    @Test func originsCompareByTheirPathsValue() {
+        let path = Shared("db/002_orders.sql")
+        let shared = Origin(file: path, line: 4, column: 2)
+        let own = Origin(path: "db/002_orders.sql", line: 4, column: 2)
+        #expect(shared == own && shared.hashValue == own.hashValue)
+        #expect(Origin(file: path, line: 9, column: 2).sharedPath === shared.sharedPath)
+        #expect(shared != Origin(path: "db/003.sql", line: 4, column: 2) && shared != Origin(file: path, line: 4, column: 3))
+        var moved = shared
+        moved.path = "db/009_moved.sql"
+        #expect(moved.path == "db/009_moved.sql" && shared.path == "db/002_orders.sql", "setting one origin's path leaves the file's others alone")
+    }
 }

@@ -281,6 +281,11 @@ struct SchemaReplayerTests {
         ])
         #expect(model.changes.map(\.createdIn) == ["1.sql", "1.sql", "1.sql", "1.sql", "1.sql"])
         #expect(model.changes.map(\.isOnObjectCreatedInSameFile) == [true, true, false, false, false])
+        // One copy of each file's path, shared by its objects' origins.
+        let replayed = try self.table(model, "public", "t")
+        #expect(replayed.columns.map(\.origin.path) == ["1.sql", "2.sql"])
+        #expect(replayed.columns[0].origin.sharedPath === replayed.origin.sharedPath)
+        #expect(replayed.columns[1].origin.sharedPath !== replayed.origin.sharedPath)
         // Built on its own (not by a replay), a change reads the same.
         let single = SchemaChange(kind: .dropIndex(concurrently: false), object: table, table: nil,
                                   location: FileLocation(path: "x.sql", line: 7, column: 2, length: 0), createdIn: "x.sql",
