@@ -206,21 +206,110 @@ public struct Table: Encodable, Sendable {
     public var columns: [Column]
     public var constraints: [Constraint]
     public var triggers: [Trigger]
-    public var comment: String?
-    /// The `COMMENT ON TABLE` that set `comment` (nil when none did).
-    public var commentOrigin: Origin?
-    public var partitionOf: ObjectName?
-    public var inheritsFrom: [ObjectName]
     public var isPartitioned: Bool
     public var isUnlogged: Bool
     public var origin: Origin
     public var owner: Ownership?
-    /// Set for the migration tool's own bookkeeping table (e.g. golang-migrate's schema_migrations).
-    public var managedBy: String?
     /// Privileges as GRANT and REVOKE leave them, per grantee (`PUBLIC` for everyone; the
     /// owner's implicit privileges are not listed). They go with the object when it is
     /// renamed or dropped.
     public var privileges = PrivilegeGrants()
+    /// What few tables have (a comment, a parent, the tool that manages it), out of line: the
+    /// model's dictionary of tables holds a table's size in every bucket, used or not (~16k
+    /// buckets at 100k statements), and these fields were half of it.
+    private var details: Details?
+
+    public var comment: String? {
+        get { details?.fields.comment }
+        set { update { $0.comment = newValue } }
+    }
+    /// The `COMMENT ON TABLE` that set `comment` (nil when none did).
+    public var commentOrigin: Origin? {
+        get { details?.fields.commentOrigin }
+        set { update { $0.commentOrigin = newValue } }
+    }
+    public var partitionOf: ObjectName? {
+        get { details?.fields.partitionOf }
+        set { update { $0.partitionOf = newValue } }
+    }
+    public var inheritsFrom: [ObjectName] {
+        get { details?.fields.inheritsFrom ?? [] }
+        set { update { $0.inheritsFrom = newValue } }
+    }
+    /// Set for the migration tool's own bookkeeping table (e.g. golang-migrate's schema_migrations).
+    public var managedBy: String? {
+        get { details?.fields.managedBy }
+        set { update { $0.managedBy = newValue } }
+    }
+
+    public init(name: ObjectName, columns: [Column], constraints: [Constraint], triggers: [Trigger], comment: String? = nil,
+                commentOrigin: Origin? = nil, partitionOf: ObjectName? = nil, inheritsFrom: [ObjectName] = [], isPartitioned: Bool,
+                isUnlogged: Bool, origin: Origin, owner: Ownership? = nil, managedBy: String? = nil, privileges: PrivilegeGrants = PrivilegeGrants()) {
+        self.name = name
+        self.columns = columns
+        self.constraints = constraints
+        self.triggers = triggers
+        self.isPartitioned = isPartitioned
+        self.isUnlogged = isUnlogged
+        self.origin = origin
+        self.owner = owner
+        self.privileges = privileges
+        let details = Details(Details.Fields(comment: comment, commentOrigin: commentOrigin, partitionOf: partitionOf,
+                                             inheritsFrom: inheritsFrom, managedBy: managedBy))
+        self.details = details.isEmpty ? nil : details
+    }
+
+    /// Changes the out-of-line fields: a new box each time (boxes are shared between copies),
+    /// none when every field is back to its default.
+    private mutating func update(_ change: (inout Details.Fields) -> Void) {
+        var fields = details?.fields ?? Details.Fields()
+        change(&fields)
+        let updated = Details(fields)
+        details = updated.isEmpty ? nil : updated
+    }
+
+    /// The out-of-line fields. Immutable, so copies of a table can share it.
+    private final class Details: Sendable {
+        struct Fields {
+            var comment: String?
+            var commentOrigin: Origin?
+            var partitionOf: ObjectName?
+            var inheritsFrom: [ObjectName] = []
+            var managedBy: String?
+        }
+
+        let fields: Fields
+        var isEmpty: Bool {
+            fields.comment == nil && fields.commentOrigin == nil && fields.partitionOf == nil && fields.inheritsFrom.isEmpty
+                && fields.managedBy == nil
+        }
+
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    // As the synthesized encoding wrote them: optional fields only when set.
+    private enum CodingKeys: String, CodingKey {
+        case name, columns, constraints, triggers, comment, commentOrigin, partitionOf, inheritsFrom, isPartitioned, isUnlogged, origin
+        case owner, managedBy, privileges
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(columns, forKey: .columns)
+        try container.encode(constraints, forKey: .constraints)
+        try container.encode(triggers, forKey: .triggers)
+        try container.encodeIfPresent(comment, forKey: .comment)
+        try container.encodeIfPresent(commentOrigin, forKey: .commentOrigin)
+        try container.encodeIfPresent(partitionOf, forKey: .partitionOf)
+        try container.encode(inheritsFrom, forKey: .inheritsFrom)
+        try container.encode(isPartitioned, forKey: .isPartitioned)
+        try container.encode(isUnlogged, forKey: .isUnlogged)
+        try container.encode(origin, forKey: .origin)
+        try container.encodeIfPresent(owner, forKey: .owner)
+        try container.encodeIfPresent(managedBy, forKey: .managedBy)
+        try container.encode(privileges, forKey: .privileges)
+    }
 
     public func column(named name: String) -> Column? { columns.first { $0.name == name } }
     public func hasColumn(_ name: String) -> Bool { columns.contains { $0.name == name } }
