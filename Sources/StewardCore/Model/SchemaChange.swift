@@ -51,8 +51,8 @@ public final class SchemaChange: Sendable {
     public let lockTimeoutSet: Bool
     // The fields are declared in this order so that the flags and the line fill what `kind`
     // leaves of its last word, and the names and paths are references to values the change
-    // log holds once (`Shared`): 136 bytes a change instead of 216, ~4 MB less at 100k
-    // statements, where ~52k changes name ~18k objects in ~2k files.
+    // log and the model hold once (`Shared`): 136 bytes a change instead of 216, ~3.5 MB less
+    // held at 100k statements, where ~52k changes name ~18k objects in ~2k files.
     private let line: Int32
     private let objectName: Shared<ObjectName>
     private let tableName: Shared<ObjectName>?
@@ -103,13 +103,6 @@ public final class SchemaChange: Sendable {
     public var isOnObjectCreatedInSameFile: Bool { creatingFile.map { $0 === file || $0.value == file.value } ?? false }
 }
 
-/// A value many values of the model refer to, held once: `SchemaReplayer` shares one per file
-/// path (every `Origin` in the file) and one per object name its change log records.
-final class Shared<Value: Sendable>: Sendable {
-    let value: Value
-
-    init(_ value: Value) { self.value = value }
-}
 
 extension SchemaChange.Kind {
     /// A kind of change without its facts: what a `ChangeRule` says it reads.

@@ -31,9 +31,9 @@ public struct SchemaReplayer: Sendable {
     /// Schemas of the search path that exist (`$user` names no schema in migrations). Kept up
     /// to date rather than computed: every unqualified name is resolved along it.
     var effectivePath: [String] = ["public"]
-    var path = ""
-    /// `path`, as the file's origins and changes share it.
+    /// The current file's path, one copy shared by its origins and changes.
     var sharedPath = Shared("")
+    var path: String { sharedPath.value }
     var source = SourceText(bytes: [])
     /// The line of `source` the last location was on (see `origin`).
     var lineHint = 0
@@ -76,8 +76,7 @@ public struct SchemaReplayer: Sendable {
 
     /// Starts a new file: later statements' locations refer to it, and search_path is reset.
     public mutating func begin(_ file: MigrationFile) {
-        path = file.path
-        sharedPath = Shared(path)
+        sharedPath = Shared(file.path)
         source = file.source
         lineHint = 0
         sessionSearchPath = ["$user", "public"]
