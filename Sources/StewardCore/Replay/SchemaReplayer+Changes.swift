@@ -36,13 +36,15 @@ extension SchemaReplayer {
         return shared
     }
 
-    /// The file that created a relation or type. Read through the dictionaries' indexes: a
-    /// subscript would copy the whole table out, once per change.
-    func originPath(of name: ObjectName) -> Shared<String>? {
-        if let index = model.tables.index(forKey: name) { return model.tables.values[index].origin.sharedPath }
-        if let index = model.views.index(forKey: name) { return model.views.values[index].origin.sharedPath }
-        if let index = model.types.index(forKey: name) { return model.types.values[index].origin.sharedPath }
-        if let index = model.indexes.index(forKey: name) { return model.indexes.values[index].origin.sharedPath }
+    /// The file that created a relation or type, once per change. Read in place: a subscript,
+    /// even `values[index]`, copies the whole table out first (retaining and releasing every
+    /// string and array it holds); an `inout` access goes through the dictionary's `_modify`.
+    mutating func originPath(of name: ObjectName) -> Shared<String>? {
+        func path<Value>(_ value: inout Value, _ origin: (inout Value) -> Origin) -> Shared<String> { origin(&value).sharedPath }
+        if let index = model.tables.index(forKey: name) { return path(&model.tables.values[index]) { $0.origin } }
+        if let index = model.views.index(forKey: name) { return path(&model.views.values[index]) { $0.origin } }
+        if let index = model.types.index(forKey: name) { return path(&model.types.values[index]) { $0.origin } }
+        if let index = model.indexes.index(forKey: name) { return path(&model.indexes.values[index]) { $0.origin } }
         return nil
     }
 
