@@ -36,15 +36,12 @@ extension SchemaReplayer {
         return shared
     }
 
-    /// The file that created a relation or type, once per change. Read in place: a subscript,
-    /// even `values[index]`, copies the whole table out first (retaining and releasing every
-    /// string and array it holds); an `inout` access goes through the dictionary's `_modify`.
+    /// The file that created a relation or type, once per change, read in place (`inPlace`).
     mutating func originPath(of name: ObjectName) -> Shared<String>? {
-        func path<Value>(_ value: inout Value, _ origin: (inout Value) -> Origin) -> Shared<String> { origin(&value).sharedPath }
-        if let index = model.tables.index(forKey: name) { return path(&model.tables.values[index]) { $0.origin } }
-        if let index = model.views.index(forKey: name) { return path(&model.views.values[index]) { $0.origin } }
-        if let index = model.types.index(forKey: name) { return path(&model.types.values[index]) { $0.origin } }
-        if let index = model.indexes.index(forKey: name) { return path(&model.indexes.values[index]) { $0.origin } }
+        if let path = inTable(name, { $0.origin.sharedPath }) { return path }
+        if let index = model.views.index(forKey: name) { return Self.inPlace(&model.views.values[index]) { $0.origin.sharedPath } }
+        if let index = model.types.index(forKey: name) { return Self.inPlace(&model.types.values[index]) { $0.origin.sharedPath } }
+        if let index = model.indexes.index(forKey: name) { return Self.inPlace(&model.indexes.values[index]) { $0.origin.sharedPath } }
         return nil
     }
 
@@ -96,16 +93,17 @@ extension SchemaReplayer {
 
     /// What depends on a table, or on one of its columns: other tables' foreign keys (to that
     /// column), views reading it (a view's columns are not tracked, so every view reading the
-    /// table counts for each column), grants to roles.
-    func dependents(ofTable table: ObjectName, column: String? = nil) -> [Dependent] {
+    /// table counts for each column), grants to roles. The tables are read in place (`inTable`).
+    mutating func dependents(ofTable table: ObjectName, column: String? = nil) -> [Dependent] {
         var result: [Dependent] = []
         // The reverse index is a superset, in name order: each candidate is confirmed in the model.
         for other in referencers.values(of: table) where other != table {
-            guard let index = model.tables.index(forKey: other) else { continue }
-            for constraint in model.tables.values[index].constraints
-            where constraint.references?.table == table && !constraint.inherited
-                && column.map({ constraint.references?.columns.contains($0) == true }) ?? true {
-                result.append(Dependent(kind: .foreignKey, object: other, detail: constraint.name))
+            inTable(other) { holder in
+                for position in holder.constraints.indices {
+                    guard let references = holder.constraints[position].references, references.table == table,
+                          !holder.constraints[position].inherited, column.map({ references.columns.contains($0) }) ?? true else { continue }
+                    result.append(Dependent(kind: .foreignKey, object: other, detail: holder.constraints[position].name))
+                }
             }
         }
         result += viewsDependingOn(table).map { Dependent(kind: .view, object: $0, detail: "") }
@@ -114,10 +112,10 @@ extension SchemaReplayer {
 
     /// The roles (other than PUBLIC) holding privileges on a relation: the services that
     /// connect as them write or read it.
-    func grantDependents(of relation: ObjectName) -> [Dependent] {
+    mutating func grantDependents(of relation: ObjectName) -> [Dependent] {
         let privileges: PrivilegeGrants
-        if let index = model.tables.index(forKey: relation) { privileges = model.tables.values[index].privileges }
-        else if let index = model.views.index(forKey: relation) { privileges = model.views.values[index].privileges }
+        if let held = inTable(relation, { $0.privileges }) { privileges = held }
+        else if let index = model.views.index(forKey: relation) { privileges = Self.inPlace(&model.views.values[index]) { $0.privileges } }
         else { return [] }
         return privileges.entries.filter { $0.grantee != "PUBLIC" }.map { Dependent(kind: .grant, object: relation, detail: $0.grantee) }
     }

@@ -37,7 +37,7 @@ extension SchemaReplayer {
     }
 
     mutating func addConstraint(_ definition: ConstraintDefinition, to tableName: ObjectName) {
-        guard let existingConstraints = model.tables[tableName]?.constraints else { return }
+        guard let existingConstraints = inTable(tableName, { $0.constraints }) else { return }
         if let name = definition.name, existingConstraints.contains(where: { $0.name == name }) {
             return issue("ADD CONSTRAINT \(name): \(tableName) already has a constraint of that name", at: definition.offset, kind: .duplicate)
         }
@@ -73,12 +73,12 @@ extension SchemaReplayer {
         if let foreignKey = definition.foreignKey {
             let target = resolve(foreignKey.table, in: model.tables) ?? qualifyForCreation(foreignKey.table)
             var targetColumns = foreignKey.columns
-            if targetColumns.isEmpty, let primaryKey = model.tables[target]?.constraints.first(where: { $0.kind == .primaryKey }) {
+            if targetColumns.isEmpty, let primaryKey = inTable(target, { $0.constraints.first { $0.kind == .primaryKey } }) ?? nil {
                 targetColumns = primaryKey.columns
             }
             references = ForeignKeyTarget(table: target, columns: targetColumns, onDelete: foreignKey.onDelete, onUpdate: foreignKey.onUpdate)
             referencesOrigin = origin(foreignKey.referencesOffset)
-            if model.tables[target] == nil { issue("foreign key \(name) references unknown table \(foreignKey.table)", at: definition.offset) }
+            if model.tables.index(forKey: target) == nil { issue("foreign key \(name) references unknown table \(foreignKey.table)", at: definition.offset) }
         }
         let constraint = Constraint(name: name, kind: definition.kind, columns: columns, references: references,
                                     trackedExpression: definition.trackedExpression, expressionColumns: definition.expressionColumns,

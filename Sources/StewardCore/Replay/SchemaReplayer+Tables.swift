@@ -302,8 +302,13 @@ extension SchemaReplayer {
     @discardableResult
     mutating func inTable<Result>(_ name: ObjectName, _ body: (inout Table) -> Result) -> Result? {
         guard let index = model.tables.index(forKey: name) else { return nil }
-        return body(&model.tables.values[index])
+        return Self.inPlace(&model.tables.values[index], body)
     }
+
+    /// Reads a value of one of the model's dictionaries where it is: `values[index].field`
+    /// copies the whole value out first, even to read one field, where an `inout` access goes
+    /// through the dictionary's `_modify` and copies nothing.
+    static func inPlace<Value, Result>(_ value: inout Value, _ body: (inout Value) -> Result) -> Result { body(&value) }
 
     /// One string per distinct column type: `character varying(255)` and the like are longer
     /// than Swift keeps inline, and ~50k columns would each hold their own copy.
