@@ -7,6 +7,9 @@ extension SchemaReplayer {
     mutating func addConstraints(_ definitions: [ConstraintDefinition], to tableName: ObjectName) {
         let order: [ConstraintDefinition.Kind] = [.check, .primaryKey, .unique, .exclusion, .foreignKey]
         let definitions = withoutRedundantIndexes(definitions)
+        // Room for them all at once: appended one by one, the array would double its capacity
+        // as it grows and keep the spare room until the replay ends (`SchemaModel.trimArrays`).
+        if definitions.count > 1 { inTable(tableName) { $0.constraints.reserveCapacity($0.constraints.count + definitions.count) } }
         for kind in order {
             for definition in definitions where definition.kind == kind { addConstraint(definition, to: tableName) }
         }

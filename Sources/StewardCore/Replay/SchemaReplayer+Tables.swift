@@ -49,6 +49,8 @@ extension SchemaReplayer {
         // collected here and stored once.
         model.tables[name] = table
         var pending: [ConstraintDefinition] = []
+        // Room for every column at once (see `addConstraints`).
+        table.columns.reserveCapacity(table.columns.count + create.columns.count)
         for definition in create.columns {
             if let existing = table.columns.firstIndex(where: { $0.name == definition.name }) {
                 // PARTITION OF / INHERITS: a column definition only adds defaults and constraints.
