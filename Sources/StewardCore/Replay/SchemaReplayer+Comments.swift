@@ -19,7 +19,7 @@ extension SchemaReplayer {
             model.views[view]?.comment = comment.text
         case .column(let relation, let column):
             if let table = resolve(relation, in: model.tables) {
-                guard model.tables[table]?.column(named: column) != nil else {
+                guard inTable(table, { $0.hasColumn(column) }) == true else {
                     return issue("COMMENT ON COLUMN \(relation).\(column): no such column", at: offset)
                 }
                 updateColumn(table, column) { $0.comment = comment.text }

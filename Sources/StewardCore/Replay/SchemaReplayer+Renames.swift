@@ -21,10 +21,10 @@ extension SchemaReplayer {
                 if resolve(relation, in: model.views) == nil, !rename.ifExists { issue("RENAME COLUMN of unknown table \(relation)", at: offset) }
                 return
             }
-            guard model.tables[table]?.column(named: rename.oldName) != nil else {
+            guard inTable(table, { $0.hasColumn(rename.oldName) }) == true else {
                 return issue("RENAME COLUMN \(rename.oldName): no such column in \(table.display)", at: offset)
             }
-            if model.tables[table]?.column(named: rename.newName) != nil {
+            if inTable(table, { $0.hasColumn(rename.newName) }) == true {
                 return issue("RENAME COLUMN \(rename.oldName) TO \(rename.newName): column already exists in \(table.display)", at: offset, kind: .duplicate)
             }
             record(.renameColumn(from: rename.oldName, to: rename.newName), object: table, table: table, at: offset, length: "ALTER".count,
@@ -32,7 +32,7 @@ extension SchemaReplayer {
             for member in [table] + descendants(of: table) { renameColumn(member, from: rename.oldName, to: rename.newName) }
         case .constraint(let relation):
             guard let table = resolve(relation, in: model.tables),
-                  let index = model.tables[table]?.constraints.firstIndex(where: { $0.name == rename.oldName }) else {
+                  let index = inTable(table, { $0.constraints.firstIndex { $0.name == rename.oldName } }) ?? nil else {
                 return issue("RENAME CONSTRAINT \(rename.oldName): no such constraint on \(relation)", at: offset)
             }
             model.tables[table]?.constraints[index].name = rename.newName

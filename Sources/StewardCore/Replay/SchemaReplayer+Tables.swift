@@ -96,8 +96,9 @@ extension SchemaReplayer {
     }
 
     mutating func setNotNull(_ table: ObjectName, _ column: String, _ value: Bool) {
-        guard let index = model.tables[table]?.columns.firstIndex(where: { $0.name == column }) else { return }
-        model.tables[table]?.columns[index].notNull = value
+        inTable(table) { table in
+            if let index = table.columns.firstIndex(where: { $0.name == column }) { table.columns[index].notNull = value }
+        }
     }
 
     mutating func alterTable(_ alter: AlterTable, at offset: Int) {
@@ -130,7 +131,7 @@ extension SchemaReplayer {
                                   columns: definition.columns, references: references),
                    object: table, table: table, at: definition.offset)
             if definition.kind == .primaryKey {
-                let before = model.tables[table]?.constraints.first { $0.kind == .primaryKey }?.columns ?? []
+                let before = inTable(table, { $0.constraints.first { $0.kind == .primaryKey }?.columns ?? [] }) ?? []
                 record(.changePrimaryKey(from: before, to: definition.columns), object: table, table: table, at: definition.offset,
                        dependents: before.isEmpty ? [] : dependents(ofTable: table))
             }
@@ -229,8 +230,8 @@ extension SchemaReplayer {
             }
             for member in family { dropConstraint(constraint, from: member) }
         case .validateConstraint(let constraint):
-            if let index = model.tables[name]?.constraints.firstIndex(where: { $0.name == constraint }) {
-                model.tables[name]?.constraints[index].validated = true
+            inTable(name) { table in
+                if let index = table.constraints.firstIndex(where: { $0.name == constraint }) { table.constraints[index].validated = true }
             }
         case .addIdentity(let column, let kind):
             updateColumn(name, column) { $0.identity = kind; $0.notNull = true }
