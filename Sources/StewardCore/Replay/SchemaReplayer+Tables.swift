@@ -96,8 +96,8 @@ extension SchemaReplayer {
     }
 
     mutating func setNotNull(_ table: ObjectName, _ column: String, _ value: Bool) {
-        inTable(table) { table in
-            if let index = table.columns.firstIndex(where: { $0.name == column }) { table.columns[index].notNull = value }
+        inTable(table) { stored in
+            if let index = stored.columns.firstIndex(where: { $0.name == column }) { stored.columns[index].notNull = value }
         }
     }
 
