@@ -65,12 +65,14 @@ public struct FindingObject: Codable, Sendable, Hashable {
         case cachePrefix = "cache-prefix", query, migration, manifestEntry = "manifest-entry"
     }
 
-    public var kind: Kind
+    // `kind` last: it fills the end of the value instead of padding its start, which puts each
+    // finding (one object held inline) a malloc size class lower.
     public var schema: String?
     public var table: String?
     public var column: String?
     public var constraint: String?
     public var name: String?
+    public var kind: Kind
 
     public init(kind: Kind, schema: String? = nil, table: String? = nil, column: String? = nil, constraint: String? = nil,
                 name: String? = nil) {
@@ -186,7 +188,7 @@ public struct Finding: Sendable, Hashable {
 
     public init(ruleID: String, severity: Severity, message: String, help: String? = nil, location: FileLocation? = nil,
                 services: [String] = [], allowance: Allowance? = nil, objects: [FindingObject] = [], related: [RelatedLocation] = []) {
-        storage = Storage(Fields(ruleID: ruleID, severity: severity, message: message, help: help, location: location, services: services,
+        storage = Storage(Fields(ruleID: ruleID, message: message, help: help, location: location, severity: severity, services: services,
                                  objects: Objects(objects), extras: Extras(allowance: allowance, related: related)))
     }
 
@@ -224,12 +226,14 @@ public struct Finding: Sendable, Hashable {
     public func hash(into hasher: inout Hasher) { hasher.combine(storage.fields) }
 
     /// A finding's fields, compared and hashed as one value.
+    /// Ordered so that `severity` fills what the optional location leaves of its last word:
+    /// 200 bytes with the box's header, a malloc size class under the 216 of the natural order.
     private struct Fields: Hashable {
         var ruleID: String
-        var severity: Severity
         var message: String
         var help: String?
         var location: FileLocation?
+        var severity: Severity
         var services: [String]
         var objects: Objects
         var extras: Extras?
