@@ -95,9 +95,10 @@ struct MigrationDirectory: Sendable {
         var result: [(name: String, isDirectory: Bool?)] = []
         errno = 0
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
-                String(cString: bytes.baseAddress!.assumingMemoryBound(to: CChar.self))
-            }
+            // Read where it is: `entry.pointee.d_name` would copy all 256 bytes of the field, and
+            // a record is only as long as its name (the last one of readdir's buffer ends there).
+            guard let field = entry.pointer(to: \.d_name) else { continue }
+            let name = String(cString: UnsafeRawPointer(field).assumingMemoryBound(to: CChar.self))
             if name == "." || name == ".." { continue }
             let type = Int32(entry.pointee.d_type)
             result.append((name, type == DT_DIR ? true : type == DT_UNKNOWN || type == DT_LNK ? nil : false))
