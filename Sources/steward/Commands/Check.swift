@@ -133,7 +133,7 @@ struct Check: ParsableCommand {
             // steward exits after the report: the model is left to the exit, not torn down value
             // by value on a core the sorting and the report use. (With the cache, its memory is
             // freed for the entry written while the report is printed.)
-            options.retireModel = { model in _ = Unmanaged.passRetained(KeptUntilExit(model)) }
+            options.retireModel = { model in KeptUntilExit.keep(model) }
         }
         do {
             analysis = try Analyzer.analyze(options)
@@ -174,7 +174,7 @@ struct Check: ParsableCommand {
         clock?.report()
         // Like the model (`retireModel`), the findings and the files' text are left to the
         // exit: freeing 50,000 findings one by one takes the main core tens of milliseconds.
-        _ = Unmanaged.passRetained(KeptUntilExit(checked))
+        KeptUntilExit.keep(checked)
         if analysis.errorCount > 0 || (failOn == .warning && analysis.warningCount > 0) { throw ExitCode(ExitStatus.findings.rawValue) }
     }
 }
@@ -196,8 +196,13 @@ enum BuildIdentity {
     }
 }
 
-/// A value deliberately kept alive until the process exits (see `AnalysisOptions.retireModel`).
-private final class KeptUntilExit<Value: Sendable>: Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
+/// Values deliberately kept alive until the process exits (see `AnalysisOptions.retireModel`),
+/// never torn down value by value. A global holds them rather than a reference let go of:
+/// they stay reachable, which is what LeakSanitizer (`scripts/sanitize`) tells from a leak.
+private enum KeptUntilExit {
+    // nonisolated(unsafe): `lock` guards every access.
+    nonisolated(unsafe) private static var values: [any Sendable] = []
+    private static let lock = NSLock()
+
+    static func keep(_ value: any Sendable) { lock.withLock { values.append(value) } }
 }
