@@ -4,6 +4,20 @@ import PackageDescription
 /// PostgreSQL 15's server headers, where Debian's postgresql-server-dev-15 installs them.
 let postgresServerHeaders = "/usr/include/postgresql/15/server"
 
+/// Release builds on Linux link with lld (shipped with Swift's toolchains), the functions a run
+/// executes first, in the order scripts/symbol-order lists them: the kernel maps code in runs of
+/// pages around each page executed, so hot code spread over the whole binary stays resident in
+/// full (docs/benchmarks.md). Names the list has and the binary lacks are ignored.
+let hotFunctionsFirst: [LinkerSetting] = [
+    .unsafeFlags(["-use-ld=lld", "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/link/symbol-order.txt",
+                  "-Xlinker", "--no-warn-symbol-ordering"],
+                 .when(platforms: [.linux], configuration: .release)),
+]
+
+/// Each function in its own section, so that the linker can place it by that list (release, Linux).
+let functionSections: SwiftSetting = .unsafeFlags(["-Xfrontend", "-function-sections"],
+                                                  .when(platforms: [.linux], configuration: .release))
+
 let package = Package(
     name: "Steward",
     platforms: [.macOS(.v13)],
@@ -28,11 +42,11 @@ let package = Package(
                 linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libpg_query.a", "-Xlinker", "-l:libprotobuf-c.a"])]),
         // The real PostgreSQL parser, walked as PostgreSQL's own node structs, turned into typed Swift statements.
         .target(name: "StewardSQL", dependencies: ["CPgQuery", "CPgQueryRaw"],
-                swiftSettings: [.unsafeFlags(["-Xcc", "-I" + postgresServerHeaders, "-Xcc", "-Wno-ignored-attributes"])]),
+                swiftSettings: [.unsafeFlags(["-Xcc", "-I" + postgresServerHeaders, "-Xcc", "-Wno-ignored-attributes"]), functionSections]),
         // Migration discovery, ownership manifest, schema model, replay and rules. No CLI code.
         .target(name: "StewardCore", dependencies: [
             "StewardSQL", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        ], swiftSettings: [functionSections]),
         // libpq's declarations (Debian: libpq-dev); the library itself is loaded at run time by the
         // live commands, so that `steward check` and the release binary run without it.
         .target(name: "CLibPQ", cSettings: [.unsafeFlags(["-I/usr/include/postgresql"])],
@@ -43,16 +57,16 @@ let package = Package(
         // Live databases: connections (read-only inspection), the catalog as facts, scratch databases,
         // and the shared Redis.
         .target(name: "StewardLive", dependencies: ["StewardCore", "CLibPQ", "CHiredis"],
-                swiftSettings: [.unsafeFlags(["-Xcc", "-I/usr/include/postgresql"])]),
+                swiftSettings: [.unsafeFlags(["-Xcc", "-I/usr/include/postgresql"]), functionSections]),
         // One type per output format.
-        .target(name: "StewardReporting", dependencies: ["StewardCore"]),
+        .target(name: "StewardReporting", dependencies: ["StewardCore"], swiftSettings: [functionSections]),
         // Argument parsing only.
         // glibc's allocator settings (<malloc.h>, which Swift's Glibc module leaves out).
         .target(name: "CAllocator"),
         .executableTarget(name: "steward", dependencies: [
             "StewardCore", "StewardReporting", "StewardLive", "CAllocator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], swiftSettings: [functionSections], linkerSettings: hotFunctionsFirst),
         // libFuzzer target (scripts/fuzz); a normal build replays inputs given as arguments.
         .executableTarget(name: "StewardFuzzer", dependencies: ["StewardCore"]),
         // What tests of several targets share: ../shared and the benchmark's corpus generator.
