@@ -326,29 +326,16 @@ public enum Analyzer {
         return findings
     }
 
-    /// One copy of each services list among a rule's findings, and of a help text repeated by
-    /// consecutive findings: a rule builds them finding by finding (`[owner]`, a help naming the
-    /// rule's remedy), and thousands of findings would otherwise each hold their own.
+    /// One copy of a help text repeated by consecutive findings: a rule builds them finding by
+    /// finding (a help naming the rule's remedy), and thousands of findings would otherwise each
+    /// hold their own. (Services lists are shared as findings are made: `SharedServiceLists`.)
     ///
     /// Helps are compared with the previous finding's only: a help that differs from one finding
     /// to the next names the finding's objects and rarely repeats later, and hashing it (often
     /// with non-ASCII text, which hashes through Unicode normalization) cost more than it saved.
     static func shareRepeatedValues(in findings: inout [Finding]) {
-        var services: [[String]: [String]] = [:]
-        // Most findings repeat the previous one's list and help: compared with it first (equal
-        // storage answers at once), a finding costs no hashing.
-        var lastServices: [String] = []
         var lastHelp = ""
         for index in findings.indices {
-            let list = findings[index].services
-            if !list.isEmpty {
-                if list == lastServices {
-                    if !sameStorage(list, lastServices) { findings[index].services = lastServices }
-                } else {
-                    if let shared = services[list] { findings[index].services = shared } else { services[list] = list }
-                    lastServices = findings[index].services
-                }
-            }
             if let help = findings[index].help, help.utf8.count > 15 {
                 if help == lastHelp {
                     if !sameStorage(help.utf8, lastHelp.utf8) { findings[index].help = lastHelp }

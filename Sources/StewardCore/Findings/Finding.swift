@@ -166,7 +166,7 @@ public struct Finding: Sendable, Hashable {
     /// Services concerned (owner of the changed object first).
     public var services: [String] {
         get { storage.fields.services }
-        set { unique().fields.services = newValue }
+        set { unique().fields.services = SharedServiceLists.shared(newValue) }
     }
     /// Set when a documented exception (`boundaries.allow`) or a suppression comment covers the finding.
     public var allowance: Allowance? {
@@ -188,7 +188,8 @@ public struct Finding: Sendable, Hashable {
 
     public init(ruleID: String, severity: Severity, message: String, help: String? = nil, location: FileLocation? = nil,
                 services: [String] = [], allowance: Allowance? = nil, objects: [FindingObject] = [], related: [RelatedLocation] = []) {
-        storage = Storage(Fields(ruleID: ruleID, message: message, help: help, location: location, severity: severity, services: services,
+        storage = Storage(Fields(ruleID: ruleID, message: message, help: help, location: location, severity: severity,
+                                 services: SharedServiceLists.shared(services),
                                  objects: Objects(objects), extras: Extras(allowance: allowance, related: related)))
     }
 

@@ -9,7 +9,7 @@ public enum OwnershipComments {
     /// The service a comment's `@owner` tag names, with the tag's range in the text.
     public static func taggedService(in comment: String) -> (service: String, range: Range<String.Index>)? {
         var searchStart = comment.startIndex
-        while let found = comment[searchStart...].firstRange(of: tag) {
+        while let found = comment[searchStart...].firstByteRange(of: tag) {
             searchStart = found.upperBound
             // The tag starts a word, and a blank follows it.
             if found.lowerBound != comment.startIndex, !comment[comment.index(before: found.lowerBound)].isWhitespace { continue }

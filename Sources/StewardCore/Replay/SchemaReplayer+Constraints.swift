@@ -87,7 +87,7 @@ extension SchemaReplayer {
                                     trackedExpression: definition.trackedExpression, expressionColumns: definition.expressionColumns,
                                     validated: !definition.notValid, inherited: false, origin: origin(definition.offset),
                                     referencesOrigin: referencesOrigin)
-        model.tables[tableName]?.constraints.append(constraint)
+        model.tables[tableName]?.constraints.appendGrowingByAQuarter(constraint)
         noteConstraintName(tableName.schema, name)
         if let references { referencers.add(tableName, to: references.table) }
         if definition.kind == .primaryKey {

@@ -157,7 +157,7 @@ extension SchemaReplayer {
                    object: name, table: name, at: definition.offset, length: definition.name.count)
             // Children share the parent's column (and its sequence, for serial/identity).
             let column = makeColumn(definition, table: name)
-            for member in family { model.tables[member]?.columns.append(column) }
+            for member in family { model.tables[member]?.columns.appendGrowingByAQuarter(column) }
             constraints += definition.constraints
         case .dropColumn(let column, let ifExists, let cascade):
             guard inTable(name, { $0.hasColumn(column) }) == true else {

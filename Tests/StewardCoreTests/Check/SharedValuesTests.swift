@@ -2,9 +2,10 @@ import Foundation
 @testable import StewardCore
 import Testing
 
-/// A rule builds each finding's services list and help on its own; `shareRepeatedValues`
-/// leaves one copy of each list in memory, whether it repeats the previous finding's or one
-/// seen earlier, and one of each help repeated by consecutive findings; it never changes a value.
+/// A rule builds each finding's services list and help on its own. The findings hold one copy of
+/// each list from the start (`SharedServiceLists`), whether it repeats the previous finding's or
+/// one seen earlier; `shareRepeatedValues` leaves one copy of each help repeated by consecutive
+/// findings, and never changes a value.
 struct SharedValuesTests {
     /// A string built at run time (a literal's storage would be shared already).
     static func built(_ text: String) -> String { String(decoding: Array(text.utf8), as: UTF8.self) }
@@ -29,7 +30,7 @@ struct SharedValuesTests {
             Self.finding(["web", "analyzer"], help: other), Self.finding(["analyzer"], help: help),  // repeats an earlier one
             Self.finding([], help: "short"),
         ]
-        #expect(Self.servicesStorage(original[0]) != Self.servicesStorage(original[1]), "the test starts from separate copies")
+        #expect(Self.helpStorage(original[0]) != Self.helpStorage(original[1]), "the test starts from separate copies")
         var findings = original
         Analyzer.shareRepeatedValues(in: &findings)
         #expect(findings == original, "values are unchanged")
