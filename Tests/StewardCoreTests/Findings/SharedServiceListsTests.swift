@@ -26,3 +26,30 @@ struct SharedServiceListsTests {
         #expect(SharedServiceLists.shared([]).isEmpty)
     }
 }
+
+/// A message built piece by piece is held in storage of its own size, unchanged.
+struct CompactMessageTests {
+    @Test func messagesAreKeptAsTheyAre() {
+        var built = "ADD COLUMN note takes an ACCESS EXCLUSIVE lock on billing.invoices"
+        for part in [" (blocks reads and writes)", "; billing.invoices belongs to `billing`", " — ünïcödé kept"] { built += part }
+        let finding = Finding(ruleID: "r", severity: .warning, message: built)
+        #expect(finding.message == built)
+        var changed = finding
+        changed.message = built + "!"
+        #expect(changed.message == built + "!")
+        #expect(Finding(ruleID: "r", severity: .info, message: "short").message == "short")
+        #expect(Finding(ruleID: "r", severity: .info, message: "").message == "")
+    }
+
+    @Test func aCompactCopyHasNoSpareCapacity() {
+        var built = String(repeating: "x", count: 100)
+        built += String(repeating: "y", count: 30)  // grown: capacity beyond 130
+        let compact = Finding.compact(built)
+        #expect(compact == built)
+        // A new storage, allocated for 130 bytes (String's capacity is not public; the original's
+        // spare capacity is what this drops).
+        let original = built.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress) } ?? nil
+        let copy = compact.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress) } ?? nil
+        #expect(original != copy)
+    }
+}
