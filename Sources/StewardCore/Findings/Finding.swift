@@ -152,7 +152,7 @@ public struct Finding: Sendable, Hashable {
     }
     public var message: String {
         get { storage.fields.message }
-        set { unique().fields.message = Self.compact(newValue) }
+        set { unique().fields.message = newValue.compacted() }
     }
     /// What to do about it.
     public var help: String? {
@@ -188,25 +188,9 @@ public struct Finding: Sendable, Hashable {
 
     public init(ruleID: String, severity: Severity, message: String, help: String? = nil, location: FileLocation? = nil,
                 services: [String] = [], allowance: Allowance? = nil, objects: [FindingObject] = [], related: [RelatedLocation] = []) {
-        storage = Storage(Fields(ruleID: ruleID, message: Self.compact(message), help: help, location: location, severity: severity,
+        storage = Storage(Fields(ruleID: ruleID, message: message.compacted(), help: help, location: location, severity: severity,
                                  services: SharedServiceLists.shared(services),
                                  objects: Objects(objects), extras: Extras(allowance: allowance, related: related)))
-    }
-
-    /// `text` in storage of its own size. Messages are built piece by piece (`+=`, interpolation),
-    /// and a string grows as an array does: by doubling, so that a message keeps up to as much
-    /// unused capacity as it has text. Tens of thousands of findings are held to the end of the
-    /// report; copied to their size, their messages take ~5 MB less at 100k statements.
-    static func compact(_ text: String) -> String {
-        let count = text.utf8.count
-        guard count > 15 else { return text }  // held in the string value itself, no storage
-        var text = text
-        return text.withUTF8 { bytes in
-            String(unsafeUninitializedCapacity: count) { buffer in
-                _ = buffer.initialize(fromContentsOf: bytes)
-                return count
-            }
-        }
     }
 
     /// `boundaries.allow (ownership.yml:51): reason`, or nil when nothing allows the finding.

@@ -44,7 +44,7 @@ struct CompactMessageTests {
     @Test func aCompactCopyHasNoSpareCapacity() {
         var built = String(repeating: "x", count: 100)
         built += String(repeating: "y", count: 30)  // grown: capacity beyond 130
-        let compact = Finding.compact(built)
+        let compact = built.compacted()
         #expect(compact == built)
         // A new storage, allocated for 130 bytes (String's capacity is not public; the original's
         // spare capacity is what this drops).
