@@ -7,10 +7,11 @@ let postgresServerHeaders = "/usr/include/postgresql/15/server"
 /// Release builds on Linux link with lld (shipped with Swift's toolchains), the functions a run
 /// executes first, in the order scripts/symbol-order lists them: the kernel maps code in runs of
 /// pages around each page executed, so hot code spread over the whole binary stays resident in
-/// full (docs/benchmarks.md). Names the list has and the binary lacks are ignored.
-let hotFunctionsFirst: [LinkerSetting] = [
+/// full (docs/benchmarks.md). Names the list has and the binary lacks are ignored. libstdc++ is
+/// linked from its static archive (link/static-libstdc++ says why and how).
+let releaseLinking: [LinkerSetting] = [
     .unsafeFlags(["-use-ld=lld", "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/link/symbol-order.txt",
-                  "-Xlinker", "--no-warn-symbol-ordering"],
+                  "-Xlinker", "--no-warn-symbol-ordering", "-L\(Context.packageDirectory)/link/static-libstdc++"],
                  .when(platforms: [.linux], configuration: .release)),
 ]
 
@@ -66,7 +67,7 @@ let package = Package(
         .executableTarget(name: "steward", dependencies: [
             "StewardCore", "StewardReporting", "StewardLive", "CAllocator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], swiftSettings: [functionSections], linkerSettings: hotFunctionsFirst),
+        ], swiftSettings: [functionSections], linkerSettings: releaseLinking),
         // libFuzzer target (scripts/fuzz); a normal build replays inputs given as arguments.
         .executableTarget(name: "StewardFuzzer", dependencies: ["StewardCore"]),
         // What tests of several targets share: ../shared and the benchmark's corpus generator.
