@@ -61,9 +61,10 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-Xcc", "-I/usr/include/postgresql"]), functionSections]),
         // One type per output format.
         .target(name: "StewardReporting", dependencies: ["StewardCore"], swiftSettings: [functionSections]),
-        // Argument parsing only.
-        // glibc's allocator settings (<malloc.h>, which Swift's Glibc module leaves out).
+        // glibc's allocator settings (<malloc.h>, which Swift's Glibc module leaves out), and the
+        // release of the relocation table's pages (<link.h>).
         .target(name: "CAllocator"),
+        // Argument parsing only.
         .executableTarget(name: "steward", dependencies: [
             "StewardCore", "StewardReporting", "StewardLive", "CAllocator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
