@@ -8,10 +8,13 @@ let postgresServerHeaders = "/usr/include/postgresql/15/server"
 /// executes first, in the order scripts/symbol-order lists them: the kernel maps code in runs of
 /// pages around each page executed, so hot code spread over the whole binary stays resident in
 /// full (docs/benchmarks.md). Names the list has and the binary lacks are ignored. libstdc++ is
-/// linked from its static archive (link/static-libstdc++ says why and how).
+/// linked from its static archive (link/static-libstdc++ says why and how). The toolchain's
+/// `-export-dynamic` is undone: it put every function of our own modules in the dynamic symbol
+/// table (0.9 MB, read at start-up), where nothing looks them up (the archives' are hidden anyway).
 let releaseLinking: [LinkerSetting] = [
     .unsafeFlags(["-use-ld=lld", "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/link/symbol-order.txt",
-                  "-Xlinker", "--no-warn-symbol-ordering", "-L\(Context.packageDirectory)/link/static-libstdc++"],
+                  "-Xlinker", "--no-warn-symbol-ordering", "-L\(Context.packageDirectory)/link/static-libstdc++",
+                  "-Xlinker", "--no-export-dynamic"],
                  .when(platforms: [.linux], configuration: .release)),
 ]
 
