@@ -417,7 +417,10 @@ public struct Privileges: OptionSet, Sendable, Hashable, Codable {
 
     /// From a privilege name as the parser gives it (`select`); nil for others (`create`…).
     public init?(name: String) {
-        guard let match = Self.named.first(where: { $0.0.caseInsensitiveCompare(name) == .orderedSame }) else { return nil }
+        // Privilege names are ASCII keywords: an ASCII upper-casing is exact (and does not go
+        // through Foundation's locale-aware comparison, once per GRANT).
+        let upper = name.uppercased()
+        guard let match = Self.named.first(where: { $0.0 == upper }) else { return nil }
         self = match.1
     }
 
@@ -447,6 +450,20 @@ public struct PrivilegeGrants: Sendable, Hashable, Codable {
             } else if !newValue.isEmpty {
                 entries.append(Entry(grantee: grantee, privileges: newValue))
             }
+        }
+    }
+
+    /// Grants (`granting`) or revokes `privileges` for `grantee`, with one search of the entries.
+    public mutating func update(_ grantee: String, granting: Bool, _ privileges: Privileges) {
+        if let index = entries.firstIndex(where: { $0.grantee == grantee }) {
+            if granting {
+                entries[index].privileges.formUnion(privileges)
+            } else {
+                entries[index].privileges.subtract(privileges)
+                if entries[index].privileges.isEmpty { entries.remove(at: index) }
+            }
+        } else if granting, !privileges.isEmpty {
+            entries.append(Entry(grantee: grantee, privileges: privileges))
         }
     }
 

@@ -49,24 +49,22 @@ extension SchemaReplayer {
         let written = grant.privileges == ["ALL"] ? nil : grant.privileges.reduce(into: Privileges()) { set, name in
             if let privilege = Privileges(name: name) { set.insert(privilege) }
         }
-        func updated(_ privileges: inout PrivilegeGrants, all: Privileges) {
-            let named = (written ?? all).intersection(all)
-            for grantee in grantees {
-                if grant.isGrant { privileges[grantee].formUnion(named) } else { privileges[grantee].subtract(named) }
-            }
+        // What the statement grants or revokes on each kind of relation, worked out once.
+        let onTables = (written ?? .allOnTables).intersection(.allOnTables)
+        let onSequences = (written ?? .allOnSequences).intersection(.allOnSequences)
+        let isGrant = grant.isGrant
+        func updated(_ privileges: inout PrivilegeGrants, _ named: Privileges) {
+            for grantee in grantees { privileges.update(grantee, granting: isGrant, named) }
         }
         if grant.allInSchema {
             // Every relation of the schema that exists now, changed in place. The positions are
             // collected first: iterating `indices` while mutating would copy the dictionary.
             for schema in grant.objects.map(\.name) {
                 if isSequence {
-                    let positions = model.sequences.keys.indices.filter { model.sequences.keys[$0].schema == schema }
-                    for index in positions { updated(&model.sequences.values[index].privileges, all: .allOnSequences) }
+                    for index in Self.positions(of: model.sequences, inSchema: schema) { updated(&model.sequences.values[index].privileges, onSequences) }
                 } else {
-                    let tables = model.tables.keys.indices.filter { model.tables.keys[$0].schema == schema }
-                    for index in tables { updated(&model.tables.values[index].privileges, all: .allOnTables) }
-                    let views = model.views.keys.indices.filter { model.views.keys[$0].schema == schema }
-                    for index in views { updated(&model.views.values[index].privileges, all: .allOnTables) }
+                    for index in Self.positions(of: model.tables, inSchema: schema) { updated(&model.tables.values[index].privileges, onTables) }
+                    for index in Self.positions(of: model.views, inSchema: schema) { updated(&model.views.values[index].privileges, onTables) }
                 }
             }
             return
@@ -80,12 +78,24 @@ extension SchemaReplayer {
                 continue
             }
             if let index = model.tables.index(forKey: target) {
-                updated(&model.tables.values[index].privileges, all: .allOnTables)
+                updated(&model.tables.values[index].privileges, onTables)
             } else if let index = model.views.index(forKey: target) {
-                updated(&model.views.values[index].privileges, all: .allOnTables)
+                updated(&model.views.values[index].privileges, onTables)
             } else if let index = model.sequences.index(forKey: target) {
-                updated(&model.sequences.values[index].privileges, all: .allOnSequences)
+                updated(&model.sequences.values[index].privileges, onSequences)
             }
         }
+    }
+
+    /// The positions of the entries of `relations` whose name is in `schema`, walking keys and
+    /// positions together (a key read by position would be looked up again).
+    static func positions<Value>(of relations: [ObjectName: Value], inSchema schema: String) -> [Dictionary<ObjectName, Value>.Index] {
+        var positions: [Dictionary<ObjectName, Value>.Index] = []
+        var position = relations.startIndex
+        for key in relations.keys {
+            if key.schema == schema { positions.append(position) }
+            relations.formIndex(after: &position)
+        }
+        return positions
     }
 }

@@ -3,20 +3,29 @@ import StewardSQL
 // Walks over relations between objects (references, partitions, inheritance).
 extension SchemaReplayer {
     /// Indexes of a table, in name order.
-    func indexKeys(of table: ObjectName) -> [ObjectName] {
-        indexesOf.values(of: table).filter { model.indexes[$0]?.table == table }
+    mutating func indexKeys(of table: ObjectName) -> [ObjectName] {
+        indexesOf.values(of: table).filter { key in
+            guard let index = model.indexes.index(forKey: key) else { return false }
+            return Self.inPlace(&model.indexes.values[index]) { $0.table == table }
+        }
     }
 
     /// Sequences a column owns (serial, identity, `OWNED BY`).
-    func sequences(ownedBy table: ObjectName, column: String) -> [ObjectName] {
-        sequencesOf.values(of: table).filter { model.sequences[$0]?.ownedBy == table && model.sequences[$0]?.ownedByColumn == column }
+    mutating func sequences(ownedBy table: ObjectName, column: String) -> [ObjectName] {
+        sequencesOf.values(of: table).filter { key in
+            guard let index = model.sequences.index(forKey: key) else { return false }
+            return Self.inPlace(&model.sequences.values[index]) { $0.ownedBy == table && $0.ownedByColumn == column }
+        }
     }
 
     /// Other tables with a foreign key to `table` (and `table` itself, for self-references).
-    func tablesReferencing(_ table: ObjectName) -> [ObjectName] {
-        Set(referencers.values(of: table) + [table]).filter { other in
-            model.tables[other]?.constraints.contains { $0.references?.table == table } == true
-        }.sorted()
+    /// The reverse index's values are distinct and sorted already: `table` joins them at its place.
+    mutating func tablesReferencing(_ table: ObjectName) -> [ObjectName] {
+        var candidates = referencers.values(of: table)
+        candidates.insertSorted(table)
+        return candidates.filter { other in
+            inTable(other) { $0.constraints.contains { $0.references?.table == table } } == true
+        }
     }
 
     func children(of table: ObjectName) -> [ObjectName] {
@@ -27,6 +36,7 @@ extension SchemaReplayer {
     /// Partitions and inheritance children, recursively, each once, never `table` itself:
     /// cycle-safe even if the model held a cycle (the replay refuses to create one).
     func descendants(of table: ObjectName) -> [ObjectName] {
+        guard tablesWithChildren.contains(table) else { return [] }
         var result: [ObjectName] = []
         var seen: Set<ObjectName> = [table]
         var queue = children(of: table)

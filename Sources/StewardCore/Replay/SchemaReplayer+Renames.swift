@@ -138,20 +138,29 @@ extension SchemaReplayer {
 
     /// After a table is renamed or moved, everything that pointed at it follows.
     mutating func retargetTable(from old: ObjectName, to new: ObjectName) {
-        for constraint in model.tables[new]?.constraints ?? [] {
+        for constraint in inTable(new, { $0.constraints }) ?? [] {
             noteConstraintName(new.schema, constraint.name)
             if let target = constraint.references?.table { referencers.add(new, to: target) }
         }
-        for key in indexesOf.values(of: old) where model.indexes[key]?.table == old {
-            model.indexes[key]!.table = new
+        for key in indexesOf.values(of: old) {
+            guard let index = model.indexes.index(forKey: key),
+                  Self.inPlace(&model.indexes.values[index], { $0.table == old }) else { continue }
+            model.indexes.values[index].table = new
             indexesOf.add(key, to: new)
         }
-        let referencing = Set(referencers.values(of: old) + [new]).filter { model.tables[$0] != nil }.sorted()
+        // The reverse index's values are distinct and sorted; `new` joins them at its place.
+        var referencing = referencers.values(of: old)
+        referencing.insertSorted(new)
         for other in referencing {
-            for index in model.tables[other]!.constraints.indices where model.tables[other]!.constraints[index].references?.table == old {
-                model.tables[other]!.constraints[index].references!.table = new
-                referencers.add(other, to: new)
-            }
+            let retargeted = inTable(other) { stored in
+                var retargeted = false
+                for index in stored.constraints.indices where stored.constraints[index].references?.table == old {
+                    stored.constraints[index].references!.table = new
+                    retargeted = true
+                }
+                return retargeted
+            } ?? false
+            if retargeted { referencers.add(other, to: new) }
         }
         if tablesWithChildren.contains(old) {
             tablesWithChildren.insert(new)

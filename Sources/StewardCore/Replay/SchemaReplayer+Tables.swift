@@ -342,11 +342,16 @@ extension SchemaReplayer {
     mutating func dropColumn(_ column: String, from table: ObjectName) {
         model.tables[table]?.columns.removeAll { $0.name == column }
         for sequence in sequences(ownedBy: table, column: column) { model.sequences[sequence] = nil }
-        let doomed = model.tables[table]?.constraints.filter { $0.columns.contains(column) || $0.expressionColumns.contains(column) } ?? []
-        for constraint in doomed { dropConstraint(constraint.name, from: table) }
-        for key in indexKeys(of: table) where model.indexes[key]!.dependsOn(column) { model.indexes[key] = nil }
+        let doomed = inTable(table) { stored in
+            stored.constraints.lazy.filter { $0.columns.contains(column) || $0.expressionColumns.contains(column) }.map(\.name)
+        }.map(Array.init) ?? []
+        for constraint in doomed { dropConstraint(constraint, from: table) }
+        for key in indexKeys(of: table) {
+            let index = model.indexes.index(forKey: key)!
+            if Self.inPlace(&model.indexes.values[index], { $0.dependsOn(column) }) { model.indexes.remove(at: index) }
+        }
         for other in tablesReferencing(table) {
-            model.tables[other]?.constraints.removeAll { $0.references?.table == table && $0.references?.columns.contains(column) == true }
+            inTable(other) { $0.constraints.removeAll { $0.references?.table == table && $0.references?.columns.contains(column) == true } }
         }
     }
 
@@ -373,7 +378,7 @@ extension SchemaReplayer {
     private mutating func dropSingleTable(_ table: ObjectName) {
         for key in indexKeys(of: table) { model.indexes[key] = nil }
         for other in tablesReferencing(table) where other != table {
-            model.tables[other]?.constraints.removeAll { $0.references?.table == table }
+            inTable(other) { $0.constraints.removeAll { $0.references?.table == table } }
         }
         model.tables[table] = nil
         // Owned sequences (serial, identity) go with the table.
