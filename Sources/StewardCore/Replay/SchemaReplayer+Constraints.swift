@@ -87,7 +87,7 @@ extension SchemaReplayer {
                                     trackedExpression: definition.trackedExpression, expressionColumns: definition.expressionColumns,
                                     validated: !definition.notValid, inherited: false, origin: origin(definition.offset),
                                     referencesOrigin: referencesOrigin)
-        model.tables[tableName]?.constraints.appendGrowingByAQuarter(constraint)
+        inTable(tableName) { $0.constraints.appendGrowingByAQuarter(constraint) }
         noteConstraintName(tableName.schema, name)
         if let references { referencers.add(tableName, to: references.table) }
         if definition.kind == .primaryKey {
@@ -135,8 +135,12 @@ extension SchemaReplayer {
     }
 
     mutating func dropConstraint(_ name: String, from table: ObjectName) {
-        guard let constraint = model.tables[table]?.constraints.first(where: { $0.name == name }) else { return }
-        model.tables[table]?.constraints.removeAll { $0.name == name }
+        guard let constraint = inTable(table, { stored -> Constraint? in
+            guard let position = stored.constraints.firstIndex(where: { $0.name == name }) else { return nil }
+            let constraint = stored.constraints[position]
+            stored.constraints.removeAll { $0.name == name }
+            return constraint
+        }) ?? nil else { return }
         if constraint.kind == .primaryKey || constraint.kind == .unique || constraint.kind == .exclusion {
             model.indexes[ObjectName(schema: table.schema, name: name)] = nil
         }

@@ -22,8 +22,10 @@ extension SchemaReplayer {
         guard let table = resolve(create.table, in: model.tables) else {
             return issue("CREATE TRIGGER \(create.name) on unknown table \(create.table)", at: offset)
         }
-        model.tables[table]?.triggers.removeAll { $0.name == create.name }
         let trigger = Trigger(name: create.name, function: resolveFunctionName(create.function), origin: origin(offset))
-        model.tables[table]?.triggers.append(trigger)
+        inTable(table) { stored in
+            stored.triggers.removeAll { $0.name == create.name }
+            stored.triggers.append(trigger)
+        }
     }
 }

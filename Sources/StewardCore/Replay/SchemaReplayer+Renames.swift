@@ -86,26 +86,33 @@ extension SchemaReplayer {
         func replaced(_ columns: [String]) -> [String] { columns.map { $0 == old ? new : $0 } }
         // Postgres keeps expressions by attribute number and prints the current names: the
         // rendered text follows, unless part of it came from the deparser (then it is marked).
-        for index in model.tables[table]?.constraints.indices ?? 0..<0 {
-            var constraint = model.tables[table]!.constraints[index]
-            if constraint.expressionColumns.contains(old) {
-                if let renamed = constraint.trackedExpression?.renamingColumn(old, to: new) {
-                    constraint.trackedExpression = renamed
-                } else {
-                    constraint.expressionPredatesRename = true
+        // In place: `model.tables[table]!.…` would copy the whole table out for every read.
+        inTable(table) { stored in
+            for index in stored.constraints.indices {
+                if stored.constraints[index].expressionColumns.contains(old) {
+                    if let renamed = stored.constraints[index].trackedExpression?.renamingColumn(old, to: new) {
+                        stored.constraints[index].trackedExpression = renamed
+                    } else {
+                        stored.constraints[index].expressionPredatesRename = true
+                    }
+                }
+                // Only a constraint that names the column is written (and so copied).
+                if stored.constraints[index].columns.contains(old) { stored.constraints[index].columns = replaced(stored.constraints[index].columns) }
+                if stored.constraints[index].expressionColumns.contains(old) {
+                    stored.constraints[index].expressionColumns = replaced(stored.constraints[index].expressionColumns)
                 }
             }
-            constraint.columns = replaced(constraint.columns)
-            constraint.expressionColumns = replaced(constraint.expressionColumns)
-            model.tables[table]!.constraints[index] = constraint
-        }
-        for index in model.tables[table]?.columns.indices ?? 0..<0 {
-            guard let generated = model.tables[table]!.columns[index].trackedGenerated,
-                  let renamed = generated.renamingColumn(old, to: new) else { continue }
-            model.tables[table]!.columns[index].trackedGenerated = renamed
+            for index in stored.columns.indices {
+                guard let generated = stored.columns[index].trackedGenerated,
+                      let renamed = generated.renamingColumn(old, to: new) else { continue }
+                stored.columns[index].trackedGenerated = renamed
+            }
         }
         for key in indexKeys(of: table) {
-            var index = model.indexes[key]!
+            let position = model.indexes.index(forKey: key)!
+            // Only an index that reads the column changes (and is copied out to change).
+            guard Self.inPlace(&model.indexes.values[position], { $0.dependsOn(old) }) else { continue }
+            var index = model.indexes.values[position]
             if index.dependsOn(old) {
                 var followed = true
                 index.keys = index.keys.map { indexKey in
@@ -127,11 +134,13 @@ extension SchemaReplayer {
                 if !followed { index.expressionPredatesRename = true }
             }
             index.expressionColumns = replaced(index.expressionColumns)
-            model.indexes[key] = index
+            model.indexes.values[position] = index
         }
         for other in tablesReferencing(table) {
-            for index in model.tables[other]!.constraints.indices where model.tables[other]!.constraints[index].references?.table == table {
-                model.tables[other]!.constraints[index].references!.columns = replaced(model.tables[other]!.constraints[index].references!.columns)
+            inTable(other) { stored in
+                for index in stored.constraints.indices where stored.constraints[index].references?.table == table {
+                    stored.constraints[index].references!.columns = replaced(stored.constraints[index].references!.columns)
+                }
             }
         }
     }

@@ -64,7 +64,7 @@ extension SchemaReplayer {
             }
             pending += definition.constraints
         }
-        model.tables[name]?.columns = table.columns
+        inTable(name) { $0.columns = table.columns }
         pending += create.constraints
         addConstraints(pending, to: name)
         if table.partitionOf != nil { clonePartitionConstraints(inheritedConstraints, into: name) }
@@ -157,7 +157,7 @@ extension SchemaReplayer {
                    object: name, table: name, at: definition.offset, length: definition.name.count)
             // Children share the parent's column (and its sequence, for serial/identity).
             let column = makeColumn(definition, table: name)
-            for member in family { model.tables[member]?.columns.appendGrowingByAQuarter(column) }
+            for member in family { inTable(member) { $0.columns.appendGrowingByAQuarter(column) } }
             constraints += definition.constraints
         case .dropColumn(let column, let ifExists, let cascade):
             guard inTable(name, { $0.hasColumn(column) }) == true else {
@@ -340,7 +340,7 @@ extension SchemaReplayer {
     /// Postgres drops the indexes and constraints that use a dropped column, the sequences it
     /// owns, and (with CASCADE) foreign keys of other tables that reference it.
     mutating func dropColumn(_ column: String, from table: ObjectName) {
-        model.tables[table]?.columns.removeAll { $0.name == column }
+        inTable(table) { $0.columns.removeAll { $0.name == column } }
         for sequence in sequences(ownedBy: table, column: column) { model.sequences[sequence] = nil }
         let doomed = inTable(table) { stored in
             stored.constraints.lazy.filter { $0.columns.contains(column) || $0.expressionColumns.contains(column) }.map(\.name)
