@@ -40,11 +40,19 @@ extension SchemaReplayer {
     }
 
     mutating func addConstraint(_ definition: ConstraintDefinition, to tableName: ObjectName) {
-        guard let existingConstraints = inTable(tableName, { $0.constraints }) else { return }
-        if let name = definition.name, existingConstraints.contains(where: { $0.name == name }) {
-            return issue("ADD CONSTRAINT \(name): \(tableName) already has a constraint of that name", at: definition.offset, kind: .duplicate)
-        }
-        if definition.kind == .primaryKey, existingConstraints.contains(where: { $0.kind == .primaryKey }) {
+        // Checked in place: a copy of the constraints held here would make the append below copy them all.
+        enum Conflict { case none, sameName, secondPrimaryKey }
+        guard let conflict = inTable(tableName, { stored -> Conflict in
+            if let name = definition.name, stored.constraints.contains(where: { $0.name == name }) { return .sameName }
+            if definition.kind == .primaryKey, stored.constraints.contains(where: { $0.kind == .primaryKey }) { return .secondPrimaryKey }
+            return .none
+        }) else { return }
+        switch conflict {
+        case .none:
+            break
+        case .sameName:
+            return issue("ADD CONSTRAINT \(definition.name ?? ""): \(tableName) already has a constraint of that name", at: definition.offset, kind: .duplicate)
+        case .secondPrimaryKey:
             return issue("PRIMARY KEY: multiple primary keys for table \(tableName) are not allowed", at: definition.offset, kind: .duplicate)
         }
         let schema = tableName.schema!

@@ -51,18 +51,21 @@ extension SchemaReplayer {
         var pending: [ConstraintDefinition] = []
         // Room for every column at once (see `addConstraints`).
         table.columns.reserveCapacity(table.columns.count + create.columns.count)
-        for definition in create.columns {
-            if let existing = table.columns.firstIndex(where: { $0.name == definition.name }) {
+        // By index: `for definition in` would copy each definition (its strings retained).
+        for position in create.columns.indices {
+            let columnName = create.columns[position].name
+            if let existing = table.columns.firstIndex(where: { $0.name == columnName }) {
                 // PARTITION OF / INHERITS: a column definition only adds defaults and constraints.
+                let definition = create.columns[position]
                 if definition.notNull { table.columns[existing].notNull = true }
                 if let expression = definition.defaultExpression {
                     table.columns[existing].defaultExpression = storedDefault(expression, isNull: definition.defaultIsNull, of: table.columns[existing])
                     table.columns[existing].defaultIsUntypedLiteral = definition.defaultIsUntypedLiteral
                 }
             } else {
-                table.columns.append(makeColumn(definition, table: name))
+                table.columns.append(makeColumn(create.columns[position], table: name))
             }
-            pending += definition.constraints
+            if !create.columns[position].constraints.isEmpty { pending += create.columns[position].constraints }
         }
         inTable(name) { $0.columns = table.columns }
         pending += create.constraints
