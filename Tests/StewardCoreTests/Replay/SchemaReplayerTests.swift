@@ -234,6 +234,30 @@ struct SchemaReplayerTests {
         #expect(model.views[ObjectName(schema: "public", name: "v")]?.privileges.byGrantee == ["PUBLIC": ["SELECT"]])
     }
 
+    /// Schema-wide statements change every relation of the schema in place, each kind with
+    /// its own privileges; a revoke that leaves a role nothing removes the role's entry.
+    @Test func schemaWideGrantsAndRevokesReachEveryRelationOfTheirKind() throws {
+        let model = try replay("""
+            CREATE SCHEMA s;
+            CREATE TABLE s.a (id serial);
+            CREATE TABLE s.b (id int);
+            CREATE VIEW s.v AS SELECT id FROM s.b;
+            CREATE TABLE other (id int);
+            GRANT ALL ON ALL TABLES IN SCHEMA s TO writer, reader;
+            GRANT ALL ON ALL SEQUENCES IN SCHEMA s TO writer;
+            REVOKE ALL ON ALL TABLES IN SCHEMA s FROM reader;
+            GRANT SELECT ON ALL TABLES IN SCHEMA s TO reader;
+            REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA s FROM writer;
+            """)
+        for name in ["a", "b"] {
+            #expect(try table(model, "s", name).privileges.byGrantee == ["writer": ["SELECT"], "reader": ["SELECT"]])
+        }
+        #expect(model.views[ObjectName(schema: "s", name: "v")]?.privileges.byGrantee == ["writer": ["SELECT"], "reader": ["SELECT"]])
+        #expect(model.sequences[ObjectName(schema: "s", name: "a_id_seq")]?.privileges.byGrantee == ["writer": ["SELECT", "UPDATE", "USAGE"]])
+        #expect(try table(model, "public", "other").privileges.isEmpty)
+        #expect(Privileges(name: "select") == .select && Privileges(name: "Trigger") == .trigger && Privileges(name: "connect") == nil)
+    }
+
     /// A drop that others depend on fails without CASCADE (nothing changes, the issue says
     /// what blocks it); with CASCADE the foreign keys, views and inheritance children go along,
     /// and the change log says so.
