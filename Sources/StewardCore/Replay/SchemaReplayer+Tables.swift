@@ -346,8 +346,8 @@ extension SchemaReplayer {
         inTable(table) { $0.columns.removeAll { $0.name == column } }
         for sequence in sequences(ownedBy: table, column: column) { model.sequences[sequence] = nil }
         let doomed = inTable(table) { stored in
-            stored.constraints.lazy.filter { $0.columns.contains(column) || $0.expressionColumns.contains(column) }.map(\.name)
-        }.map(Array.init) ?? []
+            stored.constraints.filter { $0.columns.contains(column) || $0.expressionColumns.contains(column) }.map(\.name)
+        } ?? []
         for constraint in doomed { dropConstraint(constraint, from: table) }
         for key in indexKeys(of: table) {
             let index = model.indexes.index(forKey: key)!
