@@ -443,14 +443,7 @@ public struct PrivilegeGrants: Sendable, Hashable, Codable {
     public var isEmpty: Bool { entries.isEmpty }
 
     public subscript(grantee: String) -> Privileges {
-        get { entries.first { $0.grantee == grantee }?.privileges ?? [] }
-        set {
-            if let index = entries.firstIndex(where: { $0.grantee == grantee }) {
-                if newValue.isEmpty { entries.remove(at: index) } else { entries[index].privileges = newValue }
-            } else if !newValue.isEmpty {
-                entries.append(Entry(grantee: grantee, privileges: newValue))
-            }
-        }
+        entries.first { $0.grantee == grantee }?.privileges ?? []
     }
 
     /// Grants (`granting`) or revokes `privileges` for `grantee`, with one search of the entries.

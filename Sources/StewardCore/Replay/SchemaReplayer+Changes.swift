@@ -39,10 +39,9 @@ extension SchemaReplayer {
     /// The file that created a relation or type, once per change, read in place (`inPlace`).
     mutating func originPath(of name: ObjectName) -> Shared<String>? {
         if let path = inTable(name, { $0.origin.sharedPath }) { return path }
-        if let index = model.views.index(forKey: name) { return Self.inPlace(&model.views.values[index]) { $0.origin.sharedPath } }
-        if let index = model.types.index(forKey: name) { return Self.inPlace(&model.types.values[index]) { $0.origin.sharedPath } }
-        if let index = model.indexes.index(forKey: name) { return Self.inPlace(&model.indexes.values[index]) { $0.origin.sharedPath } }
-        return nil
+        if let path = Self.inPlace(name, in: &model.views, { $0.origin.sharedPath }) { return path }
+        if let path = Self.inPlace(name, in: &model.types, { $0.origin.sharedPath }) { return path }
+        return Self.inPlace(name, in: &model.indexes) { $0.origin.sharedPath }
     }
 
     /// `SET [LOCAL] lock_timeout` and other settings. A setting Steward does not track is
@@ -115,7 +114,7 @@ extension SchemaReplayer {
     mutating func grantDependents(of relation: ObjectName) -> [Dependent] {
         let privileges: PrivilegeGrants
         if let held = inTable(relation, { $0.privileges }) { privileges = held }
-        else if let index = model.views.index(forKey: relation) { privileges = Self.inPlace(&model.views.values[index]) { $0.privileges } }
+        else if let held = Self.inPlace(relation, in: &model.views, { $0.privileges }) { privileges = held }
         else { return [] }
         return privileges.entries.filter { $0.grantee != "PUBLIC" }.map { Dependent(kind: .grant, object: relation, detail: $0.grantee) }
     }

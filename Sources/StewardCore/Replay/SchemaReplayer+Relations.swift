@@ -4,17 +4,13 @@ import StewardSQL
 extension SchemaReplayer {
     /// Indexes of a table, in name order.
     mutating func indexKeys(of table: ObjectName) -> [ObjectName] {
-        indexesOf.values(of: table).filter { key in
-            guard let index = model.indexes.index(forKey: key) else { return false }
-            return Self.inPlace(&model.indexes.values[index]) { $0.table == table }
-        }
+        indexesOf.values(of: table).filter { Self.inPlace($0, in: &model.indexes) { $0.table == table } == true }
     }
 
     /// Sequences a column owns (serial, identity, `OWNED BY`).
     mutating func sequences(ownedBy table: ObjectName, column: String) -> [ObjectName] {
-        sequencesOf.values(of: table).filter { key in
-            guard let index = model.sequences.index(forKey: key) else { return false }
-            return Self.inPlace(&model.sequences.values[index]) { $0.ownedBy == table && $0.ownedByColumn == column }
+        sequencesOf.values(of: table).filter {
+            Self.inPlace($0, in: &model.sequences) { $0.ownedBy == table && $0.ownedByColumn == column } == true
         }
     }
 

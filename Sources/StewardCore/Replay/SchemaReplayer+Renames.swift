@@ -89,18 +89,16 @@ extension SchemaReplayer {
         // In place: `model.tables[table]!.…` would copy the whole table out for every read.
         inTable(table) { stored in
             for index in stored.constraints.indices {
+                // Only a constraint that names the column is written (and so copied).
                 if stored.constraints[index].expressionColumns.contains(old) {
                     if let renamed = stored.constraints[index].trackedExpression?.renamingColumn(old, to: new) {
                         stored.constraints[index].trackedExpression = renamed
                     } else {
                         stored.constraints[index].expressionPredatesRename = true
                     }
-                }
-                // Only a constraint that names the column is written (and so copied).
-                if stored.constraints[index].columns.contains(old) { stored.constraints[index].columns = replaced(stored.constraints[index].columns) }
-                if stored.constraints[index].expressionColumns.contains(old) {
                     stored.constraints[index].expressionColumns = replaced(stored.constraints[index].expressionColumns)
                 }
+                if stored.constraints[index].columns.contains(old) { stored.constraints[index].columns = replaced(stored.constraints[index].columns) }
             }
             for index in stored.columns.indices {
                 guard let generated = stored.columns[index].trackedGenerated,
@@ -108,12 +106,10 @@ extension SchemaReplayer {
                 stored.columns[index].trackedGenerated = renamed
             }
         }
+        // Changed in place, and only an index that reads the column.
         for key in indexKeys(of: table) {
-            let position = model.indexes.index(forKey: key)!
-            // Only an index that reads the column changes (and is copied out to change).
-            guard Self.inPlace(&model.indexes.values[position], { $0.dependsOn(old) }) else { continue }
-            var index = model.indexes.values[position]
-            if index.dependsOn(old) {
+            Self.inPlace(key, in: &model.indexes) { index in
+                guard index.dependsOn(old) else { return }
                 var followed = true
                 index.keys = index.keys.map { indexKey in
                     if indexKey.column == old { return IndexKey(column: new) }
@@ -132,9 +128,8 @@ extension SchemaReplayer {
                     }
                 }
                 if !followed { index.expressionPredatesRename = true }
+                index.expressionColumns = replaced(index.expressionColumns)
             }
-            index.expressionColumns = replaced(index.expressionColumns)
-            model.indexes.values[position] = index
         }
         for other in tablesReferencing(table) {
             inTable(other) { stored in
@@ -152,10 +147,12 @@ extension SchemaReplayer {
             if let target = constraint.references?.table { referencers.add(new, to: target) }
         }
         for key in indexesOf.values(of: old) {
-            guard let index = model.indexes.index(forKey: key),
-                  Self.inPlace(&model.indexes.values[index], { $0.table == old }) else { continue }
-            model.indexes.values[index].table = new
-            indexesOf.add(key, to: new)
+            let moved = Self.inPlace(key, in: &model.indexes) { index in
+                guard index.table == old else { return false }
+                index.table = new
+                return true
+            }
+            if moved == true { indexesOf.add(key, to: new) }
         }
         // The reverse index's values are distinct and sorted; `new` joins them at its place.
         var referencing = referencers.values(of: old)

@@ -307,8 +307,15 @@ extension SchemaReplayer {
     /// for every column an ALTER TABLE touches.
     @discardableResult
     mutating func inTable<Result>(_ name: ObjectName, _ body: (inout Table) -> Result) -> Result? {
-        guard let index = model.tables.index(forKey: name) else { return nil }
-        return Self.inPlace(&model.tables.values[index], body)
+        Self.inPlace(name, in: &model.tables, body)
+    }
+
+    /// `inTable` for any of the model's dictionaries by name (indexes, sequences, views, types):
+    /// nil when `key` is not there.
+    @discardableResult
+    static func inPlace<Value, Result>(_ key: ObjectName, in values: inout [ObjectName: Value], _ body: (inout Value) -> Result) -> Result? {
+        guard let index = values.index(forKey: key) else { return nil }
+        return inPlace(&values.values[index], body)
     }
 
     /// Reads a value of one of the model's dictionaries where it is: `values[index].field`
@@ -349,9 +356,8 @@ extension SchemaReplayer {
             stored.constraints.filter { $0.columns.contains(column) || $0.expressionColumns.contains(column) }.map(\.name)
         } ?? []
         for constraint in doomed { dropConstraint(constraint, from: table) }
-        for key in indexKeys(of: table) {
-            let index = model.indexes.index(forKey: key)!
-            if Self.inPlace(&model.indexes.values[index], { $0.dependsOn(column) }) { model.indexes.remove(at: index) }
+        for key in indexKeys(of: table) where Self.inPlace(key, in: &model.indexes, { $0.dependsOn(column) }) == true {
+            model.indexes[key] = nil
         }
         for other in tablesReferencing(table) {
             inTable(other) { $0.constraints.removeAll { $0.references?.table == table && $0.references?.columns.contains(column) == true } }
